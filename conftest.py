@@ -1,0 +1,304 @@
+"""Fixtures shared by ``tests/`` and ``contract_tests/``.
+
+The suite talks to real services: a PostgreSQL database created for this test session (dropped at
+the end), a SQLite file, and a Redis database number of its own (flushed at the start). Nothing is
+mocked. Each test makes its own employers, so tests never see each other's data (the same tenancy
+rule the API enforces keeps them apart).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+import redis
+from sqlalchemy.engine import make_url
+
+from hirebridge.settings import Settings
+from storage import api_keys, credits, db, employers, migrate
+from storage.models import CreditKind, Plan
+
+ADMIN_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+BACKENDS = tuple(
+    name.strip()
+    for name in os.environ.get("HIREBRIDGE_TEST_BACKENDS", "postgresql,sqlite").split(",")
+    if name.strip()
+)
+ALL_SCOPES = ",".join(api_keys.SCOPES)
+
+
+def _admin_conninfo() -> str:
+    url = make_url(ADMIN_DATABASE_URL)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated to the newest revision."""
+    name = f"hirebridge_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    yield url
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hirebridge.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    client.close()
+    return TEST_REDIS_URL
+
+
+def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        validate_responses=True,
+        log_level="WARNING",
+    )
+
+
+@dataclass
+class Api:
+    """An in-process client of the app, with helpers to act as a given key."""
+
+    client: Any
+    backend: str
+    database: db.Database
+    default_key: str | None = None
+
+    def activate(self) -> Api:
+        """Point the process's storage at this app's database and forget the default key."""
+        db.use(self.database)
+        self.default_key = None
+        return self
+
+    def request(
+        self, method: str, path: str, *, key: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        key = key or self.default_key
+        if key and "Authorization" not in headers and "X-Api-Key" not in headers:
+            headers["Authorization"] = f"Bearer {key}"
+        return self.client.request(method, path, headers=headers, **kwargs)  # type: ignore[no-any-return]
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
+def _build_api(backend: str, database_url: str, redis_url: str, data_dir: Path) -> Iterator[Api]:
+    from hirebridge.app import create_app
+
+    app = create_app(make_settings(database_url, redis_url, data_dir))
+    database = db.current()
+    with app.test_client() as client:
+        yield Api(client=client, backend=backend, database=database)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def api_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def session_api(
+    api_backend: str,
+    request: pytest.FixtureRequest,
+    redis_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Api]:
+    """The app on each backend in turn (PostgreSQL, then SQLite), built once per backend."""
+    database_url = request.getfixturevalue(f"{api_backend}_url")
+    yield from _build_api(api_backend, database_url, redis_url, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture
+def api(session_api: Api) -> Api:
+    return session_api.activate()
+
+
+@pytest.fixture(scope="session")
+def session_pg_api(
+    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
+    """The app on PostgreSQL only, for suites that need not run twice (contract tests)."""
+    yield from _build_api("postgresql", postgres_url, redis_url, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture
+def pg_api(session_pg_api: Api) -> Api:
+    return session_pg_api.activate()
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """An employer made for one test, and a key of it with every scope."""
+
+    employer_id: int
+    key: str
+    key_id: int
+
+
+EmployerFactory = Callable[..., int]
+KeyFactory = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def make_employer() -> EmployerFactory:
+    def make(
+        *,
+        name: str | None = None,
+        plan: Plan = Plan.PROFESSIONAL,
+        unlimited: bool = False,
+        trusted: bool = False,
+        job_posting: int = 0,
+        cv_search: int = 0,
+        cv_download: int = 0,
+    ) -> int:
+        with db.unit_of_work() as session:
+            employer = employers.create_employer(
+                session,
+                name=name or f"Employer {secrets.token_hex(4)}",
+                plan=plan,
+                contract_unlimited=unlimited,
+                trusted_partner=trusted,
+            )
+            for kind, amount in (
+                (CreditKind.JOB_POSTING, job_posting),
+                (CreditKind.CV_SEARCH, cv_search),
+                (CreditKind.CV_DOWNLOAD, cv_download),
+            ):
+                if amount:
+                    credits.adjust_credits(session, employer.id, kind, amount)
+            return employer.id
+
+    return make
+
+
+@pytest.fixture
+def make_key() -> KeyFactory:
+    def make(employer_id: int, scopes: str = ALL_SCOPES, **kwargs: Any) -> tuple[int, str]:
+        with db.unit_of_work() as session:
+            employer = employers.get_employer(session, employer_id)
+            minted = api_keys.mint_key(
+                session,
+                employer,
+                name=kwargs.pop("name", "test key"),
+                scopes=scopes.split(","),
+                **kwargs,
+            )
+            return minted.key.id, minted.plaintext
+
+    return make
+
+
+@pytest.fixture
+def tenant(api: Api, make_employer: EmployerFactory, make_key: KeyFactory) -> Tenant:
+    """A fresh employer with a few credits and an all-scopes key, set as the api's default key."""
+    employer_id = make_employer(job_posting=5, cv_search=5, cv_download=5)
+    key_id, key = make_key(employer_id)
+    api.default_key = key
+    return Tenant(employer_id=employer_id, key=key, key_id=key_id)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+
+
+def start_live_server(env: dict[str, str], *, workers: int = 2, timeout: float = 30) -> LiveServer:
+    """``hirebridge serve`` in a subprocess (gunicorn + uvicorn workers), ready when this returns."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hirebridge", "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers)],
+        env=env,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/healthz/ready", timeout=1).status_code == 200:
+                return LiveServer(base_url=base_url, process=process, env=env)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the server did not become ready")
+
+
+def stop_live_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+def service_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        HIREBRIDGE_DATA_DIR=str(data_dir),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The real server on PostgreSQL: two gunicorn workers, sharing this session's database."""
+    server = start_live_server(
+        service_env(postgres_url, redis_url, tmp_path_factory.mktemp("live"))
+    )
+    yield server
+    stop_live_server(server)

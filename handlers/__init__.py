@@ -1,0 +1,1 @@
+"""Thin operation handlers: read validated arguments, call one service, shape the reply."""

@@ -1,0 +1,91 @@
+"""How domain objects look on the wire, shared by every API version.
+
+Versions differ in their envelopes (lists, errors), never in the fields of an object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from storage.errors import InvalidRequest
+from storage.models import Job
+
+# JSON name -> model attribute, for the fields a partner may write.
+JOB_FIELDS: dict[str, str] = {
+    "reference": "reference",
+    "title": "title",
+    "description": "description",
+    "city": "city",
+    "country": "country",
+    "employmentType": "employment_type",
+    "remoteType": "remote_type",
+    "applyMethod": "apply_method",
+    "applyEmailAddress": "apply_email_address",
+    "applyUrl": "apply_url",
+    "salaryMin": "salary_min",
+    "salaryMax": "salary_max",
+    "salaryCurrency": "salary_currency",
+}
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with a ``Z``, to the second."""
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_timestamp(value: str | None, field: str) -> datetime | None:
+    """An RFC 3339 timestamp from a request; naive or out-of-range values are refused."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("no offset")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidRequest(
+            f"{field} must be an RFC 3339 date-time with an offset, like 2026-06-01T00:00:00Z."
+        ) from None
+
+
+def money(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body's job fields, keyed by model attribute."""
+    return {JOB_FIELDS[name]: value for name, value in body.items() if name in JOB_FIELDS}
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "reference": job.reference,
+        "title": job.title,
+        "city": job.city,
+        "country": job.country,
+        "employmentType": job.employment_type.value,
+        "remoteType": job.remote_type.value,
+        "applyMethod": job.apply_method.value,
+        "applyEmailAddress": job.apply_email_address,
+        "applyUrl": job.apply_url,
+        "salaryMin": money(job.salary_min),
+        "salaryMax": money(job.salary_max),
+        "salaryCurrency": job.salary_currency,
+        "status": job.status.value,
+        "postedDate": timestamp(job.posted_date),
+        "expiryDate": timestamp(job.expiry_date),
+        "createdAt": timestamp(job.created_at),
+        "updatedAt": timestamp(job.updated_at),
+    }
+
+
+def job_detail(job: Job) -> dict[str, Any]:
+    return {**job_summary(job), "description": job.description}

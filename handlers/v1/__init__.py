@@ -1,0 +1,1 @@
+"""Handlers of ``/api/v1`` (``openapi/v1.yaml``)."""

@@ -1,0 +1,1 @@
+"""Hirebridge: the partner API of a job board and applicant-tracking platform."""

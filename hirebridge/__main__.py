@@ -1,0 +1,3 @@
+from hirebridge.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""Builds the Connexion application from the OpenAPI documents."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import connexion
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from connexion.utils import get_function_from_name
+
+from hirebridge.documents import DocumentRoutes, load_document
+from hirebridge.errors import AllowedMethods, ErrorHandlers
+from hirebridge.health import HealthRoutes
+from hirebridge.logging_setup import configure_logging
+from hirebridge.middleware import BodyGuardMiddleware
+from hirebridge.redis_client import connect, redis_url
+from hirebridge.security import SECURITY_MAP
+from hirebridge.settings import Settings
+from storage import db
+
+logger = logging.getLogger(__name__)
+
+API_DOCUMENTS = ("v1",)
+_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def resolve_handler(function_name: str) -> Callable[..., Any]:
+    """``handlers.v1.jobs.listJobs`` → the function ``handlers.v1.jobs.list_jobs``.
+
+    Operation ids are camelCase, as partners' generated clients expect; Python functions are
+    snake_case. The controller module comes from ``x-openapi-router-controller``.
+    """
+    module, _, operation_id = function_name.rpartition(".")
+    snake = _CAMEL_BOUNDARY.sub("_", operation_id).lower()
+    return get_function_from_name(f"{module}.{snake}")  # type: ignore[no-any-return]
+
+
+def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
+    """A ready-to-serve ASGI application for ``settings`` (the environment's by default)."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    logger.info("starting with settings %s", settings.safe_summary())
+    database = db.configure(settings.resolved_database_url)
+    redis_client = connect(redis_url(settings))
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+        redis_client.close()
+
+    app = connexion.AsyncApp(
+        __name__,
+        lifespan=lifespan,
+        pythonic_params=True,
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        security_map=SECURITY_MAP,
+        resolver=Resolver(function_resolver=resolve_handler),
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
+    )
+    documents = [load_document(name) for name in API_DOCUMENTS]
+    allowed_methods = AllowedMethods()
+    for document in documents:
+        app.add_api(copy.deepcopy(document.spec), name=document.name)
+        allowed_methods.add_document(document.base_path, document.spec["paths"])
+
+    app.add_middleware(BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    ErrorHandlers(allowed_methods).register(app)
+
+    routes = DocumentRoutes(documents)
+    app.add_url_rule("/swagger", "swagger_index", routes.index, methods=["GET"])
+    app.add_url_rule("/swagger/", "swagger_index_slash", routes.index, methods=["GET"])
+    app.add_url_rule("/swagger/assets/{asset}", "swagger_asset", routes.asset, methods=["GET"])
+    app.add_url_rule("/swagger/{name}/swagger.json", "swagger_json", routes.spec_json, methods=["GET"])
+    app.add_url_rule("/swagger/{name}/", "swagger_ui", routes.ui, methods=["GET"])
+
+    health = HealthRoutes(redis_client)
+    app.add_url_rule("/healthz/live", "health_live", health.live, methods=["GET"])
+    app.add_url_rule("/healthz/ready", "health_ready", health.ready, methods=["GET"])
+    return app

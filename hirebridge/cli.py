@@ -1,0 +1,261 @@
+"""The operator CLI, ``hirebridge``.
+
+Every command prints its result on the last line of stdout, so scripts can take it with ``tail -1``.
+Errors are one line on stderr (``error: ...``) and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from hirebridge.settings import Settings, SettingsError
+from storage import api_keys, credits, db, demo, employers, migrate
+from storage.errors import DomainError
+from storage.models import CreditKind, Plan
+
+
+class CliError(click.ClickException):
+    def show(self, file: object = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A unit of work for one command, with database failures turned into one clear line."""
+    settings = _settings()
+    db.configure(settings.resolved_database_url, pool_size=2)
+    try:
+        with db.unit_of_work() as session:
+            yield session
+    except DomainError as exc:
+        raise CliError(exc.message) from None
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "no such table" in text or "does not exist" in text:
+            raise CliError("the database has no schema yet; run `hirebridge db upgrade`") from None
+        raise CliError(f"database error: {text.splitlines()[0]}") from None
+
+
+def _parse_expiry(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"--expires must be an ISO 8601 date-time, got {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@click.group()
+def cli() -> None:
+    """Operate Hirebridge: database, employers, credits, API keys, servers."""
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    url = _settings().resolved_database_url
+    try:
+        migrate.upgrade(url)
+        revision = migrate.current_revision(url)
+    except OperationalError as exc:
+        raise CliError(f"cannot reach the database: {str(exc.orig).splitlines()[0]}") from None
+    click.echo(f"database at revision {revision}")
+
+
+@cli.group("employer")
+def employer_group() -> None:
+    """Employers (tenants)."""
+
+
+@employer_group.command("create")
+@click.option("--name", required=True, help="The employer's name.")
+@click.option(
+    "--plan",
+    type=click.Choice([plan.value for plan in Plan]),
+    default=Plan.PROFESSIONAL.value,
+    show_default=True,
+)
+@click.option("--unlimited", is_flag=True, help="Unlimited contract: paid operations are free.")
+@click.option("--trusted", is_flag=True, help="Trusted partner: its keys need no approval.")
+def employer_create(name: str, plan: str, unlimited: bool, trusted: bool) -> None:
+    """Create an employer; prints its id."""
+    with _session() as session:
+        employer = employers.create_employer(
+            session,
+            name=name,
+            plan=Plan(plan),
+            contract_unlimited=unlimited,
+            trusted_partner=trusted,
+        )
+        employer_id = employer.id
+    click.echo(employer_id)
+
+
+@cli.group("credits")
+def credits_group() -> None:
+    """Credit balances."""
+
+
+@credits_group.command("add")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option("--kind", type=click.Choice([kind.value for kind in CreditKind]), required=True)
+@click.option("--amount", type=int, required=True, help="Credits to add (negative to remove).")
+@click.option("--reference", default=None, help="An invoice or order number for the ledger.")
+def credits_add(employer_id: int, kind: str, amount: int, reference: str | None) -> None:
+    """Add credits of one kind; prints the new balance."""
+    with _session() as session:
+        employers.get_employer(session, employer_id)
+        balance = credits.adjust_credits(
+            session, employer_id, CreditKind(kind), amount, reason="top_up", reference=reference
+        )
+    click.echo(balance)
+
+
+@cli.group("keys")
+def keys_group() -> None:
+    """API keys."""
+
+
+@keys_group.command("mint")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option("--name", required=True, help="What the key is for, e.g. 'Bullhorn production'.")
+@click.option("--scopes", required=True, help="Comma-separated scopes and bundles.")
+@click.option("--expires", default=None, help="ISO 8601 expiry (UTC if no offset is given).")
+def keys_mint(employer_id: int, name: str, scopes: str, expires: str | None) -> None:
+    """Mint a key; prints its id, then the key itself (shown only this once)."""
+    with _session() as session:
+        employer = employers.get_employer(session, employer_id)
+        minted = api_keys.mint_key(
+            session,
+            employer,
+            name=name,
+            scopes=scopes.replace(" ", ",").split(","),
+            expires_at=_parse_expiry(expires),
+        )
+        key_id, status = minted.key.id, minted.key.status.value
+    if status != "active":
+        click.echo(f"key {key_id} is {status}", err=True)
+    click.echo(key_id)
+    click.echo(minted.plaintext)
+
+
+@keys_group.command("revoke")
+@click.argument("key_id", type=int)
+def keys_revoke(key_id: int) -> None:
+    """Revoke a key; it is refused from the next request on."""
+    with _session() as session:
+        key = api_keys.revoke_key(session, key_id)
+        status = key.status.value
+    click.echo(f"{key_id} {status}")
+
+
+@keys_group.command("list")
+@click.option("--employer", "employer_id", type=int, required=True)
+def keys_list(employer_id: int) -> None:
+    """List an employer's keys (never their secrets)."""
+    with _session() as session:
+        employers.get_employer(session, employer_id)
+        rows = [
+            (
+                str(key.id),
+                key.name,
+                key.prefix + "…",
+                api_keys.display_status(key),
+                " ".join(key.scopes),
+                _when(key.created_at),
+                _when(key.last_used_at),
+                _when(key.expires_at),
+            )
+            for key in api_keys.list_keys(session, employer_id)
+        ]
+    header = ("ID", "NAME", "PREFIX", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else "-"
+
+
+@cli.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("seed")
+def demo_seed() -> None:
+    """Create the demo employer, credits, jobs and key if missing; prints the demo key."""
+    settings = _settings()
+    key_file = demo_key_file(settings)
+    known = key_file.read_text().strip() if key_file.exists() else None
+    with _session() as session:
+        result = demo.seed_demo(session, known)
+        employer_id = result.employer.id
+    key = result.new_key or known
+    if result.new_key:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(result.new_key + "\n")
+        key_file.chmod(0o600)
+    click.echo(f"demo employer {employer_id}", err=True)
+    click.echo(key)
+
+
+def demo_key_file(settings: Settings) -> Path:
+    return settings.data_dir / "demo-key.txt"
+
+
+@cli.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
+@click.option("--workers", type=int, default=None, help="Worker processes (default WEB_CONCURRENCY).")
+@click.option("--with-worker", is_flag=True, help="Also run a queue worker (for local development).")
+def serve(bind: str, workers: int | None, with_worker: bool) -> None:
+    """Serve the API with gunicorn and uvicorn workers."""
+    from hirebridge.server import serve as run_server
+
+    run_server(_settings(), bind=bind, workers=workers, with_worker=with_worker)
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run a queue worker (with the scheduler) for webhook delivery, expiry and e-mail."""
+    from jobs_queue.worker import run_worker
+
+    run_worker(_settings(), burst=burst)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

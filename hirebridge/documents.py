@@ -1,0 +1,121 @@
+"""The OpenAPI documents: loaded once, bound to Connexion, served as JSON with a Swagger UI."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from swagger_ui_bundle import swagger_ui_path
+
+from hirebridge.settings import OPENAPI_DIR
+
+_SWAGGER_ASSETS = frozenset(
+    {
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "favicon-32x32.png",
+        "favicon-16x16.png",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ApiDocument:
+    """One hand-written document, e.g. ``v1`` from ``openapi/v1.yaml``."""
+
+    name: str
+    path: Path
+    spec: dict[str, Any]
+    json_bytes: bytes
+
+    @property
+    def base_path(self) -> str:
+        return str(self.spec["servers"][0]["url"]).rstrip("/")
+
+    @property
+    def json_url(self) -> str:
+        return f"/swagger/{self.name}/swagger.json"
+
+    @property
+    def ui_url(self) -> str:
+        return f"/swagger/{self.name}/"
+
+
+def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
+    path = directory / f"{name}.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # Document order is kept, so the served JSON reads like the YAML it comes from.
+    json_bytes = json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)
+
+
+_UI_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}</title>
+  <link rel="stylesheet" href="/swagger/assets/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/swagger/assets/favicon-32x32.png" sizes="32x32">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/swagger/assets/swagger-ui-bundle.js"></script>
+  <script src="/swagger/assets/swagger-ui-standalone-preset.js"></script>
+  <script>
+    window.onload = function () {{
+      window.ui = SwaggerUIBundle({{
+        url: "{spec_url}",
+        dom_id: "#swagger-ui",
+        deepLinking: true,
+        validatorUrl: null,
+        presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+        layout: "StandaloneLayout"
+      }});
+    }};
+  </script>
+</body>
+</html>
+"""
+
+
+class DocumentRoutes:
+    """Serves ``/swagger/<name>/swagger.json`` and ``/swagger/<name>/`` for each document."""
+
+    def __init__(self, documents: list[ApiDocument]) -> None:
+        self.documents = {document.name: document for document in documents}
+
+    async def spec_json(self, request: Request) -> Response:
+        document = self.documents.get(request.path_params["name"])
+        if document is None:
+            return _not_found()
+        return Response(document.json_bytes, media_type="application/json")
+
+    async def ui(self, request: Request) -> Response:
+        document = self.documents.get(request.path_params["name"])
+        if document is None:
+            return _not_found()
+        title = html.escape(f"{document.spec['info']['title']} {document.name}")
+        return HTMLResponse(_UI_PAGE.format(title=title, spec_url=document.json_url))
+
+    async def asset(self, request: Request) -> Response:
+        name = request.path_params["asset"]
+        if name not in _SWAGGER_ASSETS:
+            return _not_found()
+        return FileResponse(Path(swagger_ui_path) / name)
+
+    async def index(self, request: Request) -> Response:
+        newest = sorted(self.documents)[-1]
+        return RedirectResponse(self.documents[newest].ui_url)
+
+
+def _not_found() -> Response:
+    body = json.dumps({"code": "not_found", "message": "No such resource."})
+    return Response(body, status_code=404, media_type="application/json")

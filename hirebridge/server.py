@@ -1,0 +1,61 @@
+"""Runs the API under gunicorn with uvicorn workers (``hirebridge serve``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from hirebridge.redis_client import redis_url
+from hirebridge.settings import Settings
+
+
+class HirebridgeServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn configured in code; each worker imports ``hirebridge.asgi:app`` itself."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        from hirebridge.asgi import app
+
+        return app
+
+
+def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> dict[str, Any]:
+    return {
+        "bind": bind,
+        "workers": workers or settings.web_concurrency,
+        "worker_class": "uvicorn_worker.UvicornWorker",
+        # A worker that stops answering for this long is killed and replaced by the master.
+        "timeout": 60,
+        # On SIGTERM, requests in flight get this long to finish.
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "preload_app": False,
+    }
+
+
+def serve(settings: Settings, *, bind: str, workers: int | None, with_worker: bool) -> None:
+    # Start the embedded Redis (when REDIS_URL is unset) in the master, so that every worker
+    # process and the queue worker inherit one server through REDIS_URL.
+    redis_url(settings)
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen(  # noqa: S603 - our own entry point
+            [sys.executable, "-m", "hirebridge", "worker"], env=dict(os.environ)
+        )
+    try:
+        HirebridgeServer(gunicorn_options(settings, bind=bind, workers=workers)).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)

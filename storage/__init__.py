@@ -1,0 +1,1 @@
+"""Models, the unit of work, and the domain services that run inside it (they never see HTTP)."""

@@ -1,0 +1,209 @@
+"""API keys: minting, authentication, revocation, and the coalesced last-used stamp.
+
+A key is ``pk_live_`` followed by 40 random base62 characters (about 238 bits). Only its SHA-256 is
+stored; a lookup is an index probe on that digest, so no comparison ever runs over secret bytes an
+attacker can steer one character at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.errors import InvalidRequest, NotFound
+from storage.models import ApiKey, ApiKeyStatus, Employer
+
+KEY_PREFIX = "pk_live_"
+_SECRET_LENGTH = 40
+_BASE62 = string.ascii_letters + string.digits
+_VISIBLE_PREFIX_LENGTH = len(KEY_PREFIX) + 4
+
+# The scope vocabulary (PRODUCT K4). The OpenAPI documents name, per operation, which of these it
+# needs; a unit test checks that the documents use no scope outside this list.
+SCOPES: tuple[str, ...] = (
+    "jobs:read",
+    "jobs:write",
+    "candidates:read",
+    "candidates:write",
+    "candidates:search",
+    "pipeline:read",
+    "pipeline:write",
+    "applications:read",
+    "webhooks:manage",
+)
+BUNDLES: dict[str, tuple[str, ...]] = {
+    "JobPosting": (
+        "jobs:read",
+        "jobs:write",
+        "applications:read",
+        "pipeline:read",
+        "pipeline:write",
+    ),
+    "CvSearch": ("candidates:search", "candidates:read"),
+}
+
+# A key is stamped as used at most once a minute (K7): the stamp is for people, not for billing.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key and the employer it belongs to, and what it may do."""
+
+    key_id: int
+    employer_id: int
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MintedKey:
+    key: ApiKey
+    plaintext: str
+
+
+def expand_scopes(requested: Iterable[str]) -> list[str]:
+    """Expand bundles and check every scope; returns the sorted, de-duplicated scope list."""
+    expanded: set[str] = set()
+    unknown: list[str] = []
+    for item in requested:
+        name = item.strip()
+        if not name:
+            continue
+        if name in BUNDLES:
+            expanded.update(BUNDLES[name])
+        elif name in SCOPES:
+            expanded.add(name)
+        else:
+            unknown.append(name)
+    if unknown:
+        choices = ", ".join([*BUNDLES, *SCOPES])
+        raise InvalidRequest(f"Unknown scope {', '.join(unknown)}; choose from {choices}.")
+    if not expanded:
+        raise InvalidRequest("A key needs at least one scope.")
+    return sorted(expanded)
+
+
+def hash_secret(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def looks_like_key(candidate: str) -> bool:
+    """A cheap format check that spares the database obviously wrong tokens."""
+    body = candidate[len(KEY_PREFIX) :]
+    return (
+        candidate.startswith(KEY_PREFIX)
+        and len(body) >= 32
+        and len(candidate) <= 128
+        and all(ch in _BASE62 for ch in body)
+    )
+
+
+def mint_key(
+    session: Session,
+    employer: Employer,
+    *,
+    name: str,
+    scopes: Sequence[str],
+    expires_at: datetime | None = None,
+) -> MintedKey:
+    """Create a key for ``employer``; the plaintext is in the result and nowhere else, ever."""
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("A key needs a name.")
+    now = utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidRequest("The expiry must be in the future.")
+    plaintext = KEY_PREFIX + "".join(secrets.choice(_BASE62) for _ in range(_SECRET_LENGTH))
+    key = ApiKey(
+        employer_id=employer.id,
+        name=name,
+        prefix=plaintext[:_VISIBLE_PREFIX_LENGTH],
+        secret_hash=hash_secret(plaintext),
+        scopes=expand_scopes(scopes),
+        status=ApiKeyStatus.ACTIVE,
+        expires_at=expires_at,
+        created_at=now,
+        approved_at=now,
+    )
+    session.add(key)
+    # The id is printed for the operator and used to approve or revoke the key later.
+    session.flush()
+    return MintedKey(key=key, plaintext=plaintext)
+
+
+def authenticate(session: Session, plaintext: str) -> Principal | None:
+    """The principal a key stands for, or ``None`` if the key cannot be used right now.
+
+    ``None`` covers every refusal alike (unknown, pending, revoked, expired) so that callers answer
+    them all the same way.
+    """
+    if not looks_like_key(plaintext):
+        return None
+    row = session.execute(
+        select(ApiKey.id, ApiKey.employer_id, ApiKey.scopes, ApiKey.status, ApiKey.expires_at).where(
+            ApiKey.secret_hash == hash_secret(plaintext)
+        )
+    ).first()
+    if row is None or row.status is not ApiKeyStatus.ACTIVE:
+        return None
+    if row.expires_at is not None and row.expires_at <= utcnow():
+        return None
+    return Principal(key_id=row.id, employer_id=row.employer_id, scopes=frozenset(row.scopes))
+
+
+def record_key_use(session: Session, key_id: int, when: datetime | None = None) -> bool:
+    """Stamp ``last_used_at`` unless it was stamped within the last minute; True if it wrote."""
+    when = when or utcnow()
+    result = session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == key_id,
+            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < when - LAST_USED_RESOLUTION),
+        )
+        .values(last_used_at=when)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def get_key(session: Session, key_id: int) -> ApiKey:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"No API key with id {key_id}.")
+    return key
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    """Revoke a key; it is refused from the next request on. Revoking twice is harmless."""
+    key = get_key(session, key_id)
+    if key.status is not ApiKeyStatus.REVOKED:
+        key.status = ApiKeyStatus.REVOKED
+        key.revoked_at = utcnow()
+    return key
+
+
+def list_keys(session: Session, employer_id: int) -> list[ApiKey]:
+    return list(
+        session.scalars(
+            select(ApiKey).where(ApiKey.employer_id == employer_id).order_by(ApiKey.id)
+        )
+    )
+
+
+def display_status(key: ApiKey, now: datetime | None = None) -> str:
+    """The status people see: ``expired`` is derived from ``expires_at``, not stored."""
+    now = now or utcnow()
+    if (
+        key.status is ApiKeyStatus.ACTIVE
+        and key.expires_at is not None
+        and key.expires_at <= now
+    ):
+        return "expired"
+    return key.status.value

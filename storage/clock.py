@@ -1,0 +1,18 @@
+"""The one place the service asks for the time, so tests can move it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_offset = timedelta(0)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC (shifted by any offset a test has set)."""
+    return datetime.now(UTC) + _offset
+
+
+def set_offset(offset: timedelta) -> None:
+    """Shift the clock of this process; only tests call this."""
+    global _offset
+    _offset = offset

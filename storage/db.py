@@ -1,0 +1,125 @@
+"""Engine, sessions and the unit of work.
+
+Every request and every task runs in exactly one unit of work: it commits when the block ends without
+an error, rolls back otherwise, and always closes the session.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def normalize_database_url(raw: str) -> URL:
+    """Turn what an operator writes into a URL SQLAlchemy can open.
+
+    ``postgres://`` and plain ``postgresql://`` URLs use whichever PostgreSQL driver is installed
+    (psycopg 3 is what we ship; psycopg2 is used if that is what the host has).
+    """
+    url = make_url(raw.replace("postgres://", "postgresql://", 1) if raw.startswith("postgres://") else raw)
+    if url.drivername == "postgresql":
+        has_psycopg2 = importlib.util.find_spec("psycopg2") is not None
+        if not has_psycopg2 and importlib.util.find_spec("psycopg") is not None:
+            url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def ensure_sqlite_directory(url: URL) -> None:
+    """SQLite creates the file but not its folder; make the folder of a file database."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets the API workers read while the queue worker writes; the busy timeout makes a
+        # writer wait for the lock instead of failing at once.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+        # pysqlite's own transaction handling defers BEGIN; let SQLAlchemy emit it.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock at the start of every transaction, so that a read-then-write
+        # transaction never fails half-way with "database is locked".
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and the session factory bound to it."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = normalize_database_url(url)
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        ensure_sqlite_directory(self.url)
+        if self.url.get_backend_name() != "sqlite":
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        self.engine = create_engine(self.url, **kwargs)
+        if self.url.get_backend_name() == "sqlite":
+            _configure_sqlite(self.engine)
+        self.session_factory: Callable[[], Session] = sessionmaker(
+            self.engine, expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.url.get_backend_name()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits on success, rolls back on error and is always closed."""
+        session = self.session_factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_current: Database | None = None
+
+
+def configure(url: str, **kwargs: Any) -> Database:
+    """Open the process's database (called once at start-up, and by tests)."""
+    global _current
+    if _current is not None:
+        _current.dispose()
+    _current = Database(url, **kwargs)
+    return _current
+
+
+def use(database: Database) -> None:
+    """Make ``database`` the process's database again (tests switch between backends)."""
+    global _current
+    _current = database
+
+
+def current() -> Database:
+    if _current is None:
+        raise RuntimeError("the database is not configured; call storage.db.configure() first")
+    return _current
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """A unit of work on the process's database."""
+    with current().unit_of_work() as session:
+        yield session

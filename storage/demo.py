@@ -1,0 +1,99 @@
+"""Demo data for a first ``make run``: an employer with credits, a key and a few jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import api_keys, credits, employers, jobs
+from storage.models import ApiKeyStatus, CreditKind, Employer, Plan
+
+DEMO_EMPLOYER_NAME = "Hirebridge Demo Recruiting"
+DEMO_KEY_NAME = "demo key"
+DEMO_SCOPES = ("JobPosting", "CvSearch", "candidates:write", "webhooks:manage")
+_DEMO_CREDITS = 50
+
+_DEMO_JOBS = (
+    {
+        "reference": "DEMO-001",
+        "title": "Senior Platform Engineer",
+        "description": "Run the Kubernetes platform our product teams deploy to, on AWS and GCP.",
+        "city": "London",
+        "country": "United Kingdom",
+        "employment_type": "FullTime",
+        "remote_type": "HybridRemote",
+        "apply_method": "EmailApply",
+        "apply_email_address": "jobs@demo.hirebridge.example",
+        "salary_min": 85000,
+        "salary_max": 105000,
+        "salary_currency": "GBP",
+    },
+    {
+        "reference": "DEMO-002",
+        "title": "HVAC Process Engineer",
+        "description": "Design and commission HVAC systems for large commercial sites.",
+        "city": "Dubai",
+        "country": "United Arab Emirates",
+        "employment_type": "Contract",
+        "remote_type": "OnSite",
+        "apply_method": "UrlApply",
+        "apply_url": "https://careers.demo.hirebridge.example/hvac",
+    },
+    {
+        "reference": "DEMO-003",
+        "title": "Graduate Data Analyst",
+        "description": "Join the analytics team and learn SQL, Python and dashboards on real data.",
+        "city": "Manchester",
+        "country": "United Kingdom",
+        "employment_type": "FullTime",
+        "remote_type": "FullyRemote",
+        "apply_method": "QuickApply",
+    },
+)
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    employer: Employer
+    new_key: str | None
+
+
+def find_demo_employer(session: Session) -> Employer | None:
+    return session.scalars(
+        select(Employer).where(Employer.name == DEMO_EMPLOYER_NAME).order_by(Employer.id)
+    ).first()
+
+
+def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
+    """Create whatever part of the demo is missing; safe to run any number of times.
+
+    ``known_key`` is the demo key saved by an earlier run, if any. A new key is minted (and the old
+    demo keys revoked) only when that key no longer works, since a key's plaintext cannot be
+    recovered from the database.
+    """
+    employer = find_demo_employer(session)
+    if employer is None:
+        employer = employers.create_employer(
+            session, name=DEMO_EMPLOYER_NAME, plan=Plan.ENTERPRISE, trusted_partner=True
+        )
+        for kind in CreditKind:
+            credits.adjust_credits(session, employer.id, kind, _DEMO_CREDITS, reason="demo_seed")
+        for fields in _DEMO_JOBS:
+            job = jobs.create_job(session, employer.id, fields)
+            if fields["reference"] != "DEMO-003":
+                jobs.publish_job(session, employer.id, job.id, expiry_date=None)
+
+    new_key = None
+    if known_key is None or not _key_works(session, known_key, employer.id):
+        for key in api_keys.list_keys(session, employer.id):
+            if key.name == DEMO_KEY_NAME and key.status is not ApiKeyStatus.REVOKED:
+                api_keys.revoke_key(session, key.id)
+        minted = api_keys.mint_key(session, employer, name=DEMO_KEY_NAME, scopes=DEMO_SCOPES)
+        new_key = minted.plaintext
+    return DemoSeed(employer=employer, new_key=new_key)
+
+
+def _key_works(session: Session, plaintext: str, employer_id: int) -> bool:
+    principal = api_keys.authenticate(session, plaintext)
+    return principal is not None and principal.employer_id == employer_id

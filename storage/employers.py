@@ -1,0 +1,40 @@
+"""Employers (tenants): creation and the settings an operator changes."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from storage.errors import InvalidRequest, NotFound
+from storage.models import CreditBalance, CreditKind, Employer, Plan
+
+
+def create_employer(
+    session: Session,
+    *,
+    name: str,
+    plan: Plan = Plan.PROFESSIONAL,
+    contract_unlimited: bool = False,
+    trusted_partner: bool = False,
+) -> Employer:
+    """Create an employer with a zero balance of every credit kind."""
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("An employer needs a name.")
+    employer = Employer(
+        name=name,
+        plan=plan,
+        contract_unlimited=contract_unlimited,
+        trusted_partner=trusted_partner,
+    )
+    employer.balances = [CreditBalance(kind=kind, balance=0) for kind in CreditKind]
+    session.add(employer)
+    # The caller needs the id (the CLI prints it), so the row has to reach the database now.
+    session.flush()
+    return employer
+
+
+def get_employer(session: Session, employer_id: int) -> Employer:
+    employer = session.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound(f"No employer with id {employer_id}.")
+    return employer

@@ -1,0 +1,193 @@
+"""Jobs: drafts, publishing (paid), changes and soft closing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.credits import charge_credit
+from storage.employers import get_employer
+from storage.errors import InvalidRequest, InvalidState, NotFound
+from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
+
+DEFAULT_PUBLICATION = timedelta(days=30)
+MAX_PUBLICATION = timedelta(days=90)
+
+# The fields a partner may set; everything else on a job is the platform's to manage.
+MUTABLE_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "description",
+        "city",
+        "country",
+        "employment_type",
+        "remote_type",
+        "apply_method",
+        "apply_email_address",
+        "apply_url",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+    }
+)
+_CLEARABLE_FIELDS = frozenset(
+    {"apply_email_address", "apply_url", "salary_min", "salary_max", "salary_currency"}
+)
+_EDITABLE_STATUSES = frozenset({JobStatus.DRAFT, JobStatus.ACTIVE})
+_ENUM_FIELDS: dict[str, Any] = {
+    "employment_type": EmploymentType,
+    "remote_type": RemoteType,
+    "apply_method": ApplyMethod,
+}
+
+
+@dataclass(frozen=True)
+class JobPage:
+    total: int
+    items: list[Job]
+
+
+def list_jobs(
+    session: Session,
+    employer_id: int,
+    *,
+    status: JobStatus | None,
+    page: int,
+    page_size: int,
+) -> JobPage:
+    """One page of the employer's jobs, newest first."""
+    conditions = [Job.employer_id == employer_id]
+    if status is not None:
+        conditions.append(Job.status == status)
+    total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
+    items = list(
+        session.scalars(
+            select(Job)
+            .where(*conditions)
+            .order_by(Job.created_at.desc(), Job.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    return JobPage(total=total, items=items)
+
+
+def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:
+    """The employer's job ``job_id``; another employer's job is reported as missing."""
+    query = select(Job).where(Job.id == job_id, Job.employer_id == employer_id)
+    if for_update:
+        query = query.with_for_update()
+    job = session.scalars(query).first()
+    if job is None:
+        raise NotFound(f"No job with id {job_id}.")
+    return job
+
+
+def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) -> Job:
+    """Create a draft from ``fields`` (model attribute names)."""
+    _reject_unknown(fields)
+    job = Job(employer_id=employer_id, status=JobStatus.DRAFT)
+    _assign(job, fields)
+    _check_consistency(job)
+    now = utcnow()
+    job.created_at = now
+    job.updated_at = now
+    session.add(job)
+    # The response carries the new id and the Location header needs it.
+    session.flush()
+    return job
+
+
+def update_job(
+    session: Session, employer_id: int, job_id: int, changes: Mapping[str, Any]
+) -> Job:
+    """Apply a partial change to a Draft or Active job."""
+    _reject_unknown(changes)
+    if not changes:
+        raise InvalidRequest("Name at least one field to change.")
+    job = get_job(session, employer_id, job_id, for_update=True)
+    if job.status not in _EDITABLE_STATUSES:
+        raise InvalidState(f"A job that is {job.status.value} cannot be changed.")
+    _assign(job, changes)
+    _check_consistency(job)
+    job.updated_at = utcnow()
+    return job
+
+
+def publish_job(
+    session: Session, employer_id: int, job_id: int, *, expiry_date: datetime | None
+) -> Job:
+    """Draft to Active, charging one job posting credit in the same transaction."""
+    job = get_job(session, employer_id, job_id, for_update=True)
+    if job.status is not JobStatus.DRAFT:
+        raise InvalidState(
+            f"Only a Draft job can be published; this job is {job.status.value}."
+        )
+    now = utcnow()
+    if expiry_date is None:
+        expiry_date = now + DEFAULT_PUBLICATION
+    elif expiry_date <= now:
+        raise InvalidRequest("expiryDate must be in the future.")
+    elif expiry_date > now + MAX_PUBLICATION:
+        raise InvalidRequest("expiryDate may be at most 90 days from now.")
+    charge_credit(
+        session,
+        get_employer(session, employer_id),
+        CreditKind.JOB_POSTING,
+        reason="job_publish",
+        reference=f"job:{job.id}",
+    )
+    job.status = JobStatus.ACTIVE
+    job.posted_date = now
+    job.expiry_date = expiry_date
+    job.updated_at = now
+    return job
+
+
+def close_job(session: Session, employer_id: int, job_id: int) -> Job:
+    """Soft-close: the job becomes Inactive and keeps its applications. Idempotent."""
+    job = get_job(session, employer_id, job_id, for_update=True)
+    if job.status is not JobStatus.INACTIVE:
+        job.status = JobStatus.INACTIVE
+        job.updated_at = utcnow()
+    return job
+
+
+def _reject_unknown(fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - MUTABLE_FIELDS
+    if unknown:
+        raise InvalidRequest(f"These fields cannot be set: {', '.join(sorted(unknown))}.")
+
+
+def _assign(job: Job, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
+        if value is None and name not in _CLEARABLE_FIELDS:
+            raise InvalidRequest(f"{name} cannot be cleared.")
+        if name in _ENUM_FIELDS:
+            value = _ENUM_FIELDS[name](value)
+        elif isinstance(value, str) and name != "description":
+            value = value.strip()
+        elif name in {"salary_min", "salary_max"} and value is not None:
+            value = Decimal(str(value)).quantize(Decimal("0.01"))
+        setattr(job, name, value)
+
+
+def _check_consistency(job: Job) -> None:
+    if job.apply_method is ApplyMethod.EMAIL_APPLY and not job.apply_email_address:
+        raise InvalidRequest("applyEmailAddress is required when applyMethod is EmailApply.")
+    if job.apply_method is ApplyMethod.URL_APPLY and not job.apply_url:
+        raise InvalidRequest("applyUrl is required when applyMethod is UrlApply.")
+    if (
+        job.salary_min is not None
+        and job.salary_max is not None
+        and job.salary_max < job.salary_min
+    ):
+        raise InvalidRequest("salaryMax may not be below salaryMin.")

@@ -1,0 +1,215 @@
+"""The typed SQLAlchemy models: one class per table, names as the domain says them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.clock import utcnow
+from storage.types import UTCDateTime, string_enum
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Plan(enum.StrEnum):
+    FREE = "free"
+    STARTER = "starter"
+    PROFESSIONAL = "professional"
+    ENTERPRISE = "enterprise"
+
+
+class CreditKind(enum.StrEnum):
+    JOB_POSTING = "job_posting"
+    CV_SEARCH = "cv_search"
+    CV_DOWNLOAD = "cv_download"
+
+
+class UserRole(enum.StrEnum):
+    EMPLOYER_ADMIN = "EmployerAdmin"
+    RECRUITER = "Recruiter"
+
+
+class ApiKeyStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+class JobStatus(enum.StrEnum):
+    DRAFT = "Draft"
+    ACTIVE = "Active"
+    EXPIRED = "Expired"
+    INACTIVE = "Inactive"
+
+
+class EmploymentType(enum.StrEnum):
+    FULL_TIME = "FullTime"
+    PART_TIME = "PartTime"
+    CONTRACT = "Contract"
+    TEMPORARY = "Temporary"
+    INTERNSHIP = "Internship"
+
+
+class RemoteType(enum.StrEnum):
+    ON_SITE = "OnSite"
+    HYBRID_REMOTE = "HybridRemote"
+    FULLY_REMOTE = "FullyRemote"
+
+
+class ApplyMethod(enum.StrEnum):
+    EMAIL_APPLY = "EmailApply"
+    URL_APPLY = "UrlApply"
+    QUICK_APPLY = "QuickApply"
+
+
+class Employer(Base):
+    """The tenant: every other row belongs to exactly one employer."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    plan: Mapped[Plan] = mapped_column(string_enum(Plan), default=Plan.PROFESSIONAL)
+    contract_unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
+    trusted_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    balances: Mapped[list[CreditBalance]] = relationship(
+        back_populates="employer", order_by="CreditBalance.kind"
+    )
+
+
+class CreditBalance(Base):
+    """The running balance of one credit kind; always equal to the sum of its ledger rows."""
+
+    __tablename__ = "credit_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), primary_key=True)
+    kind: Mapped[CreditKind] = mapped_column(string_enum(CreditKind), primary_key=True)
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+
+    employer: Mapped[Employer] = relationship(back_populates="balances")
+
+
+class CreditLedgerEntry(Base):
+    """An append-only record of one change to a balance (or of usage under an unlimited contract)."""
+
+    __tablename__ = "credit_ledger"
+    __table_args__ = (Index("ix_credit_ledger_employer_created", "employer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    kind: Mapped[CreditKind] = mapped_column(string_enum(CreditKind))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(string_enum(UserRole))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    """A partner's credential. Only the SHA-256 of the secret is kept, never the secret."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[ApiKeyStatus] = mapped_column(string_enum(ApiKeyStatus))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        # Serves "own jobs, newest first", with or without a status filter.
+        Index("ix_jobs_employer_created", "employer_id", "created_at", "id"),
+        Index("ix_jobs_employer_status_created", "employer_id", "status", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    reference: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    city: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(100))
+    employment_type: Mapped[EmploymentType] = mapped_column(string_enum(EmploymentType))
+    remote_type: Mapped[RemoteType] = mapped_column(string_enum(RemoteType))
+    apply_method: Mapped[ApplyMethod] = mapped_column(string_enum(ApplyMethod))
+    apply_email_address: Mapped[str | None] = mapped_column(String(254))
+    apply_url: Mapped[str | None] = mapped_column(String(2000))
+    salary_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    status: Mapped[JobStatus] = mapped_column(string_enum(JobStatus), default=JobStatus.DRAFT)
+    posted_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expiry_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+__all__ = [
+    "ApiKey",
+    "ApiKeyStatus",
+    "ApplyMethod",
+    "Base",
+    "CreditBalance",
+    "CreditKind",
+    "CreditLedgerEntry",
+    "Employer",
+    "EmploymentType",
+    "Job",
+    "JobStatus",
+    "Plan",
+    "RemoteType",
+    "User",
+]
