@@ -40,6 +40,19 @@ BACKENDS = tuple(
 )
 ALL_SCOPES = ",".join(api_keys.SCOPES)
 
+# The job of the seed's "create then publish" example.
+SEED_JOB: dict[str, Any] = {
+    "title": "Senior Platform Engineer",
+    "reference": "PL-001",
+    "description": "Build and run the platform...",
+    "city": "London",
+    "country": "United Kingdom",
+    "employmentType": "FullTime",
+    "remoteType": "HybridRemote",
+    "applyMethod": "EmailApply",
+    "applyEmailAddress": "jobs@example.com",
+}
+
 
 def _admin_conninfo() -> str:
     url = make_url(ADMIN_DATABASE_URL)
@@ -47,7 +60,7 @@ def _admin_conninfo() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgresql_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated to the newest revision."""
     name = f"hirebridge_test_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
@@ -88,6 +101,7 @@ def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings
 class Api:
     """An in-process client of the app, with helpers to act as a given key."""
 
+    app: Any
     client: Any
     backend: str
     database: db.Database
@@ -95,7 +109,10 @@ class Api:
 
     def activate(self) -> Api:
         """Point the process's storage at this app's database and forget the default key."""
+        from hirebridge.security import last_used
+
         db.use(self.database)
+        last_used.forget()
         self.default_key = None
         return self
 
@@ -127,7 +144,7 @@ def _build_api(backend: str, database_url: str, redis_url: str, data_dir: Path) 
     app = create_app(make_settings(database_url, redis_url, data_dir))
     database = db.current()
     with app.test_client() as client:
-        yield Api(client=client, backend=backend, database=database)
+        yield Api(app=app, client=client, backend=backend, database=database)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -154,10 +171,10 @@ def api(session_api: Api) -> Api:
 
 @pytest.fixture(scope="session")
 def session_pg_api(
-    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    postgresql_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
     """The app on PostgreSQL only, for suites that need not run twice (contract tests)."""
-    yield from _build_api("postgresql", postgres_url, redis_url, tmp_path_factory.mktemp("data"))
+    yield from _build_api("postgresql", postgresql_url, redis_url, tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture
@@ -250,11 +267,19 @@ class LiveServer:
 
 
 def start_live_server(env: dict[str, str], *, workers: int = 2, timeout: float = 30) -> LiveServer:
-    """``hirebridge serve`` in a subprocess (gunicorn + uvicorn workers), ready when this returns."""
+    """``hirebridge serve`` in a subprocess (gunicorn, uvicorn workers); ready on return."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "hirebridge", "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "hirebridge",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
         env=env,
     )
     base_url = f"http://127.0.0.1:{port}"
@@ -294,11 +319,11 @@ def service_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, 
 
 @pytest.fixture(scope="session")
 def live_server(
-    postgres_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    postgresql_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """The real server on PostgreSQL: two gunicorn workers, sharing this session's database."""
     server = start_live_server(
-        service_env(postgres_url, redis_url, tmp_path_factory.mktemp("live"))
+        service_env(postgresql_url, redis_url, tmp_path_factory.mktemp("live"))
     )
     yield server
     stop_live_server(server)

@@ -17,6 +17,7 @@ from connexion.utils import get_function_from_name
 
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
+from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.logging_setup import configure_logging
 from hirebridge.middleware import BodyGuardMiddleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
     logger.info("starting with settings %s", settings.safe_summary())
+    register_formats()
     database = db.configure(settings.resolved_database_url)
     redis_client = connect(redis_url(settings))
 
@@ -79,7 +81,9 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_url_rule("/swagger", "swagger_index", routes.index, methods=["GET"])
     app.add_url_rule("/swagger/", "swagger_index_slash", routes.index, methods=["GET"])
     app.add_url_rule("/swagger/assets/{asset}", "swagger_asset", routes.asset, methods=["GET"])
-    app.add_url_rule("/swagger/{name}/swagger.json", "swagger_json", routes.spec_json, methods=["GET"])
+    app.add_url_rule(
+        "/swagger/{name}/swagger.json", "swagger_json", routes.spec_json, methods=["GET"]
+    )
     app.add_url_rule("/swagger/{name}/", "swagger_ui", routes.ui, methods=["GET"])
 
     health = HealthRoutes(redis_client)

@@ -192,7 +192,9 @@ def keys_list(employer_id: int) -> None:
     header = ("ID", "NAME", "PREFIX", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 def _when(value: datetime | None) -> str:
@@ -228,8 +230,12 @@ def demo_key_file(settings: Settings) -> Path:
 
 @cli.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
-@click.option("--workers", type=int, default=None, help="Worker processes (default WEB_CONCURRENCY).")
-@click.option("--with-worker", is_flag=True, help="Also run a queue worker (for local development).")
+@click.option(
+    "--workers", type=int, default=None, help="Worker processes (default WEB_CONCURRENCY)."
+)
+@click.option(
+    "--with-worker", is_flag=True, help="Also run a queue worker (for local development)."
+)
 def serve(bind: str, workers: int | None, with_worker: bool) -> None:
     """Serve the API with gunicorn and uvicorn workers."""
     from hirebridge.server import serve as run_server

@@ -138,15 +138,22 @@ class ErrorHandlers:
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)} if status == 503 else None
         return error_response(request, status, exc.code, exc.message, headers)
 
+    def unauthorized(self, request: ConnexionRequest, exc: OAuthProblem) -> ConnexionResponse:
+        return unauthorized()
+
+    def insufficient_scope(
+        self, request: ConnexionRequest, exc: OAuthScopeProblem
+    ) -> ConnexionResponse:
+        missing = sorted(set(exc.required_scopes) - set(exc.token_scopes))
+        message = f"This API key lacks the scope {' and '.join(missing)}."
+        return error_response(request, 403, "insufficient_scope", message)
+
     def problem(self, request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
-        if isinstance(exc, OAuthProblem) or exc.status == 401:
+        if exc.status == 401:
             return unauthorized()
         headers = dict(exc.headers or {})
         if isinstance(exc, ApiProblem):
             return error_response(request, exc.status, exc.code, str(exc.detail), headers)
-        if isinstance(exc, OAuthScopeProblem):
-            message = _first_line(exc.detail, "This API key lacks a scope this operation needs.")
-            return error_response(request, 403, "insufficient_scope", message, headers)
         status = int(exc.status or 500)
         code = _CODE_BY_STATUS.get(status, "invalid_request" if status < 500 else "internal_error")
         if status == 400:
@@ -161,6 +168,9 @@ class ErrorHandlers:
         return error_response(request, status, code, message, headers)
 
     def http_exception(self, request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+        if isinstance(exc, ProblemException):
+            # Connexion's own HTTP problems (Forbidden, ...) are both kinds of exception.
+            return self.problem(request, exc)
         status = exc.status_code
         headers = dict(exc.headers or {})
         if status == 401:
@@ -197,6 +207,8 @@ class ErrorHandlers:
     def register(self, app: connexion.AsyncApp) -> None:
         handlers: Iterable[tuple[type[Exception], Any]] = (
             (DomainError, self.domain_error),
+            (OAuthProblem, self.unauthorized),
+            (OAuthScopeProblem, self.insufficient_scope),
             (ProblemException, self.problem),
             (HTTPException, self.http_exception),
             (UnicodeError, self.bad_encoding),

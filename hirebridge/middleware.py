@@ -15,9 +15,11 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 class BodyGuardMiddleware:
     """Refuses bodies that are too large (413) or carry no content type (415).
 
-    The size is checked against ``Content-Length`` before a byte is read, and again while a body
-    without one (chunked) streams in, so a large upload never reaches the JSON parser. Each path
-    prefix may have its own limit (the public job board takes smaller bodies than the partner API).
+    The size is checked against ``Content-Length`` before a byte is read. A body sent without one
+    (chunked) is read here up to the limit, refused as soon as it passes it, and handed on with a
+    ``Content-Length``: Connexion's validation only reads bodies that declare their length, so a
+    chunked body would otherwise look empty. Each path prefix may have its own limit (the public
+    job board takes smaller bodies than the partner API).
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class BodyGuardMiddleware:
         limit = self.limit_for(scope["path"])
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
+        chunked = declared is None and b"transfer-encoding" in headers
         if declared is not None:
             try:
                 length = int(declared)
@@ -51,32 +54,82 @@ class BodyGuardMiddleware:
                 raise ApiProblem("invalid_request", "Content-Length is not a number.") from None
             if length > limit:
                 raise _too_large(limit)
-        else:
-            length = -1
-        has_body = length > 0 or b"transfer-encoding" in headers
+        if chunked:
+            body = await _read_up_to(receive, limit)
+            length = len(body)
+            receive = _replay(body, receive)
+            scope = _with_headers(
+                scope,
+                [(k, v) for k, v in scope["headers"] if k != b"transfer-encoding"]
+                + [(b"content-length", str(length).encode())],
+            )
+        elif declared is None:
+            length = 0
+
         if not headers.get(b"content-type", b"").strip():
-            if has_body:
+            if length > 0:
                 raise ApiProblem(
                     "unsupported_media_type", "Send the request body as application/json."
                 )
             # A POST with no body at all (``publish``) is a JSON request with an empty body, so the
             # operation's default body applies and the handler gets parsed JSON, not bytes.
-            scope = dict(scope)
-            scope["headers"] = [*scope["headers"], (b"content-type", b"application/json")]
+            scope = _with_headers(
+                scope, [*scope["headers"], (b"content-type", b"application/json")]
+            )
 
-        received = 0
-
-        async def guarded_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _too_large(limit)
-            return message
-
-        await self.app(scope, guarded_receive, send)
+        await self.app(scope, _counting(receive, limit), send)
 
 
 def _too_large(limit: int) -> ApiProblem:
     return ApiProblem("payload_too_large", f"The request body exceeds the {limit}-byte limit.")
+
+
+def _with_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> Scope:
+    return {**scope, "headers": headers}
+
+
+async def _read_up_to(receive: Receive, limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        parts.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body already read, then the client's own channel (for its eventual disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    """Holds a client to its declared length: a body longer than the limit is cut off."""
+    received = 0
+
+    async def guarded() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+        return message
+
+    return guarded

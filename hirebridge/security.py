@@ -40,6 +40,10 @@ class LastUsedRecorder:
         self.interval = interval_seconds
         self._last_written: dict[int, float] = {}
 
+    def forget(self) -> None:
+        """Drop what this process remembers (tests switch databases, whose key ids overlap)."""
+        self._last_written.clear()
+
     def due(self, key_id: int) -> bool:
         now = time.monotonic()
         last = self._last_written.get(key_id)
@@ -81,12 +85,9 @@ async def authenticate(token: str, required_scopes: list[str] | None = None) -> 
     principal = await run_in_threadpool(_lookup, token)
     if principal is None:
         return None
-    missing = sorted(set(required_scopes or ()) - principal.scopes)
-    if missing:
+    if not set(required_scopes or ()) <= principal.scopes:
         raise OAuthScopeProblem(
-            detail=f"This API key lacks the scope {' and '.join(missing)}.",
-            required_scopes=required_scopes,
-            token_scopes=sorted(principal.scopes),
+            token_scopes=sorted(principal.scopes), required_scopes=list(required_scopes or ())
         )
     last_used.record(principal.key_id)
     return {
@@ -100,7 +101,9 @@ async def authenticate(token: str, required_scopes: list[str] | None = None) -> 
 class ScopedBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
     """``Authorization: Bearer <key>``, checked with the operation's required scopes."""
 
-    def get_fn(self, security_scheme: dict[str, Any], required_scopes: list[str]) -> Callable[..., Any]:
+    def get_fn(
+        self, security_scheme: dict[str, Any], required_scopes: list[str]
+    ) -> Callable[..., Any]:
         check = self._generic_check(authenticate, "Provided token is not valid")
 
         def verify(request: Any) -> Any:

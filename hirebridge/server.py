@@ -44,13 +44,33 @@ def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> d
     }
 
 
+def banner(settings: Settings, bind: str) -> str:
+    host, _, port = bind.rpartition(":")
+    host = "127.0.0.1" if host in {"", "0.0.0.0", "[::]"} else host  # noqa: S104 - display only
+    base = f"http://{host}:{port}"
+    lines = [
+        f"Hirebridge API     {base}/api/v1",
+        f"Swagger UI         {base}/swagger/v1/",
+        f"OpenAPI document   {base}/swagger/v1/swagger.json",
+    ]
+    demo_key = settings.data_dir / "demo-key.txt"
+    if not settings.is_production and demo_key.exists():
+        lines.append(f"Demo API key       {demo_key.read_text().strip()}")
+        lines.append(
+            f'Try it             curl -H "Authorization: Bearer {demo_key.read_text().strip()}" '
+            f"{base}/api/v1/jobs"
+        )
+    return "\n".join(lines)
+
+
 def serve(settings: Settings, *, bind: str, workers: int | None, with_worker: bool) -> None:
     # Start the embedded Redis (when REDIS_URL is unset) in the master, so that every worker
     # process and the queue worker inherit one server through REDIS_URL.
     redis_url(settings)
+    print(banner(settings, bind), flush=True)
     worker = None
     if with_worker:
-        worker = subprocess.Popen(  # noqa: S603 - our own entry point
+        worker = subprocess.Popen(
             [sys.executable, "-m", "hirebridge", "worker"], env=dict(os.environ)
         )
     try:

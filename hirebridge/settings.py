@@ -87,7 +87,9 @@ class Settings:
         env = os.environ if environ is None else environ
         environment = env.get("HIREBRIDGE_ENV", "development").strip().lower()
         if environment not in {"development", "production"}:
-            raise SettingsError(f"HIREBRIDGE_ENV must be development or production, not {environment!r}")
+            raise SettingsError(
+                f"HIREBRIDGE_ENV must be development or production, not {environment!r}"
+            )
         data_dir = Path(env.get("HIREBRIDGE_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
         settings = cls(
             environment=environment,

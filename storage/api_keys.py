@@ -148,9 +148,9 @@ def authenticate(session: Session, plaintext: str) -> Principal | None:
     if not looks_like_key(plaintext):
         return None
     row = session.execute(
-        select(ApiKey.id, ApiKey.employer_id, ApiKey.scopes, ApiKey.status, ApiKey.expires_at).where(
-            ApiKey.secret_hash == hash_secret(plaintext)
-        )
+        select(
+            ApiKey.id, ApiKey.employer_id, ApiKey.scopes, ApiKey.status, ApiKey.expires_at
+        ).where(ApiKey.secret_hash == hash_secret(plaintext))
     ).first()
     if row is None or row.status is not ApiKeyStatus.ACTIVE:
         return None
@@ -191,19 +191,13 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
 
 def list_keys(session: Session, employer_id: int) -> list[ApiKey]:
     return list(
-        session.scalars(
-            select(ApiKey).where(ApiKey.employer_id == employer_id).order_by(ApiKey.id)
-        )
+        session.scalars(select(ApiKey).where(ApiKey.employer_id == employer_id).order_by(ApiKey.id))
     )
 
 
 def display_status(key: ApiKey, now: datetime | None = None) -> str:
     """The status people see: ``expired`` is derived from ``expires_at``, not stored."""
     now = now or utcnow()
-    if (
-        key.status is ApiKeyStatus.ACTIVE
-        and key.expires_at is not None
-        and key.expires_at <= now
-    ):
+    if key.status is ApiKeyStatus.ACTIVE and key.expires_at is not None and key.expires_at <= now:
         return "expired"
     return key.status.value

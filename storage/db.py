@@ -1,7 +1,7 @@
 """Engine, sessions and the unit of work.
 
-Every request and every task runs in exactly one unit of work: it commits when the block ends without
-an error, rolls back otherwise, and always closes the session.
+Every request and every task runs in exactly one unit of work: it commits when the block ends
+without an error, rolls back otherwise, and always closes the session.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ def normalize_database_url(raw: str) -> URL:
     ``postgres://`` and plain ``postgresql://`` URLs use whichever PostgreSQL driver is installed
     (psycopg 3 is what we ship; psycopg2 is used if that is what the host has).
     """
-    url = make_url(raw.replace("postgres://", "postgresql://", 1) if raw.startswith("postgres://") else raw)
+    url = make_url(
+        raw.replace("postgres://", "postgresql://", 1) if raw.startswith("postgres://") else raw
+    )
     if url.drivername == "postgresql":
         has_psycopg2 = importlib.util.find_spec("psycopg2") is not None
         if not has_psycopg2 and importlib.util.find_spec("psycopg") is not None:

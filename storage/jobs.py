@@ -106,9 +106,7 @@ def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) ->
     return job
 
 
-def update_job(
-    session: Session, employer_id: int, job_id: int, changes: Mapping[str, Any]
-) -> Job:
+def update_job(session: Session, employer_id: int, job_id: int, changes: Mapping[str, Any]) -> Job:
     """Apply a partial change to a Draft or Active job."""
     _reject_unknown(changes)
     if not changes:
@@ -128,9 +126,7 @@ def publish_job(
     """Draft to Active, charging one job posting credit in the same transaction."""
     job = get_job(session, employer_id, job_id, for_update=True)
     if job.status is not JobStatus.DRAFT:
-        raise InvalidState(
-            f"Only a Draft job can be published; this job is {job.status.value}."
-        )
+        raise InvalidState(f"Only a Draft job can be published; this job is {job.status.value}.")
     now = utcnow()
     if expiry_date is None:
         expiry_date = now + DEFAULT_PUBLICATION

@@ -122,7 +122,7 @@ class CreditBalance(Base):
 
 
 class CreditLedgerEntry(Base):
-    """An append-only record of one change to a balance (or of usage under an unlimited contract)."""
+    """One append-only change to a balance (or usage recorded under an unlimited contract)."""
 
     __tablename__ = "credit_ledger"
     __table_args__ = (Index("ix_credit_ledger_employer_created", "employer_id", "id"),)

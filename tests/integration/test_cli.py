@@ -1,0 +1,171 @@
+"""The operator CLI, run as a user runs it: a subprocess, result on the last line of stdout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import LiveServer, service_env
+
+
+def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hirebridge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def last_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def pg_env(postgresql_url: str, redis_url: str, tmp_path: Path) -> dict[str, str]:
+    return service_env(postgresql_url, redis_url, tmp_path)
+
+
+def test_operator_flow_end_to_end_on_the_live_server(
+    pg_env: dict[str, str], live_server: LiveServer
+) -> None:
+    employer_id = last_line(hirebridge(pg_env, "employer", "create", "--name", "Acme Ltd"))
+    assert employer_id.isdigit()
+    assert (
+        last_line(
+            hirebridge(
+                pg_env,
+                "credits",
+                "add",
+                "--employer",
+                employer_id,
+                "--kind",
+                "job_posting",
+                "--amount",
+                "2",
+            )
+        )
+        == "2"
+    )
+    minted = hirebridge(
+        pg_env,
+        "keys",
+        "mint",
+        "--employer",
+        employer_id,
+        "--name",
+        "Bullhorn",
+        "--scopes",
+        "JobPosting",
+    )
+    key_id, key = minted.stdout.strip().splitlines()[-2:]
+    assert key_id.isdigit() and key.startswith("pk_live_")
+
+    headers = {"X-Api-Key": key}
+    response = httpx.get(f"{live_server.base_url}/api/v1/jobs", headers=headers)
+    assert response.json() == {"total": 0, "page": 1, "pageSize": 50, "items": []}
+
+    listing = hirebridge(pg_env, "keys", "list", "--employer", employer_id)
+    assert listing.returncode == 0
+    assert key not in listing.stdout
+    row = next(line for line in listing.stdout.splitlines() if line.startswith(key_id + " "))
+    assert "Bullhorn" in row and key[:12] in row and "active" in row and "jobs:write" in row
+
+    assert last_line(hirebridge(pg_env, "keys", "revoke", key_id)) == f"{key_id} revoked"
+    response = httpx.get(f"{live_server.base_url}/api/v1/jobs", headers=headers)
+    assert response.status_code == 401 and response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("keys", "mint", "--employer", "999999", "--name", "x", "--scopes", "JobPosting"),
+            "No employer with id 999999.",
+        ),
+        (
+            ("keys", "mint", "--employer", "1", "--name", "x", "--scopes", "jobs:admin"),
+            "Unknown scope jobs:admin",
+        ),
+        (
+            (
+                "keys",
+                "mint",
+                "--employer",
+                "1",
+                "--name",
+                "x",
+                "--scopes",
+                "JobPosting",
+                "--expires",
+                "soon",
+            ),
+            "--expires must be an ISO 8601",
+        ),
+        (("keys", "revoke", "999999"), "No API key with id 999999."),
+        (
+            ("credits", "add", "--employer", "999999", "--kind", "cv_search", "--amount", "1"),
+            "No employer with id 999999.",
+        ),
+        (
+            ("credits", "add", "--employer", "1", "--kind", "gold", "--amount", "1"),
+            "'gold' is not one of",
+        ),
+        (("keys", "mint", "--employer", "1"), "Missing option '--name'"),
+    ],
+)
+def test_errors_are_one_clear_line_and_a_nonzero_exit(
+    pg_env: dict[str, str], args: tuple[str, ...], message: str
+) -> None:
+    hirebridge(pg_env, "employer", "create", "--name", "Someone")
+    result = hirebridge(pg_env, *args)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_taking_more_credits_than_the_balance_is_refused(pg_env: dict[str, str]) -> None:
+    employer_id = last_line(hirebridge(pg_env, "employer", "create", "--name", "Low Balance"))
+    hirebridge(
+        pg_env, "credits", "add", "--employer", employer_id, "--kind", "cv_search", "--amount", "1"
+    )
+    result = hirebridge(
+        pg_env, "credits", "add", "--employer", employer_id, "--kind", "cv_search", "--amount", "-2"
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: Cannot take 2 CV search credits: the balance is 1."
+
+
+def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
+    """A laptop without PostgreSQL or Redis: the SQLite file under the data directory."""
+    env = {
+        key: value
+        for key, value in service_env("", "", tmp_path).items()
+        if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    unmigrated = hirebridge(env, "employer", "create", "--name", "Too Early")
+    assert unmigrated.returncode == 1
+    assert (
+        unmigrated.stderr.strip()
+        == "error: the database has no schema yet; run `hirebridge db upgrade`"
+    )
+
+    assert last_line(hirebridge(env, "db", "upgrade")).startswith("database at revision ")
+    assert (tmp_path / "hirebridge.db").exists()
+    first = last_line(hirebridge(env, "demo", "seed"))
+    second = last_line(hirebridge(env, "demo", "seed"))
+    assert first.startswith("pk_live_") and first == second, "demo seed is idempotent"
+    assert (tmp_path / "demo-key.txt").read_text().strip() == first
+
+    (tmp_path / "demo-key.txt").unlink()
+    third = last_line(hirebridge(env, "demo", "seed"))
+    assert third.startswith("pk_live_") and third != first, "a lost demo key is replaced"

