@@ -41,6 +41,9 @@ def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> d
         "graceful_timeout": 30,
         "keepalive": 5,
         "preload_app": False,
+        # gunicorn's control socket has one default path per user; several masters on one host
+        # (API servers on different ports, the test suite) would fight over it.
+        "control_socket_disable": True,
     }
 
 
