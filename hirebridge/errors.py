@@ -17,6 +17,7 @@ import connexion
 from connexion.exceptions import OAuthProblem, OAuthScopeProblem, ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
@@ -189,7 +190,7 @@ class ErrorHandlers:
         )
 
     def database_unavailable(
-        self, request: ConnexionRequest, exc: OperationalError
+        self, request: ConnexionRequest, exc: OperationalError | PoolTimeout
     ) -> ConnexionResponse:
         logger.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
         return error_response(
@@ -213,6 +214,8 @@ class ErrorHandlers:
             (HTTPException, self.http_exception),
             (UnicodeError, self.bad_encoding),
             (OperationalError, self.database_unavailable),
+            # Every pooled connection busy for the pool's whole timeout: overloaded, not broken.
+            (PoolTimeout, self.database_unavailable),
             (Exception, self.unexpected),
         )
         for exc_class, handler in handlers:
