@@ -93,7 +93,7 @@ def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings
         redis_url=redis_url,
         data_dir=data_dir,
         validate_responses=True,
-        log_level="WARNING",
+        log_level=os.environ.get("TEST_LOG_LEVEL", "WARNING"),
     )
 
 

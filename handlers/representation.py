@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from storage.candidates import Profile, SearchHit
 from storage.errors import InvalidRequest
-from storage.models import Job
+from storage.models import Candidate, Job
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -89,3 +90,79 @@ def job_summary(job: Job) -> dict[str, Any]:
 
 def job_detail(job: Job) -> dict[str, Any]:
     return {**job_summary(job), "description": job.description}
+
+
+# JSON name -> service field name, for the candidate fields a partner may write.
+CANDIDATE_FIELDS: dict[str, str] = {
+    "fullName": "full_name",
+    "email": "email",
+    "phone": "phone",
+    "headline": "headline",
+    "summary": "summary",
+    "cvText": "cv_text",
+    "skills": "skills",
+    "city": "city",
+    "countryId": "country_id",
+    "preferredCountryIds": "preferred_country_ids",
+    "lastActiveAt": "last_active_at",
+}
+
+
+def candidate_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body's candidate fields, keyed by service field name."""
+    fields = {
+        CANDIDATE_FIELDS[name]: value for name, value in body.items() if name in CANDIDATE_FIELDS
+    }
+    if "last_active_at" in fields:
+        fields["last_active_at"] = parse_timestamp(fields["last_active_at"], "lastActiveAt")
+    return fields
+
+
+def masked_name(full_name: str) -> str:
+    """``Priya Evans`` -> ``P*** E***``: an initial per name, nothing else."""
+    parts = [part for part in full_name.replace("-", " ").split() if part]
+    return " ".join(f"{part[0].upper()}***" for part in parts) or "***"
+
+
+def candidate_profile(profile: Profile) -> dict[str, Any]:
+    candidate = profile.candidate
+    return {
+        "id": candidate.id,
+        "fullName": candidate.full_name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "headline": candidate.headline,
+        "summary": candidate.summary,
+        "cvText": candidate.cv_text,
+        "skills": list(candidate.skills or []),
+        "city": candidate.city,
+        "countryId": candidate.country_id,
+        "preferredCountryIds": candidate.preferred_country_ids,
+        "lastActiveAt": timestamp(candidate.last_active_at),
+        "source": "talentPool" if profile.in_talent_pool else "platform",
+        "isUnlocked": True,
+        "unlockExpiresAt": timestamp(profile.unlock_expires_at),
+        "createdAt": timestamp(candidate.created_at),
+        "updatedAt": timestamp(candidate.updated_at),
+    }
+
+
+def owned_candidate(candidate: Candidate) -> dict[str, Any]:
+    """A talent-pool record (always free to see in full)."""
+    return candidate_profile(Profile(candidate, in_talent_pool=True, unlock_expires_at=None))
+
+
+def masked_candidate(hit: SearchHit) -> dict[str, Any]:
+    """A search row: initials, no e-mail, phone, summary or CV text."""
+    candidate = hit.candidate
+    return {
+        "id": candidate.id,
+        "fullName": masked_name(candidate.full_name),
+        "headline": candidate.headline,
+        "skills": list(candidate.skills or []),
+        "city": candidate.city,
+        "countryId": candidate.country_id,
+        "preferredCountryIds": candidate.preferred_country_ids,
+        "lastActiveAt": timestamp(candidate.last_active_at),
+        "isUnlocked": hit.is_unlocked,
+    }

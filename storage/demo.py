@@ -1,4 +1,5 @@
-"""Demo data for a first ``make run``: an employer with credits, a key and a few jobs."""
+"""Demo data for a first ``make run``: an employer with credits, a key, jobs, a talent pool, and a
+few thousand platform profiles for the CV search to find."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import api_keys, credits, employers, jobs
-from storage.models import ApiKeyStatus, CreditKind, Employer, Plan
+from storage import api_keys, candidates, credits, employers, jobs, synthetic
+from storage.models import ApiKeyStatus, Candidate, CreditKind, Employer, Plan
 
 DEMO_EMPLOYER_NAME = "Hirebridge Demo Recruiting"
 DEMO_KEY_NAME = "demo key"
 DEMO_SCOPES = ("JobPosting", "CvSearch", "candidates:write", "webhooks:manage")
 _DEMO_CREDITS = 50
+DEMO_PLATFORM_CANDIDATES = 3000
+DEMO_TALENT_POOL = 5
 
 _DEMO_JOBS = (
     {
@@ -84,6 +87,15 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
             job = jobs.create_job(session, employer.id, fields)
             if fields["reference"] != "DEMO-003":
                 jobs.publish_job(session, employer.id, job.id, expiry_date=None)
+
+    has_profiles = session.scalar(
+        select(Candidate.id).where(Candidate.owner_employer_id.is_(None)).limit(1)
+    )
+    if has_profiles is None:
+        for profile in synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7):
+            candidates.create_platform_candidate(session, profile.fields)
+        for profile in synthetic.profiles(DEMO_TALENT_POOL, seed=11):
+            candidates.create_owned_candidate(session, employer.id, profile.fields)
 
     new_key = None
     if known_key is None or not _key_works(session, known_key, employer.id):

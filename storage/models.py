@@ -19,6 +19,10 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import (
+    text as text_clause,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.clock import utcnow
@@ -197,19 +201,87 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-__all__ = [
-    "ApiKey",
-    "ApiKeyStatus",
-    "ApplyMethod",
-    "Base",
-    "CreditBalance",
-    "CreditKind",
-    "CreditLedgerEntry",
-    "Employer",
-    "EmploymentType",
-    "Job",
-    "JobStatus",
-    "Plan",
-    "RemoteType",
-    "User",
-]
+class Candidate(Base):
+    """A job seeker.
+
+    A platform profile (``owner_employer_id`` is null) is searchable by every employer while the
+    candidate keeps it in the CV database; an employer-owned record (created through the API) is
+    private to its employer. ``search_vector`` holds the profile's words for PostgreSQL's full-text
+    index; SQLite keeps them in the ``candidate_fts`` table instead (the column stays empty there).
+    """
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        Index(
+            "uq_candidates_platform_email",
+            "email_key",
+            unique=True,
+            postgresql_where=text_clause("owner_employer_id IS NULL"),
+            sqlite_where=text_clause("owner_employer_id IS NULL"),
+        ),
+        Index(
+            "uq_candidates_owner_email",
+            "owner_employer_id",
+            "email_key",
+            unique=True,
+            postgresql_where=text_clause("owner_employer_id IS NOT NULL"),
+            sqlite_where=text_clause("owner_employer_id IS NOT NULL"),
+        ),
+        Index("ix_candidates_owner_created", "owner_employer_id", "created_at", "id"),
+        Index("ix_candidates_last_active", "last_active_at"),
+        Index("ix_candidates_search_vector", "search_vector", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
+    in_cv_database: Mapped[bool] = mapped_column(Boolean, default=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    headline: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    cv_text: Mapped[str | None] = mapped_column(Text)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    city: Mapped[str | None] = mapped_column(String(100))
+    country_id: Mapped[int | None] = mapped_column(Integer)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
+    )
+
+    preferred_countries: Mapped[list[CandidatePreferredCountry]] = relationship(
+        cascade="all, delete-orphan", order_by="CandidatePreferredCountry.country_id"
+    )
+
+    @property
+    def preferred_country_ids(self) -> list[int]:
+        return [row.country_id for row in self.preferred_countries]
+
+
+class CandidatePreferredCountry(Base):
+    """A country a candidate would work in (the search filter ``preferredCountryIds``)."""
+
+    __tablename__ = "candidate_preferred_countries"
+    __table_args__ = (
+        Index("ix_candidate_preferred_countries_country", "country_id", "candidate_id"),
+    )
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    country_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class CandidateUnlock(Base):
+    """When an employer last paid to see a candidate's full profile (free for 30 days after)."""
+
+    __tablename__ = "candidate_unlocks"
+
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), primary_key=True)
+    unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from conftest import SEED_JOB, LiveServer, service_env, start_live_server, stop_live_server
-from storage import api_keys, credits, db, employers, migrate
+from storage import api_keys, candidates, credits, db, employers, migrate
 from storage.models import CreditKind
 
 
@@ -31,13 +31,45 @@ def server(
     database.dispose()
 
 
-def tenant(database: db.Database, job_posting: int) -> tuple[int, str]:
+def tenant(
+    database: db.Database, job_posting: int = 0, cv_search: int = 0, cv_download: int = 0
+) -> tuple[int, str]:
     with database.unit_of_work() as session:
         employer = employers.create_employer(session, name="Concurrent Ltd")
-        if job_posting:
-            credits.adjust_credits(session, employer.id, CreditKind.JOB_POSTING, job_posting)
-        key = api_keys.mint_key(session, employer, name="load", scopes=["JobPosting"]).plaintext
+        for kind, amount in (
+            (CreditKind.JOB_POSTING, job_posting),
+            (CreditKind.CV_SEARCH, cv_search),
+            (CreditKind.CV_DOWNLOAD, cv_download),
+        ):
+            if amount:
+                credits.adjust_credits(session, employer.id, kind, amount)
+        key = api_keys.mint_key(
+            session, employer, name="load", scopes=["JobPosting", "CvSearch"]
+        ).plaintext
         return employer.id, key
+
+
+def in_parallel(base_url: str, key: str, requests: list[tuple[str, str, object]]) -> Counter[int]:
+    """Send every request at once, each on its own connection; count the statuses."""
+
+    def send(request: tuple[str, str, object]) -> int:
+        method, path, body = request
+        with httpx.Client(base_url=base_url, headers={"X-Api-Key": key}, timeout=60) as client:
+            return client.request(method, path, json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return Counter(pool.map(send, requests))
+
+
+def platform_profiles(database: db.Database, word: str, count: int) -> list[int]:
+    with database.unit_of_work() as session:
+        return [
+            candidates.create_platform_candidate(
+                session,
+                {"full_name": "Load Test", "email": f"{word}{n}@example.com", "headline": word},
+            ).id
+            for n in range(count)
+        ]
 
 
 def test_parallel_publishes_spend_exactly_the_balance(
@@ -87,3 +119,52 @@ def test_one_job_published_by_many_clients_is_charged_once(
     assert outcomes == {200: 1, 400: 7}
     with database.unit_of_work() as session:
         assert credits.balance(session, employer_id, CreditKind.JOB_POSTING) == 9
+
+
+def test_parallel_downloads_spend_exactly_the_balance(
+    server: tuple[LiveServer, db.Database],
+) -> None:
+    live, database = server
+    employer_id, key = tenant(database, cv_download=5)
+    ids = platform_profiles(database, "download", 12)
+
+    outcomes = in_parallel(
+        live.base_url, key, [("GET", f"/api/v1/candidates/{i}", None) for i in ids]
+    )
+
+    assert outcomes == {200: 5, 402: 7}
+    with database.unit_of_work() as session:
+        assert credits.balance(session, employer_id, CreditKind.CV_DOWNLOAD) == 0
+        assert credits.ledger_total(session, employer_id, CreditKind.CV_DOWNLOAD) == 0
+        assert len(candidates.unlocked_ids(session, employer_id, ids)) == 5
+
+
+def test_parallel_views_of_one_candidate_pay_once(server: tuple[LiveServer, db.Database]) -> None:
+    live, database = server
+    employer_id, key = tenant(database, cv_download=3)
+    (candidate_id,) = platform_profiles(database, "single", 1)
+
+    outcomes = in_parallel(
+        live.base_url, key, [("GET", f"/api/v1/candidates/{candidate_id}", None)] * 8
+    )
+
+    assert outcomes == {200: 8}
+    with database.unit_of_work() as session:
+        assert credits.balance(session, employer_id, CreditKind.CV_DOWNLOAD) == 2
+
+
+def test_parallel_searches_spend_exactly_the_balance(
+    server: tuple[LiveServer, db.Database],
+) -> None:
+    live, database = server
+    employer_id, key = tenant(database, cv_search=4)
+    platform_profiles(database, "searchable", 3)
+
+    outcomes = in_parallel(
+        live.base_url, key, [("POST", "/api/v1/candidates/search", {"query": "searchable"})] * 10
+    )
+
+    assert outcomes == {200: 4, 402: 6}
+    with database.unit_of_work() as session:
+        assert credits.balance(session, employer_id, CreditKind.CV_SEARCH) == 0
+        assert credits.ledger_total(session, employer_id, CreditKind.CV_SEARCH) == 0

@@ -1,0 +1,295 @@
+"""CV search benchmark (P2): 1,000,000 profiles in PostgreSQL, a fixed mix of queries.
+
+Runs every query through the real search service (parse, charge, count, rank, fetch the page) and,
+in the same run, the same queries as a sequential ILIKE scan over the same text, then prints
+p50/p95 per query class and the speed-up. Run by ``make bench`` (never by ``make test``):
+
+    .venv/bin/python bench/search.py [--profiles 1000000] [--repeat 15] [--reload]
+
+It uses its own database (``BENCH_DATABASE_URL``, default
+``postgresql://postgres@127.0.0.1:5432/hirebridge_bench``), created and loaded on first use and
+reused afterwards while it holds the requested number of profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from storage import candidates, db, employers, migrate, synthetic
+from storage.models import Candidate
+from storage.search import postgres as pg_search
+from storage.search.query import And, Node, Not, Or, Term, parse_query
+
+BENCH_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hirebridge_bench"
+)
+CHUNK = 5_000
+
+QUERIES: dict[str, list[tuple[str, dict[str, object]]]] = {
+    "typical": [
+        ('"process engineer" AND HVAC AND (AutoCAD OR Revit) AND London', {}),
+        ("kubernetes AND (aws OR gcp) AND NOT junior AND terraform", {}),
+        ('"data scientist" python (pytorch OR tensorflow) NLP', {}),
+        ('"high voltage" AND substations AND (SCADA OR ETAP) AND Dubai', {}),
+        ('senior "backend developer" (go OR rust) kafka', {}),
+        ('"registered nurse" (ICU OR triage) paediatrics', {}),
+    ],
+    "rare term": [("ETAP", {}), ("Snowflake", {}), ("earthing", {}), ("oncology", {})],
+    "common term": [("engineer", {}), ("python", {}), ("senior", {}), ("led", {})],
+    "phrase": [
+        ('"process engineer"', {}),
+        ('"high voltage"', {}),
+        ('"site reliability engineer"', {}),
+        ('"building services"', {}),
+    ],
+    "or group": [
+        ("(aws OR gcp OR azure)", {}),
+        ("(IFRS OR GAAP) AND (SAP OR Oracle)", {}),
+        ("(ICU OR triage OR oncology)", {}),
+    ],
+    "wildcard": [("kube*", {}), ("commission*", {}), ("analy*", {}), ("engin*", {})],
+    "not": [
+        ("kubernetes AND NOT junior", {}),
+        ("python NOT django", {}),
+        ("HVAC -AutoCAD", {}),
+    ],
+    "filters": [
+        ("python", {"preferred_country_ids": (44,)}),
+        ("HVAC", {"preferred_country_ids": (971, 966), "active_within_days": 30}),
+        ('"data analyst"', {"active_within_days": 7}),
+    ],
+}
+
+
+def _admin_url() -> str:
+    return make_url(BENCH_URL).set(database="postgres").render_as_string(hide_password=False)
+
+
+def _conninfo(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def ensure_database() -> None:
+    name = make_url(BENCH_URL).database
+    with psycopg.connect(_conninfo(_admin_url()), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    migrate.upgrade(BENCH_URL)
+
+
+def _copy_escape(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _rows(start: int) -> tuple[str, str]:
+    """COPY text for CHUNK profiles from id ``start + 1`` (runs in a worker process)."""
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    people, countries = io.StringIO(), io.StringIO()
+    for offset, profile in enumerate(synthetic.profiles(CHUNK, seed=start, now=now)):
+        fields = profile.fields
+        candidate_id = start + offset + 1
+        shell = Candidate(
+            headline=fields["headline"],
+            summary=fields["summary"],
+            skills=fields["skills"],
+            city=fields["city"],
+            cv_text=fields["cv_text"],
+        )
+        vector = pg_search.tsvector_literal(candidates.searchable_words(shell))
+        values = [
+            candidate_id,
+            "t",
+            fields["full_name"],
+            fields["email"],
+            fields["email"].lower(),
+            fields["phone"],
+            fields["headline"],
+            fields["summary"],
+            fields["cv_text"],
+            json.dumps(fields["skills"]),
+            fields["city"],
+            fields["country_id"],
+            fields["last_active_at"],
+            now,
+            now,
+            vector,
+        ]
+        people.write("\t".join(_copy_escape(value) for value in values) + "\n")
+        for country in fields["preferred_country_ids"]:
+            countries.write(f"{candidate_id}\t{country}\n")
+    return people.getvalue(), countries.getvalue()
+
+
+def load(count: int) -> None:
+    columns = (
+        "id, in_cv_database, full_name, email, email_key, phone, headline, summary, cv_text, "
+        "skills, city, country_id, last_active_at, created_at, updated_at, search_vector"
+    )
+    started = time.monotonic()
+    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+        conn.execute(
+            "TRUNCATE candidate_unlocks, candidate_preferred_countries, credit_ledger, candidates "
+            "RESTART IDENTITY CASCADE"
+        )
+        conn.execute("DROP INDEX IF EXISTS ix_candidates_search_vector")
+        with multiprocessing.Pool(max(1, (os.cpu_count() or 2))) as pool:
+            for done, (people, countries) in enumerate(
+                pool.imap(_rows, range(0, count, CHUNK)), start=1
+            ):
+                with conn.cursor() as cursor:
+                    with cursor.copy(f"COPY candidates ({columns}) FROM STDIN") as copy:
+                        copy.write(people)
+                    with cursor.copy(
+                        "COPY candidate_preferred_countries (candidate_id, country_id) FROM STDIN"
+                    ) as copy:
+                        copy.write(countries)
+                if done % 20 == 0:
+                    print(f"  loaded {done * CHUNK:,} profiles", file=sys.stderr)
+        conn.execute("SELECT setval('candidates_id_seq', (SELECT max(id) FROM candidates))")
+        print("  building the GIN index", file=sys.stderr)
+        conn.execute(
+            "CREATE INDEX ix_candidates_search_vector ON candidates USING gin (search_vector)"
+        )
+        conn.execute("VACUUM ANALYZE candidates")
+        conn.execute("VACUUM ANALYZE candidate_preferred_countries")
+    print(f"  loaded {count:,} profiles in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def profile_count() -> int:
+    with psycopg.connect(_conninfo(BENCH_URL)) as conn:
+        row = conn.execute("SELECT count(*) FROM candidates").fetchone()
+        return int(row[0]) if row else 0
+
+
+def ilike_condition(node: Node, params: dict[str, str]) -> str:
+    """The same boolean query as substring tests on the profile's text: the scan baseline."""
+    if isinstance(node, Term):
+        name = f"p{len(params)}"
+        pattern = " ".join(node.words)
+        params[name] = f"%{pattern}%"
+        return f"doc ILIKE %({name})s"
+    if isinstance(node, Not):
+        return f"NOT ({ilike_condition(node.child, params)})"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    assert isinstance(node, And | Or)
+    return "(" + joiner.join(ilike_condition(child, params) for child in node.children) + ")"
+
+
+def ilike_scan(conn: psycopg.Connection[object], query: str, filters: dict[str, object]) -> float:
+    params: dict[str, object] = {}
+    condition = ilike_condition(parse_query(query), params)  # type: ignore[arg-type]
+    extra = ""
+    if filters.get("preferred_country_ids"):
+        params["countries"] = list(filters["preferred_country_ids"])  # type: ignore[call-overload]
+        extra += (
+            " AND EXISTS (SELECT 1 FROM candidate_preferred_countries p WHERE "
+            "p.candidate_id = c.id AND p.country_id = ANY(%(countries)s))"
+        )
+    if filters.get("active_within_days"):
+        params["days"] = filters["active_within_days"]
+        extra += " AND c.last_active_at >= now() - make_interval(days => %(days)s)"
+    sql = (
+        "SELECT count(*) FROM (SELECT c.id, concat_ws(' ', c.headline, c.summary, c.skills::text, "
+        "c.city, c.cv_text) AS doc, c.last_active_at FROM candidates c) c "
+        f"WHERE {condition}{extra}"
+    )
+    started = time.perf_counter()
+    conn.execute(sql, params)  # type: ignore[arg-type]
+    return time.perf_counter() - started
+
+
+def timed_searches(
+    query: str, filters: dict[str, object], repeat: int, employer_id: int
+) -> tuple[list[float], int]:
+    timings = []
+    total = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with db.unit_of_work() as session:
+            employer = employers.get_employer(session, employer_id)
+            page = candidates.search_candidates(
+                session,
+                employer,
+                candidates.SearchRequest(query=query, **filters),  # type: ignore[arg-type]
+            )
+            total = page.total
+        timings.append(time.perf_counter() - started)
+    return timings, total
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--ilike-repeat", type=int, default=1)
+    parser.add_argument("--reload", action="store_true")
+    args = parser.parse_args()
+
+    ensure_database()
+    if args.reload or profile_count() != args.profiles:
+        print(f"loading {args.profiles:,} profiles into {BENCH_URL}", file=sys.stderr)
+        load(args.profiles)
+    database = db.configure(BENCH_URL, pool_size=2)
+    with database.unit_of_work() as session:
+        session.execute(text("DELETE FROM credit_ledger"))
+        employer_id = employers.create_employer(
+            session, name="Benchmark", contract_unlimited=True
+        ).id
+
+    print(
+        f"{'class':<12} {'queries':>7} {'matches':>16} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'ILIKE p50 ms':>13} {'speed-up':>9}"
+    )
+    with psycopg.connect(_conninfo(BENCH_URL)) as scan:
+        for name, queries in QUERIES.items():
+            timings: list[float] = []
+            scans: list[float] = []
+            totals: list[int] = []
+            for query, filters in queries:
+                timed_searches(query, filters, 1, employer_id)  # warm the cache once
+                measured, total = timed_searches(query, filters, args.repeat, employer_id)
+                timings.extend(measured)
+                totals.append(total)
+                scans.extend(ilike_scan(scan, query, filters) for _ in range(args.ilike_repeat))
+            p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
+            scan_p50 = statistics.median(scans)
+            print(
+                f"{name:<12} {len(queries):>7} {min(totals):>7,}-{max(totals):<8,} "
+                f"{p50 * 1000:>8.1f} {p95 * 1000:>8.1f} {scan_p50 * 1000:>13.0f} "
+                f"{scan_p50 / p50:>8.0f}x",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

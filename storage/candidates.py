@@ -1,0 +1,421 @@
+"""Candidates: the talent pool, full profiles behind unlocks, and boolean CV search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.clock import utcnow
+from storage.credits import charge_credit
+from storage.errors import Conflict, InvalidRequest, NotFound
+from storage.models import (
+    Candidate,
+    CandidatePreferredCountry,
+    CandidateUnlock,
+    CreditKind,
+    Employer,
+)
+from storage.search import postgres as pg_search
+from storage.search import sqlite as sqlite_search
+from storage.search.query import parse_query
+from storage.search.tokens import document_words
+
+UNLOCK_PERIOD = timedelta(days=30)
+# Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
+MAX_RESULT_WINDOW = 10_000
+
+MUTABLE_FIELDS = frozenset(
+    {
+        "full_name",
+        "email",
+        "phone",
+        "headline",
+        "summary",
+        "cv_text",
+        "skills",
+        "city",
+        "country_id",
+        "preferred_country_ids",
+        "last_active_at",
+    }
+)
+_REQUIRED_FIELDS = frozenset({"full_name", "email"})
+
+_fts = table("candidate_fts", column("rowid"), column("body"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A full profile as one employer may see it."""
+
+    candidate: Candidate
+    in_talent_pool: bool
+    unlock_expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    preferred_country_ids: tuple[int, ...] = ()
+    active_within_days: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    candidate: Candidate
+    is_unlocked: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    hits: list[SearchHit]
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    total: int
+    items: list[Candidate]
+
+
+def visible_to(employer_id: int) -> ColumnElement[bool]:
+    """Platform profiles in the CV database, and the employer's own records."""
+    return or_(
+        and_(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True)),
+        Candidate.owner_employer_id == employer_id,
+    )
+
+
+def searchable_words(candidate: Candidate) -> list[str]:
+    """The words search matches a profile on (never its name or contact details)."""
+    return document_words(
+        [
+            candidate.headline,
+            candidate.summary,
+            " ".join(candidate.skills or []),
+            candidate.city,
+            candidate.cv_text,
+        ]
+    )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _index(session: Session, candidate: Candidate) -> None:
+    """Write the profile's words to the full-text index, in the caller's transaction."""
+    document = searchable_words(candidate)
+    if _dialect(session) == "postgresql":
+        candidate.search_vector = cast(
+            literal(pg_search.tsvector_literal(document), Text), TSVECTOR
+        )
+        return
+    # The row needs its id before its words can be filed under it.
+    session.flush()
+    session.execute(_fts.delete().where(_fts.c.rowid == candidate.id))
+    session.execute(
+        _fts.insert().values(rowid=candidate.id, body=sqlite_search.fts_document(document))
+    )
+
+
+def _email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - MUTABLE_FIELDS
+    if unknown:
+        raise InvalidRequest(f"These fields cannot be set: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        if value is None and name in _REQUIRED_FIELDS:
+            raise InvalidRequest(f"{name} cannot be cleared.")
+        if name == "preferred_country_ids":
+            candidate.preferred_countries = [
+                CandidatePreferredCountry(country_id=country)
+                for country in sorted(set(value or []))
+            ]
+        elif name == "skills":
+            candidate.skills = [skill.strip() for skill in value or [] if skill.strip()]
+        elif name == "email":
+            candidate.email = value.strip()
+            candidate.email_key = _email_key(value)
+        elif name == "last_active_at" and value is None:
+            raise InvalidRequest("last_active_at cannot be cleared.")
+        else:
+            setattr(
+                candidate,
+                name,
+                value.strip() if isinstance(value, str) and name != "cv_text" else value,
+            )
+
+
+def create_platform_candidate(
+    session: Session, fields: Mapping[str, Any], *, in_cv_database: bool = True
+) -> Candidate:
+    """A job seeker's own profile (made by the job board, the demo and the tests)."""
+    return _create(session, None, fields, in_cv_database=in_cv_database)
+
+
+def create_owned_candidate(
+    session: Session, employer_id: int, fields: Mapping[str, Any]
+) -> Candidate:
+    """A record in ``employer_id``'s talent pool, private to that employer."""
+    return _create(session, employer_id, fields, in_cv_database=False)
+
+
+def _create(
+    session: Session, owner: int | None, fields: Mapping[str, Any], *, in_cv_database: bool
+) -> Candidate:
+    now = utcnow()
+    candidate = Candidate(
+        owner_employer_id=owner,
+        in_cv_database=in_cv_database,
+        skills=[],
+        last_active_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    _assign(candidate, fields)
+    _check_email_free(session, candidate)
+    session.add(candidate)
+    _save(session, candidate)
+    return candidate
+
+
+def _save(session: Session, candidate: Candidate) -> None:
+    """Index and flush the candidate now: the response needs its id, and a concurrent twin with
+    the same e-mail address surfaces here as a unique-index violation."""
+    try:
+        _index(session, candidate)
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"A candidate with the e-mail address {candidate.email} already exists."
+        ) from None
+
+
+def _check_email_free(session: Session, candidate: Candidate) -> None:
+    owner_matches = (
+        Candidate.owner_employer_id.is_(None)
+        if candidate.owner_employer_id is None
+        else Candidate.owner_employer_id == candidate.owner_employer_id
+    )
+    conditions = [owner_matches, Candidate.email_key == candidate.email_key]
+    if candidate.id is not None:
+        conditions.append(Candidate.id != candidate.id)
+    # Not flushed first: the pending change would trip the unique index before we can explain.
+    with session.no_autoflush:
+        clash = session.scalar(select(Candidate.id).where(*conditions))
+    if clash is not None:
+        raise Conflict(f"Candidate {clash} already has the e-mail address {candidate.email}.")
+
+
+def update_owned_candidate(
+    session: Session, employer_id: int, candidate_id: int, changes: Mapping[str, Any]
+) -> Candidate:
+    if not changes:
+        raise InvalidRequest("Name at least one field to change.")
+    candidate = session.scalars(
+        select(Candidate)
+        .where(Candidate.id == candidate_id, visible_to(employer_id))
+        .with_for_update()
+    ).first()
+    if candidate is None:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    if candidate.owner_employer_id != employer_id:
+        raise InvalidRequest(
+            "This is a platform profile, kept by the candidate; only records your organisation "
+            "created can be changed."
+        )
+    _assign(candidate, changes)
+    if "email" in changes:
+        _check_email_free(session, candidate)
+    candidate.updated_at = utcnow()
+    _save(session, candidate)
+    return candidate
+
+
+def list_talent_pool(
+    session: Session, employer_id: int, *, page: int, page_size: int
+) -> CandidatePage:
+    """The employer's own records, newest first."""
+    condition = Candidate.owner_employer_id == employer_id
+    total = session.scalar(select(func.count()).select_from(Candidate).where(condition)) or 0
+    items = list(
+        session.scalars(
+            select(Candidate)
+            .where(condition)
+            .options(selectinload(Candidate.preferred_countries))
+            .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    return CandidatePage(total=total, items=items)
+
+
+def get_profile(session: Session, employer: Employer, candidate_id: int) -> Profile:
+    """A full profile (J3): free in the talent pool and for 30 days after an unlock; otherwise
+    one ``cv_download`` credit, charged in this transaction together with the new unlock."""
+    candidate = session.scalars(
+        select(Candidate)
+        .where(Candidate.id == candidate_id, visible_to(employer.id))
+        .options(selectinload(Candidate.preferred_countries))
+    ).first()
+    if candidate is None:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    if candidate.owner_employer_id == employer.id:
+        return Profile(candidate, in_talent_pool=True, unlock_expires_at=None)
+
+    now = utcnow()
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    statement = (
+        insert(CandidateUnlock)
+        .values(employer_id=employer.id, candidate_id=candidate_id, unlocked_at=now)
+        .on_conflict_do_update(
+            index_elements=[CandidateUnlock.employer_id, CandidateUnlock.candidate_id],
+            set_={"unlocked_at": now},
+            where=CandidateUnlock.unlocked_at <= now - UNLOCK_PERIOD,
+        )
+        .returning(CandidateUnlock.unlocked_at)
+    )
+    # A row comes back only when this request took a new unlock. A concurrent request for the same
+    # candidate waits on that row and, once it commits, finds a fresh unlock and pays nothing.
+    took_unlock = session.execute(statement).first() is not None
+    if took_unlock:
+        charge_credit(
+            session,
+            employer,
+            CreditKind.CV_DOWNLOAD,
+            reason="cv_download",
+            reference=f"candidate:{candidate_id}",
+        )
+        return Profile(candidate, in_talent_pool=False, unlock_expires_at=now + UNLOCK_PERIOD)
+    unlocked_at = session.scalar(
+        select(CandidateUnlock.unlocked_at).where(
+            CandidateUnlock.employer_id == employer.id, CandidateUnlock.candidate_id == candidate_id
+        )
+    )
+    assert unlocked_at is not None
+    return Profile(candidate, in_talent_pool=False, unlock_expires_at=unlocked_at + UNLOCK_PERIOD)
+
+
+def search_candidates(session: Session, employer: Employer, request: SearchRequest) -> SearchPage:
+    """Boolean search over profiles (J2), ranked by relevance then recency; costs one ``cv_search``.
+
+    The query is checked before anything is charged, and the charge commits with the search.
+    """
+    node = parse_query(request.query)
+    if request.page * request.page_size > MAX_RESULT_WINDOW:
+        raise InvalidRequest(
+            f"Only the first {MAX_RESULT_WINDOW} results can be paged through; narrow the query."
+        )
+    charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
+
+    filters: list[ColumnElement[bool]] = [visible_to(employer.id)]
+    if request.preferred_country_ids:
+        filters.append(
+            exists().where(
+                CandidatePreferredCountry.candidate_id == Candidate.id,
+                CandidatePreferredCountry.country_id.in_(request.preferred_country_ids),
+            )
+        )
+    if request.active_within_days is not None:
+        filters.append(
+            Candidate.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
+        )
+
+    if _dialect(session) == "postgresql":
+        tsquery = cast(literal(pg_search.tsquery_literal(node), Text), TSQUERY)
+        ranked: Select[int, Any] = select(
+            Candidate.id, func.ts_rank_cd(Candidate.search_vector, tsquery, 1).label("rank")
+        ).where(Candidate.search_vector.op("@@")(tsquery), *filters)
+    else:
+        ranked = _sqlite_ranked(node, filters)
+
+    total = session.scalar(select(func.count()).select_from(ranked.subquery())) or 0
+    rows = session.execute(
+        ranked.order_by(
+            literal_column("rank").desc(), Candidate.last_active_at.desc(), Candidate.id.desc()
+        )
+        .offset((request.page - 1) * request.page_size)
+        .limit(request.page_size)
+    ).all()
+    ids = [row.id for row in rows]
+    return SearchPage(total=total, hits=_hits(session, employer.id, ids))
+
+
+def _sqlite_ranked(node: Any, filters: Sequence[ColumnElement[bool]]) -> Select[int, Any]:
+    expression = sqlite_search.match_expression(node)
+    if expression is not None:
+        # One MATCH says the whole query: rank with FTS5's bm25 (smaller is better).
+        return (
+            select(Candidate.id, (-func.bm25(literal_column("candidate_fts"))).label("rank"))
+            .join(_fts, _fts.c.rowid == Candidate.id)
+            .where(literal_column("candidate_fts").op("MATCH")(expression), *filters)
+        )
+    condition = sqlite_search.condition(node)
+    return select(Candidate.id, literal(0).label("rank")).where(
+        text(condition.sql).bindparams(**condition.params), *filters
+    )
+
+
+def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]:
+    if not ids:
+        return []
+    candidates = {
+        candidate.id: candidate
+        for candidate in session.scalars(
+            select(Candidate)
+            .where(Candidate.id.in_(ids))
+            .options(selectinload(Candidate.preferred_countries))
+        )
+    }
+    unlocked = unlocked_ids(session, employer_id, ids)
+    return [
+        SearchHit(
+            candidate=candidates[candidate_id],
+            is_unlocked=candidate_id in unlocked
+            or candidates[candidate_id].owner_employer_id == employer_id,
+        )
+        for candidate_id in ids
+    ]
+
+
+def unlocked_ids(session: Session, employer_id: int, candidate_ids: Iterable[int]) -> set[int]:
+    """Which of ``candidate_ids`` the employer unlocked within the last 30 days."""
+    return set(
+        session.scalars(
+            select(CandidateUnlock.candidate_id).where(
+                CandidateUnlock.employer_id == employer_id,
+                CandidateUnlock.candidate_id.in_(list(candidate_ids)),
+                CandidateUnlock.unlocked_at > utcnow() - UNLOCK_PERIOD,
+            )
+        )
+    )

@@ -1,0 +1,69 @@
+"""The tokenizer shared by indexing, querying and the tests' reference evaluator.
+
+A word is a maximal run of letters and digits. Words are case-folded and stripped of diacritics
+(``José`` and ``jose`` are one word), cut to 64 characters, and a profile contributes at most its
+first 16,000 words. PostgreSQL keeps 256 positions per word, so the 257th and later repeats of a
+word in one profile become ``FILLER``: they keep their place (phrases cannot jump over them) but
+match nothing, in both databases and in the tests' reference alike. There is no stemming and there
+are no stop words: ``engineers`` does not match ``engineer`` (use ``engineer*``), as with
+Elasticsearch's standard analyzer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+MAX_WORD_LENGTH = 64
+MAX_DOCUMENT_WORDS = 16_000
+MAX_REPEATS = 256
+# Not a letter or digit, so no query word can ever equal it or start with it; FTS5's ascii
+# tokenizer still reads it as a word, so it holds its position.
+FILLER = "\u2063"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Case folding and compatibility composition can each undo the other (NFKC turns a few
+    # symbols into capital letters); repeat until neither changes the text.
+    for _ in range(3):
+        refolded = unicodedata.normalize("NFKC", folded.casefold())
+        if refolded == folded:
+            break
+        folded = refolded
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, in order."""
+    result: list[str] = []
+    current: list[str] = []
+    for ch in _fold(text):
+        if ch.isalnum():
+            current.append(ch)
+        elif current:
+            result.append("".join(current)[:MAX_WORD_LENGTH])
+            current = []
+    if current:
+        result.append("".join(current)[:MAX_WORD_LENGTH])
+    # Folding can produce characters that are not letters or digits themselves; keep every word
+    # made only of characters the databases treat as word characters.
+    return [word for word in result if word.isalnum()]
+
+
+def document_words(fields: Iterable[str | None]) -> list[str]:
+    """The searchable words of a profile: its fields in order, capped at 16,000 words."""
+    collected: list[str] = []
+    for field in fields:
+        if field:
+            collected.extend(words(field))
+            if len(collected) >= MAX_DOCUMENT_WORDS:
+                break
+    seen: Counter[str] = Counter()
+    document: list[str] = []
+    for word in collected[:MAX_DOCUMENT_WORDS]:
+        seen[word] += 1
+        document.append(word if seen[word] <= MAX_REPEATS else FILLER)
+    return document

@@ -1,0 +1,117 @@
+"""The query language: what luqum's trees become, and every refusal J2 names."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.errors import InvalidQuery
+from storage.search.query import And, Not, Or, Term, parse_query
+from storage.search.tokens import FILLER, MAX_REPEATS, document_words, words
+from tests.support.search_reference import matches
+
+
+def t(*names: str, prefix: bool = False) -> Term:
+    return Term(tuple(names), prefix=prefix)
+
+
+@pytest.mark.parametrize(
+    ("query", "tree"),
+    [
+        ('"Process Engineer" AND "HVAC"', And((t("process", "engineer"), t("hvac")))),
+        (
+            '(("High" OR "Low") AND "voltage") AND "Engineers" AND "Dubai"',
+            And((Or((t("high"), t("low"))), t("voltage"), t("engineers"), t("dubai"))),
+        ),
+        (
+            "kubernetes AND (aws OR gcp) AND NOT junior",
+            And((t("kubernetes"), Or((t("aws"), t("gcp"))), Not(t("junior")))),
+        ),
+        ("java python", And((t("java"), t("python")))),
+        ("+java -php", And((t("java"), Not(t("php"))))),
+        ("a b OR c", And((t("a"), Or((t("b"), t("c")))))),
+        ("a OR b AND c", Or((t("a"), And((t("b"), t("c")))))),
+        ("engin*", t("engin", prefix=True)),
+        ("node.js", t("node", "js")),
+        ("node.j*", t("node", "j", prefix=True)),
+        ("C++", t("c")),
+        ("Café MÜLLER", And((t("cafe"), t("muller")))),
+        ("NOT junior", Not(t("junior"))),
+        ("NOT NOT junior", Not(Not(t("junior")))),
+        ("a OR NOT b", Or((t("a"), Not(t("b"))))),
+        ("and or not", And((t("and"), t("or"), t("not")))),
+    ],
+)
+def test_queries_become_the_expected_tree(query: str, tree: object) -> None:
+    assert parse_query(query) == tree
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "The query is empty."),
+        ("   ", "The query is empty."),
+        ("a" * 513, "The query is longer than 512 characters."),
+        (" ".join(f"w{n}" for n in range(51)), "The query has 51 terms; at most 50 are allowed."),
+        ("*ngineer", "A term may not start with a wildcard: *ngineer."),
+        ("java AND *script", "A term may not start with a wildcard: *script."),
+        ("?ava", "A term may not start with a wildcard: ?ava."),
+        ("j?va", "The ? wildcard is not supported (j?va); use a trailing * instead."),
+        ("en*ineer", "Only a trailing * wildcard is supported (en*ineer)."),
+        ("title:engineer", "Field searches (field:value) are not supported"),
+        ("java~2", "Fuzzy matching (~) is not supported."),
+        ('"java developer"~3', 'Proximity searches ("..."~N) are not supported.'),
+        ("java^2", "Boosts (^) are not supported."),
+        ("[a TO b]", "Ranges ([a TO b]) are not supported."),
+        ("/jav.*/", "Regular expressions (/.../) are not supported."),
+        ("java AND", "it ends too early"),
+        ("(java OR python", "it ends too early"),
+        ("java)", "unexpected ')' at position 4."),
+        ('"unclosed phrase', "unexpected character at position 0 (is a quote left open?)."),
+        ("@#%", "The term @#% has no letters or digits to search for."),
+        ('"!!!"', 'The phrase "!!!" has no letters or digits to search for.'),
+        ("a && b", "Use AND or OR instead of &&."),
+        ("!java", "Use NOT instead of ! (!java)."),
+    ],
+)
+def test_refused_queries_say_why(query: str, message: str) -> None:
+    with pytest.raises(InvalidQuery) as refused:
+        parse_query(query)
+    assert message in refused.value.message
+
+
+def test_fifty_terms_are_allowed() -> None:
+    parse_query(" ".join(f"w{n}" for n in range(50)))
+
+
+def test_tokenizer_folds_case_and_accents_and_splits_on_punctuation() -> None:
+    assert words("José Müller-Lüdenscheidt, C++/node.js ŞTRASSE ß") == [
+        "jose",
+        "muller",
+        "ludenscheidt",
+        "c",
+        "node",
+        "js",
+        "strasse",
+        "ss",
+    ]
+
+
+def test_repeats_beyond_postgresqls_position_limit_become_fillers() -> None:
+    document = document_words(["a " * (MAX_REPEATS + 2) + "b"])
+    assert document[:MAX_REPEATS] == ["a"] * MAX_REPEATS
+    assert document[MAX_REPEATS:] == [FILLER, FILLER, "b"]
+    assert not matches(t("a", "b"), document)
+    assert matches(t("a"), document) and matches(t("b"), document)
+
+
+def test_reference_evaluator_on_the_seed_examples() -> None:
+    process = document_words(["Senior Process Engineer", "HVAC design"])
+    dubai = document_words(["High voltage systems", "Engineers wanted in Dubai"])
+    junior = document_words(["Kubernetes on AWS, junior"])
+    senior = document_words(["Kubernetes on GCP"])
+    assert matches(parse_query('"Process Engineer" AND "HVAC"'), process)
+    assert not matches(parse_query('"Engineer Process" AND "HVAC"'), process)
+    query = parse_query('(("High" OR "Low") AND "voltage") AND "Engineers" AND "Dubai"')
+    assert matches(query, dubai) and not matches(query, process)
+    cloud = parse_query("kubernetes AND (aws OR gcp) AND NOT junior")
+    assert matches(cloud, senior) and not matches(cloud, junior)
