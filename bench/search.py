@@ -49,7 +49,8 @@ QUERIES: dict[str, list[tuple[str, dict[str, object]]]] = {
         ('senior "backend developer" (go OR rust) kafka', {}),
         ('"registered nurse" (ICU OR triage) paediatrics', {}),
     ],
-    "rare term": [("ETAP", {}), ("Snowflake", {}), ("earthing", {}), ("oncology", {})],
+    # Long-tail words of the synthetic profiles, each in about 500 profiles per million.
+    "rare term": [("belamly", {}), ("torkadre", {}), ("tordresa", {}), ("ixrinnor", {})],
     "common term": [("engineer", {}), ("python", {}), ("senior", {}), ("led", {})],
     "phrase": [
         ('"process engineer"', {}),
@@ -180,10 +181,19 @@ def load(count: int) -> None:
     print(f"  loaded {count:,} profiles in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
-def profile_count() -> int:
-    with psycopg.connect(_conninfo(BENCH_URL)) as conn:
-        row = conn.execute("SELECT count(*) FROM candidates").fetchone()
-        return int(row[0]) if row else 0
+def loaded_data() -> tuple[int, int]:
+    """(profiles, synthetic data version) of the benchmark database."""
+    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (version integer NOT NULL)")
+        version = conn.execute("SELECT max(version) FROM bench_meta").fetchone()
+        count = conn.execute("SELECT count(*) FROM candidates").fetchone()
+        return (int(count[0]) if count else 0), (int(version[0] or 0) if version else 0)
+
+
+def mark_loaded() -> None:
+    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+        conn.execute("DELETE FROM bench_meta")
+        conn.execute("INSERT INTO bench_meta VALUES (%s)", [synthetic.VERSION])
 
 
 def ilike_condition(node: Node, params: dict[str, str]) -> str:
@@ -256,9 +266,10 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_database()
-    if args.reload or profile_count() != args.profiles:
+    if args.reload or loaded_data() != (args.profiles, synthetic.VERSION):
         print(f"loading {args.profiles:,} profiles into {BENCH_URL}", file=sys.stderr)
         load(args.profiles)
+        mark_loaded()
     database = db.configure(BENCH_URL, pool_size=2)
     with database.unit_of_work() as session:
         session.execute(text("DELETE FROM credit_ledger"))

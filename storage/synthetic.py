@@ -88,7 +88,30 @@ VERBS = ("designed", "led", "delivered", "built", "maintained", "improved", "mig
 OBJECTS = ("systems", "projects", "teams", "pipelines", "installations", "services", "reports",
            "platforms", "processes", "budgets", "sites", "clients", "dashboards", "plants")
 FILLER_WORDS = ("for", "with", "across", "in", "on", "using", "within", "and", "the", "a", "of")
+SYLLABLES = ("ka", "lo", "vi", "dre", "ton", "mex", "sa", "qui", "bel", "nor", "zu", "tal", "rin",
+             "pho", "gra", "den", "vel", "cor", "ix", "am", "bru", "sen", "tor", "ly", "pex", "ol")
 # fmt: on
+
+# Bump when the profiles change, so stored synthetic data (the benchmark's) is rebuilt.
+VERSION = 2
+
+
+def _pseudo_words(count: int, seed: int) -> tuple[str, ...]:
+    """Made-up product, tool and certification names: the long tail of real CV vocabulary."""
+    rng = random.Random(seed)
+    made: dict[str, None] = {}
+    while len(made) < count:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+        made[word.capitalize()] = None
+    return tuple(made)
+
+
+# Per domain, 400 rare words; drawn with a long-tailed distribution, the first dozen are common
+# and the last few hundred appear in a few hundred profiles per million.
+LONG_TAIL: dict[str, tuple[str, ...]] = {
+    domain: _pseudo_words(400, seed=number) for number, domain in enumerate(DOMAINS)
+}
+UNIVERSITIES = tuple(f"University of {name}" for name in _pseudo_words(150, seed=99))
 
 
 @dataclass(frozen=True)
@@ -102,12 +125,14 @@ def _zipf_choice(rng: random.Random, items: tuple[str, ...]) -> str:
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _sentence(rng: random.Random, skills: list[str]) -> str:
+def _sentence(rng: random.Random, skills: list[str], tail: tuple[str, ...]) -> str:
     words = [
         rng.choice(VERBS).capitalize(),
         rng.choice(OBJECTS),
         rng.choice(FILLER_WORDS),
         rng.choice(skills),
+        "and",
+        _zipf_choice(rng, tail),
         rng.choice(FILLER_WORDS),
         rng.choice(EMPLOYERS),
     ]
@@ -122,7 +147,8 @@ def profiles(
     now = now or datetime.now(UTC)
     domains = list(DOMAINS)
     for number in range(count):
-        domain = DOMAINS[rng.choices(domains, weights=[5, 2, 2, 3, 2, 2], k=1)[0]]
+        domain_name = rng.choices(domains, weights=[5, 2, 2, 3, 2, 2], k=1)[0]
+        domain, tail = DOMAINS[domain_name], LONG_TAIL[domain_name]
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         title = rng.choice(domain["titles"])
         seniority = rng.choice(SENIORITY)
@@ -135,9 +161,10 @@ def profiles(
         history = [
             f"{rng.choice(('', 'Senior ', 'Lead '))}{rng.choice(domain['titles'])}, "
             f"{rng.choice(EMPLOYERS)} ({start + offset}-{min(now.year, start + offset + step)}): "
-            + " ".join(_sentence(rng, skills) for _ in range(rng.randint(2, 5)))
+            + " ".join(_sentence(rng, skills, tail) for _ in range(rng.randint(2, 5)))
             for offset in range(0, years, step)
         ]
+        history.append(f"Education: {rng.choice(UNIVERSITIES)}.")
         yield SyntheticCandidate(
             fields={
                 "full_name": f"{first} {last}",

@@ -50,6 +50,7 @@ def search_candidates(token_info: dict[str, Any], body: dict[str, Any]) -> Reply
         items = [masked_candidate(hit) for hit in result.hits]
     return {
         "total": result.total,
+        "totalIsExact": result.total_is_exact,
         "page": request.page,
         "pageSize": request.page_size,
         "items": items,

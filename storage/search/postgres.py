@@ -21,30 +21,57 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _pair(first: str, second: str) -> str:
+    # Words never contain a space, so a pair can never be mistaken for a word.
+    return f"{first} {second}"
+
+
 def tsvector_literal(document: Sequence[str]) -> str:
-    """``'word':1,7 'other':2 ...`` for a profile's words (positions count from 1)."""
+    """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
+
+    Besides each word with its positions, every pair of adjacent words is listed once, without
+    positions: GIN keeps no positions, so without the pairs a phrase of two common words would make
+    PostgreSQL re-read every profile that merely contains both.
+    """
     positions: dict[str, list[int]] = defaultdict(list)
+    pairs: dict[str, None] = {}
+    previous = FILLER
     for index, word in enumerate(document, start=1):
         if word != FILLER:
             positions[word].append(min(index, _MAX_POSITION))
-    return " ".join(
-        f"{_lexeme(word)}:{','.join(map(str, places))}" for word, places in positions.items()
-    )
+            if previous != FILLER:
+                pairs[_pair(previous, word)] = None
+        previous = word
+    words = (f"{_lexeme(word)}:{','.join(map(str, places))}" for word, places in positions.items())
+    return " ".join([*words, *(_lexeme(pair) for pair in pairs)])
 
 
-def _term(term: Term) -> str:
+def _term(term: Term, *, hints: bool) -> str:
     parts = [_lexeme(word) for word in term.words]
     if term.prefix:
         parts[-1] += ":*"
-    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+    if len(parts) == 1:
+        return parts[0]
+    phrase = " <-> ".join(parts)
+    if not hints:
+        return f"({phrase})"
+    # Every adjacent pair of the phrase must be in the profile: implied by the phrase itself, so the
+    # matches are the same, but each pair is a GIN lookup that rules out most profiles at once.
+    pairs = [
+        _lexeme(_pair(first, second))
+        for first, second in zip(term.words, term.words[1:], strict=False)
+    ]
+    if term.prefix:
+        pairs[-1] += ":*"
+    return f"({phrase} & {' & '.join(pairs)})"
 
 
-def tsquery_literal(node: Node) -> str:
-    """The tsquery for a query tree."""
+def tsquery_literal(node: Node, *, hints: bool = False) -> str:
+    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs."""
     if isinstance(node, Term):
-        return _term(node)
+        return _term(node, hints=hints)
     if isinstance(node, Not):
-        return "!" + tsquery_literal(node.child)
+        return "!" + tsquery_literal(node.child, hints=hints)
     operator = " & " if isinstance(node, And) else " | "
     assert isinstance(node, And | Or)
-    return "(" + operator.join(tsquery_literal(child) for child in node.children) + ")"
+    return "(" + operator.join(tsquery_literal(child, hints=hints) for child in node.children) + ")"

@@ -115,3 +115,18 @@ def test_reference_evaluator_on_the_seed_examples() -> None:
     assert matches(query, dubai) and not matches(query, process)
     cloud = parse_query("kubernetes AND (aws OR gcp) AND NOT junior")
     assert matches(cloud, senior) and not matches(cloud, junior)
+
+
+def test_postgres_literals_carry_word_pairs_as_hints() -> None:
+    from storage.search.postgres import tsquery_literal, tsvector_literal
+
+    vector = tsvector_literal(["process", "engineer", FILLER, "hvac", "process"])
+    assert vector == "'process':1,5 'engineer':2 'hvac':4 'process engineer' 'hvac process'"
+    phrase = parse_query('"process engineer" node.j* NOT "o\'neil x"')
+    assert tsquery_literal(phrase) == (
+        "(('process' <-> 'engineer') & ('node' <-> 'j':*) & !('o' <-> 'neil' <-> 'x'))"
+    )
+    assert tsquery_literal(phrase, hints=True) == (
+        "(('process' <-> 'engineer' & 'process engineer') & ('node' <-> 'j':* & 'node j':*)"
+        " & !('o' <-> 'neil' <-> 'x' & 'o neil' & 'neil x'))"
+    )
