@@ -39,6 +39,7 @@ BACKENDS = tuple(
     if name.strip()
 )
 ALL_SCOPES = ",".join(api_keys.SCOPES)
+TEST_PUBLIC_LIMIT = 1_000_000
 
 # The job of the seed's "create then publish" example.
 SEED_JOB: dict[str, Any] = {
@@ -94,6 +95,9 @@ def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings
         data_dir=data_dir,
         validate_responses=True,
         log_level=os.environ.get("TEST_LOG_LEVEL", "WARNING"),
+        # Every request of the suite comes from one address; the limits have tests of their own.
+        public_board_per_minute=TEST_PUBLIC_LIMIT,
+        public_apply_per_minute=TEST_PUBLIC_LIMIT,
     )
 
 
@@ -313,6 +317,8 @@ def service_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, 
         REDIS_URL=redis_url,
         HIREBRIDGE_DATA_DIR=str(data_dir),
         LOG_LEVEL="WARNING",
+        PUBLIC_BOARD_PER_MINUTE=str(TEST_PUBLIC_LIMIT),
+        PUBLIC_APPLY_PER_MINUTE=str(TEST_PUBLIC_LIMIT),
     )
     return env
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from storage.candidates import Profile, SearchHit
+from storage.clock import rfc3339
 from storage.errors import InvalidRequest
-from storage.models import Candidate, Job
+from storage.models import Application, Candidate, Job, PipelineStage
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -34,9 +35,7 @@ JOB_FIELDS: dict[str, str] = {
 
 def timestamp(value: datetime | None) -> str | None:
     """RFC 3339 in UTC with a ``Z``, to the second."""
-    if value is None:
-        return None
-    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return None if value is None else rfc3339(value)
 
 
 def parse_timestamp(value: str | None, field: str) -> datetime | None:
@@ -166,3 +165,63 @@ def masked_candidate(hit: SearchHit) -> dict[str, Any]:
         "lastActiveAt": timestamp(candidate.last_active_at),
         "isUnlocked": hit.is_unlocked,
     }
+
+
+def pipeline_stage(stage: PipelineStage) -> dict[str, Any]:
+    return {"id": str(stage.id), "name": stage.name, "position": stage.position}
+
+
+def application(item: Application) -> dict[str, Any]:
+    """An application with its applicant, who is in the employer's talent pool."""
+    candidate = item.candidate
+    return {
+        "id": item.id,
+        "jobId": item.job_id,
+        "jobTitle": item.job.title,
+        "candidateId": candidate.id,
+        "candidate": {
+            "id": candidate.id,
+            "fullName": candidate.full_name,
+            "email": candidate.email,
+            "phone": candidate.phone,
+            "headline": candidate.headline,
+            "city": candidate.city,
+            "countryId": candidate.country_id,
+        },
+        "applicationType": item.application_type.value,
+        "stage": pipeline_stage(item.stage),
+        "cvText": item.cv_text,
+        "appliedAt": timestamp(item.applied_at),
+        "stageChangedAt": timestamp(item.stage_changed_at),
+    }
+
+
+def open_job(job: Job) -> dict[str, Any]:
+    """A job as the public board shows it: no internal reference, status or timestamps."""
+    return {
+        "id": job.id,
+        "title": job.title,
+        "employerName": job.employer.name,
+        "description": job.description,
+        "city": job.city,
+        "country": job.country,
+        "employmentType": job.employment_type.value,
+        "remoteType": job.remote_type.value,
+        "applyMethod": job.apply_method.value,
+        "applyEmailAddress": job.apply_email_address,
+        "applyUrl": job.apply_url,
+        "salaryMin": money(job.salary_min),
+        "salaryMax": money(job.salary_max),
+        "salaryCurrency": job.salary_currency,
+        "postedDate": timestamp(job.posted_date),
+        "expiryDate": timestamp(job.expiry_date),
+    }
+
+
+# JSON name -> service field name, for a QuickApply from the public board.
+QUICK_APPLY_FIELDS: dict[str, str] = {
+    "fullName": "full_name",
+    "email": "email",
+    "phone": "phone",
+    "cvText": "cv_text",
+}

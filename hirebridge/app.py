@@ -21,6 +21,7 @@ from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.logging_setup import configure_logging
 from hirebridge.middleware import BodyGuardMiddleware
+from hirebridge.ratelimit import PublicRateLimitMiddleware, RateLimiter, public_limits
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP
 from hirebridge.settings import Settings
@@ -28,7 +29,8 @@ from storage import db
 
 logger = logging.getLogger(__name__)
 
-API_DOCUMENTS = ("v1",)
+API_DOCUMENTS = ("v1", "public")
+PUBLIC_BODY_LIMIT = 64 * 1024
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -52,11 +54,14 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     database = db.configure(settings.resolved_database_url)
     redis_client = connect(redis_url(settings))
 
+    limiter = RateLimiter(redis_url(settings))
+
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         yield
         database.dispose()
         redis_client.close()
+        await limiter.close()
 
     app = connexion.AsyncApp(
         __name__,
@@ -74,7 +79,22 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         app.add_api(copy.deepcopy(document.spec), name=document.name)
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 
-    app.add_middleware(BodyGuardMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER)
+    # Each middleware goes in just before Swagger's, so the first added runs first: a request
+    # refused for its rate costs no body reading.
+    app.add_middleware(
+        PublicRateLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        limiter=limiter,
+        rules=public_limits(
+            board_per_minute=settings.public_board_per_minute,
+            apply_per_minute=settings.public_apply_per_minute,
+        ),
+    )
+    app.add_middleware(
+        BodyGuardMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        limits=[("/public/", PUBLIC_BODY_LIMIT)],
+    )
     ErrorHandlers(allowed_methods).register(app)
 
     routes = DocumentRoutes(documents)

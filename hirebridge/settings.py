@@ -51,6 +51,8 @@ class Settings:
         web_concurrency: gunicorn worker processes.
         validate_responses: check every response against the OpenAPI document (tests turn it on).
         log_level: the root log level.
+        public_board_per_minute: requests a client address may make to the public job board.
+        public_apply_per_minute: applications a client address may send to the public board.
     """
 
     environment: str = "development"
@@ -62,6 +64,8 @@ class Settings:
     web_concurrency: int = 2
     validate_responses: bool = False
     log_level: str = "INFO"
+    public_board_per_minute: int = 120
+    public_apply_per_minute: int = 10
 
     @property
     def resolved_database_url(self) -> str:
@@ -101,6 +105,12 @@ class Settings:
             web_concurrency=_positive_int("WEB_CONCURRENCY", env.get("WEB_CONCURRENCY", "2")),
             validate_responses=_flag(env.get("HIREBRIDGE_VALIDATE_RESPONSES", "0")),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            public_board_per_minute=_positive_int(
+                "PUBLIC_BOARD_PER_MINUTE", env.get("PUBLIC_BOARD_PER_MINUTE", "120")
+            ),
+            public_apply_per_minute=_positive_int(
+                "PUBLIC_APPLY_PER_MINUTE", env.get("PUBLIC_APPLY_PER_MINUTE", "10")
+            ),
         )
         if settings.is_production:
             missing = [

@@ -32,6 +32,7 @@ from storage.clock import utcnow
 from storage.credits import charge_credit
 from storage.errors import Conflict, InvalidRequest, NotFound
 from storage.models import (
+    Application,
     Candidate,
     CandidatePreferredCountry,
     CandidateUnlock,
@@ -104,12 +105,32 @@ class CandidatePage:
     items: list[Candidate]
 
 
-def visible_to(employer_id: int) -> ColumnElement[bool]:
-    """Platform profiles in the CV database, and the employer's own records."""
+def searchable_by(employer_id: int) -> ColumnElement[bool]:
+    """What the employer's CV searches cover: platform profiles in the CV database, and the
+    employer's own records."""
     return or_(
         and_(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True)),
         Candidate.owner_employer_id == employer_id,
     )
+
+
+def applied_to(employer_id: int) -> ColumnElement[bool]:
+    """The candidate applied to one of the employer's jobs."""
+    return exists(
+        select(Application.id).where(
+            Application.candidate_id == Candidate.id, Application.employer_id == employer_id
+        )
+    )
+
+
+def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
+    """The employer's talent pool: records it created and everyone who applied to its jobs."""
+    return or_(Candidate.owner_employer_id == employer_id, applied_to(employer_id))
+
+
+def visible_to(employer_id: int) -> ColumnElement[bool]:
+    """Every candidate the employer may look up: its searches' scope and its talent pool."""
+    return or_(searchable_by(employer_id), applied_to(employer_id))
 
 
 def searchable_words(candidate: Candidate) -> list[str]:
@@ -190,6 +211,36 @@ def create_owned_candidate(
     return _create(session, employer_id, fields, in_cv_database=False)
 
 
+def find_or_create_applicant(session: Session, fields: Mapping[str, Any]) -> Candidate:
+    """The platform candidate with the applicant's e-mail address, made if there is none.
+
+    A new applicant's profile stays out of the searchable CV database (applying is not opting
+    in); an existing profile is reused as it is, since it is the job seeker's to keep.
+    """
+    email_key = _email_key(fields["email"])
+    existing = _platform_candidate(session, email_key)
+    if existing is not None:
+        return existing
+    try:
+        # A savepoint: a concurrent first application with the same address wins the unique
+        # index, and this one then reuses its profile.
+        with session.begin_nested():
+            return _create(session, None, fields, in_cv_database=False)
+    except Conflict:
+        found = _platform_candidate(session, email_key)
+        if found is None:
+            raise
+        return found
+
+
+def _platform_candidate(session: Session, email_key: str) -> Candidate | None:
+    return session.scalars(
+        select(Candidate).where(
+            Candidate.owner_employer_id.is_(None), Candidate.email_key == email_key
+        )
+    ).first()
+
+
 def _create(
     session: Session, owner: int | None, fields: Mapping[str, Any], *, in_cv_database: bool
 ) -> Candidate:
@@ -265,8 +316,8 @@ def update_owned_candidate(
 def list_talent_pool(
     session: Session, employer_id: int, *, page: int, page_size: int
 ) -> CandidatePage:
-    """The employer's own records, newest first."""
-    condition = Candidate.owner_employer_id == employer_id
+    """The employer's talent pool (own records and applicants to its jobs), newest first."""
+    condition = in_talent_pool(employer_id)
     total = session.scalar(select(func.count()).select_from(Candidate).where(condition)) or 0
     items = list(
         session.scalars(
@@ -291,7 +342,7 @@ def get_profile(session: Session, employer: Employer, candidate_id: int) -> Prof
     ).first()
     if candidate is None:
         raise NotFound(f"No candidate with id {candidate_id}.")
-    if candidate.owner_employer_id == employer.id:
+    if candidate.owner_employer_id == employer.id or _applied(session, employer.id, candidate_id):
         return Profile(candidate, in_talent_pool=True, unlock_expires_at=None)
 
     now = utcnow()
@@ -343,7 +394,7 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         )
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
 
-    filters: list[ColumnElement[bool]] = [visible_to(employer.id)]
+    filters: list[ColumnElement[bool]] = [searchable_by(employer.id)]
     if request.preferred_country_ids:
         filters.append(
             exists().where(
@@ -437,15 +488,31 @@ def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]
             .options(selectinload(Candidate.preferred_countries))
         )
     }
-    unlocked = unlocked_ids(session, employer_id, ids)
+    free = unlocked_ids(session, employer_id, ids) | applicant_ids(session, employer_id, ids)
     return [
         SearchHit(
             candidate=candidates[candidate_id],
-            is_unlocked=candidate_id in unlocked
+            is_unlocked=candidate_id in free
             or candidates[candidate_id].owner_employer_id == employer_id,
         )
         for candidate_id in ids
     ]
+
+
+def applicant_ids(session: Session, employer_id: int, candidate_ids: Iterable[int]) -> set[int]:
+    """Which of ``candidate_ids`` applied to one of the employer's jobs."""
+    return set(
+        session.scalars(
+            select(Application.candidate_id).where(
+                Application.employer_id == employer_id,
+                Application.candidate_id.in_(list(candidate_ids)),
+            )
+        )
+    )
+
+
+def _applied(session: Session, employer_id: int, candidate_id: int) -> bool:
+    return bool(applicant_ids(session, employer_id, [candidate_id]))
 
 
 def unlocked_ids(session: Session, employer_id: int, candidate_ids: Iterable[int]) -> set[int]:

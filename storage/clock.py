@@ -16,3 +16,8 @@ def set_offset(offset: timedelta) -> None:
     """Shift the clock of this process; only tests call this."""
     global _offset
     _offset = offset
+
+
+def rfc3339(value: datetime) -> str:
+    """``2026-05-01T09:00:00Z``: UTC, to the second, as every API response and event shows time."""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

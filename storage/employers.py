@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import InvalidRequest, NotFound
 from storage.models import CreditBalance, CreditKind, Employer, Plan
+from storage.pipeline import create_default_stages
 
 
 def create_employer(
@@ -16,7 +17,7 @@ def create_employer(
     contract_unlimited: bool = False,
     trusted_partner: bool = False,
 ) -> Employer:
-    """Create an employer with a zero balance of every credit kind."""
+    """Create an employer with a zero balance of every credit kind and the default pipeline."""
     name = name.strip()
     if not name:
         raise InvalidRequest("An employer needs a name.")
@@ -28,8 +29,9 @@ def create_employer(
     )
     employer.balances = [CreditBalance(kind=kind, balance=0) for kind in CreditKind]
     session.add(employer)
-    # The caller needs the id (the CLI prints it), so the row has to reach the database now.
+    # The caller needs the id (the CLI prints it) and so do the stages: the row goes out now.
     session.flush()
+    create_default_stages(session, employer.id)
     return employer
 
 

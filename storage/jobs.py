@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
-from storage.clock import utcnow
+from storage.clock import rfc3339, utcnow
 from storage.credits import charge_credit
 from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
+from storage.outbox import JOB_CLOSED, JOB_PUBLISHED, record_event
 
 DEFAULT_PUBLICATION = timedelta(days=30)
 MAX_PUBLICATION = timedelta(days=90)
@@ -145,6 +146,12 @@ def publish_job(
     job.posted_date = now
     job.expiry_date = expiry_date
     job.updated_at = now
+    record_event(
+        session,
+        employer_id,
+        JOB_PUBLISHED,
+        {"jobPostId": job.id, "postedDate": rfc3339(now), "expiryDate": rfc3339(expiry_date)},
+    )
     return job
 
 
@@ -152,9 +159,76 @@ def close_job(session: Session, employer_id: int, job_id: int) -> Job:
     """Soft-close: the job becomes Inactive and keeps its applications. Idempotent."""
     job = get_job(session, employer_id, job_id, for_update=True)
     if job.status is not JobStatus.INACTIVE:
+        now = utcnow()
         job.status = JobStatus.INACTIVE
-        job.updated_at = utcnow()
+        job.updated_at = now
+        record_event(
+            session, employer_id, JOB_CLOSED, {"jobPostId": job.id, "closedAt": rfc3339(now)}
+        )
     return job
+
+
+def _open_conditions() -> list[ColumnElement[bool]]:
+    # A job past its expiry is closed to the public at once, even before the scheduler marks it
+    # Expired.
+    return [Job.status == JobStatus.ACTIVE, Job.expiry_date > utcnow()]
+
+
+def get_open_job(session: Session, job_id: int) -> Job:
+    """An Active job of any employer, as the public job board shows it."""
+    job = session.scalars(
+        select(Job).where(Job.id == job_id, *_open_conditions()).options(joinedload(Job.employer))
+    ).first()
+    if job is None:
+        raise NotFound(f"No open job with id {job_id}.")
+    return job
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What a job seeker narrows the public board by; ``text`` words must all appear."""
+
+    country: str | None = None
+    employment_type: EmploymentType | None = None
+    remote_type: RemoteType | None = None
+    text: str | None = None
+
+
+def list_open_jobs(
+    session: Session, board_filter: BoardFilter, *, page: int, page_size: int
+) -> JobPage:
+    """One page of the public board: Active jobs of every employer, newest posting first."""
+    conditions = _open_conditions()
+    if board_filter.country:
+        conditions.append(func.lower(Job.country) == board_filter.country.strip().lower())
+    if board_filter.employment_type is not None:
+        conditions.append(Job.employment_type == board_filter.employment_type)
+    if board_filter.remote_type is not None:
+        conditions.append(Job.remote_type == board_filter.remote_type)
+    for word in (board_filter.text or "").split():
+        pattern = "%" + _escape_like(word.lower()) + "%"
+        conditions.append(
+            or_(
+                func.lower(Job.title).like(pattern, escape="\\"),
+                func.lower(Job.description).like(pattern, escape="\\"),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
+    items = list(
+        session.scalars(
+            select(Job)
+            .where(*conditions)
+            .options(joinedload(Job.employer))
+            .order_by(Job.posted_date.desc(), Job.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    return JobPage(total=total, items=items)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _reject_unknown(fields: Mapping[str, Any]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +20,8 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy import (
     text as text_clause,
@@ -93,6 +97,13 @@ class ApplyMethod(enum.StrEnum):
     EMAIL_APPLY = "EmailApply"
     URL_APPLY = "UrlApply"
     QUICK_APPLY = "QuickApply"
+
+
+class ApplicationType(enum.StrEnum):
+    EMAIL_APPLY = "EmailApply"
+    URL_APPLY = "UrlApply"
+    QUICK_APPLY = "QuickApply"
+    IMPORTED = "Imported"
 
 
 class Employer(Base):
@@ -177,6 +188,8 @@ class Job(Base):
         # Serves "own jobs, newest first", with or without a status filter.
         Index("ix_jobs_employer_created", "employer_id", "created_at", "id"),
         Index("ix_jobs_employer_status_created", "employer_id", "status", "created_at", "id"),
+        # Serves the public board: Active jobs of every employer, most recently posted first.
+        Index("ix_jobs_status_posted", "status", "posted_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -199,6 +212,8 @@ class Job(Base):
     expiry_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    employer: Mapped[Employer] = relationship()
 
 
 class Candidate(Base):
@@ -285,3 +300,78 @@ class CandidateUnlock(Base):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), primary_key=True)
     unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PipelineStage(Base):
+    """One step of an employer's hiring pipeline; ``position`` orders them."""
+
+    __tablename__ = "pipeline_stages"
+    __table_args__ = (
+        UniqueConstraint("employer_id", "position", name="uq_pipeline_stages_employer_position"),
+        UniqueConstraint("employer_id", "name", name="uq_pipeline_stages_employer_name"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Application(Base):
+    """A candidate's application to one job, and where it stands in the pipeline.
+
+    ``employer_id`` repeats the job's employer so that every tenant-scoped lookup is one indexed
+    condition; ``cv_text`` is what the candidate sent with this application (their platform
+    profile may be older or newer).
+    """
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # One application per candidate (and so per e-mail address) per job.
+        UniqueConstraint("job_id", "candidate_id", name="uq_applications_job_candidate"),
+        Index("ix_applications_job_applied", "job_id", "applied_at", "id"),
+        Index("ix_applications_employer_stage_applied", "employer_id", "stage_id", "applied_at"),
+        Index("ix_applications_candidate_employer", "candidate_id", "employer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    stage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pipeline_stages.id"))
+    application_type: Mapped[ApplicationType] = mapped_column(string_enum(ApplicationType))
+    cv_text: Mapped[str | None] = mapped_column(Text)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    job: Mapped[Job] = relationship()
+    candidate: Mapped[Candidate] = relationship()
+    stage: Mapped[PipelineStage] = relationship()
+
+
+class OutboxEvent(Base):
+    """An event waiting to be delivered to webhook subscribers (W4).
+
+    Written in the same transaction as the change that causes it, so an event exists exactly when
+    its change committed. ``public_id`` is the ``id`` subscribers see; ``dispatched_at`` is set once
+    the dispatcher has handed the event to the queue.
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        Index(
+            "ix_outbox_events_pending",
+            "id",
+            postgresql_where=text_clause("dispatched_at IS NULL"),
+            sqlite_where=text_clause("dispatched_at IS NULL"),
+        ),
+        Index("ix_outbox_events_employer", "employer_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

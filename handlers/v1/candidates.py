@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.context import employer_id
+from handlers.context import Reply, employer_id
 from handlers.representation import (
     candidate_fields,
     candidate_profile,
@@ -14,8 +14,6 @@ from handlers.representation import (
 from storage import candidates
 from storage.db import unit_of_work
 from storage.employers import get_employer
-
-Reply = tuple[dict[str, Any], int] | tuple[dict[str, Any], int, dict[str, str]]
 
 
 def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:

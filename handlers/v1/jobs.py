@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.context import employer_id
+from handlers.context import Reply, employer_id
 from handlers.representation import job_detail, job_fields, job_summary, parse_timestamp
 from storage import jobs
 from storage.db import unit_of_work
 from storage.models import JobStatus
-
-Reply = tuple[dict[str, Any], int] | tuple[dict[str, Any], int, dict[str, str]]
 
 
 def list_jobs(

@@ -1,4 +1,5 @@
-"""J4 under real concurrency: gunicorn with two workers, many clients at once."""
+"""J4 (credits) and J6 (applications) under real concurrency: gunicorn with two workers, many
+clients at once."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from conftest import SEED_JOB, LiveServer, service_env, start_live_server, stop_live_server
-from storage import api_keys, candidates, credits, db, employers, migrate
-from storage.models import CreditKind
+from storage import api_keys, candidates, credits, db, employers, migrate, outbox
+from storage.models import Application, Candidate, CreditKind
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -168,3 +170,40 @@ def test_parallel_searches_spend_exactly_the_balance(
     with database.unit_of_work() as session:
         assert credits.balance(session, employer_id, CreditKind.CV_SEARCH) == 0
         assert credits.ledger_total(session, employer_id, CreditKind.CV_SEARCH) == 0
+
+
+def test_parallel_applications_with_one_address_file_one(
+    server: tuple[LiveServer, db.Database],
+) -> None:
+    live, database = server
+    employer_id, key = tenant(database, job_posting=1)
+    with httpx.Client(base_url=live.base_url, headers={"X-Api-Key": key}, timeout=30) as client:
+        job_id = client.post("/api/v1/jobs", json=SEED_JOB).json()["id"]
+        assert client.post(f"/api/v1/jobs/{job_id}/publish").status_code == 200
+    # A first-time applicant, so the racing requests also race to create the candidate.
+    body = {"fullName": "Ada Race", "email": f"race-{job_id}@example.com", "cvText": "cv"}
+
+    outcomes = in_parallel(
+        live.base_url, key, [("POST", f"/public/v1/jobs/{job_id}/apply", body)] * 8
+    )
+
+    assert outcomes == {201: 1, 409: 7}
+    with database.unit_of_work() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Application).where(Application.job_id == job_id)
+            )
+            == 1
+        )
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Candidate).where(Candidate.email == body["email"])
+            )
+            == 1
+        )
+        submitted = [
+            event
+            for event in outbox.employer_events(session, employer_id)
+            if event.type == outbox.APPLICATION_SUBMITTED
+        ]
+        assert len(submitted) == 1

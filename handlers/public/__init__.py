@@ -1,0 +1,1 @@
+"""Handlers of the public job board (``openapi/public.yaml``)."""

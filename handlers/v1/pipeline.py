@@ -1,0 +1,40 @@
+"""``/api/v1/pipeline``: operation handlers of the Pipeline tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.context import Reply, employer_id, stage_uuid, v1_page
+from handlers.representation import application, pipeline_stage
+from storage import pipeline
+from storage.db import unit_of_work
+
+
+def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
+    with unit_of_work() as session:
+        stages = pipeline.list_stages(session, employer_id(token_info))
+    start = (page - 1) * page_size
+    items = [pipeline_stage(stage) for stage in stages[start : start + page_size]]
+    return v1_page(len(stages), page, page_size, items)
+
+
+def list_stage_candidates(
+    token_info: dict[str, Any], stage_id: str, page: int = 1, page_size: int = 50
+) -> Reply:
+    with unit_of_work() as session:
+        result = pipeline.list_stage_applications(
+            session, employer_id(token_info), stage_uuid(stage_id), page=page, page_size=page_size
+        )
+        items = [application(item) for item in result.items]
+    return v1_page(result.total, page, page_size, items)
+
+
+def move_application(
+    token_info: dict[str, Any], application_id: int, body: dict[str, Any]
+) -> Reply:
+    with unit_of_work() as session:
+        move = pipeline.move_application(
+            session, employer_id(token_info), application_id, stage_uuid(body["stageId"])
+        )
+        reply = application(move.application)
+    return reply, 200

@@ -1,0 +1,90 @@
+"""Applications from the public job board (J6), filed at the start of the employer's pipeline."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage import pipeline
+from storage.candidates import find_or_create_applicant
+from storage.clock import rfc3339, utcnow
+from storage.errors import Conflict
+from storage.jobs import get_job, get_open_job
+from storage.models import Application, ApplicationType
+from storage.outbox import APPLICATION_SUBMITTED, record_event
+from storage.pipeline import application_page, first_stage
+
+
+def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> Application:
+    """A job seeker's QuickApply to an Active job.
+
+    The applicant is the platform candidate with that e-mail address, made if there is none (and
+    kept out of the searchable CV database: applying is not opting in). One application per
+    candidate per job, so a second one with the same address is a ``Conflict``. The application
+    starts at the employer's first stage and records ``application.submitted`` in the same
+    transaction.
+    """
+    job = get_open_job(session, job_id)
+    candidate = find_or_create_applicant(session, fields)
+    already = session.scalar(
+        select(Application.id).where(
+            Application.job_id == job.id, Application.candidate_id == candidate.id
+        )
+    )
+    if already is not None:
+        raise Conflict("You have already applied to this job with this e-mail address.")
+    now = utcnow()
+    application = Application(
+        employer_id=job.employer_id,
+        job_id=job.id,
+        candidate_id=candidate.id,
+        stage=first_stage(session, job.employer_id),
+        application_type=ApplicationType.QUICK_APPLY,
+        cv_text=fields.get("cv_text"),
+        applied_at=now,
+        stage_changed_at=now,
+    )
+    try:
+        # A savepoint, so that a concurrent twin of this application surfaces as a clean
+        # conflict (the unique index on job and candidate) instead of a failed transaction.
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        raise Conflict("You have already applied to this job with this e-mail address.") from None
+    record_event(
+        session,
+        job.employer_id,
+        APPLICATION_SUBMITTED,
+        {
+            "applicationId": application.id,
+            "jobPostId": job.id,
+            "jobTitle": job.title,
+            "candidateId": candidate.id,
+            "appliedAt": rfc3339(now),
+            "applicationType": application.application_type.value,
+        },
+    )
+    return application
+
+
+def list_job_applications(
+    session: Session,
+    employer_id: int,
+    job_id: int,
+    *,
+    stage_id: uuid.UUID | None,
+    page: int,
+    page_size: int,
+) -> pipeline.ApplicationPage:
+    """Applications to one of the employer's jobs, newest first, optionally at one stage."""
+    get_job(session, employer_id, job_id)
+    conditions = [Application.employer_id == employer_id, Application.job_id == job_id]
+    if stage_id is not None:
+        pipeline.get_stage(session, employer_id, stage_id)
+        conditions.append(Application.stage_id == stage_id)
+    return application_page(session, conditions, page=page, page_size=page_size)
