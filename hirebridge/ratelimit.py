@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.aio.storage import RedisStorage
@@ -73,7 +74,8 @@ class RateLimiter:
 
     async def close(self) -> None:
         """Close the connections to Redis (at shutdown)."""
-        client = self.storage.bridge.get_connection()
+        # The redis-py bridge has the client; limits' base bridge type does not declare it.
+        client = cast(Any, self.storage.bridge).get_connection()
         await client.aclose()
 
     async def hit(self, item: RateLimitItem, *identity: str) -> Decision | None:
