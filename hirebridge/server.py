@@ -55,6 +55,7 @@ def banner(settings: Settings, bind: str) -> str:
         f"Hirebridge API     {base}/api/v1",
         f"Swagger UI         {base}/swagger/v1/",
         f"OpenAPI document   {base}/swagger/v1/swagger.json",
+        f"Public job board   {base}/public/v1/jobs (document: {base}/swagger/public/)",
     ]
     demo_key = settings.data_dir / "demo-key.txt"
     if not settings.is_production and demo_key.exists():

@@ -1,5 +1,5 @@
-"""Demo data for a first ``make run``: an employer with credits, a key, jobs, a talent pool, and a
-few thousand platform profiles for the CV search to find."""
+"""Demo data for a first ``make run``: an employer with credits, a key, jobs with applicants at
+several pipeline stages, a talent pool, and a few thousand platform profiles for the CV search."""
 
 from __future__ import annotations
 
@@ -8,8 +8,27 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import api_keys, candidates, credits, employers, jobs, synthetic
-from storage.models import ApiKeyStatus, Candidate, CreditKind, Employer, Plan
+from storage import (
+    api_keys,
+    applications,
+    candidates,
+    credits,
+    employers,
+    jobs,
+    pipeline,
+    synthetic,
+)
+from storage.clock import utcnow
+from storage.models import (
+    ApiKeyStatus,
+    Application,
+    Candidate,
+    CreditKind,
+    Employer,
+    Job,
+    JobStatus,
+    Plan,
+)
 
 DEMO_EMPLOYER_NAME = "Hirebridge Demo Recruiting"
 DEMO_KEY_NAME = "demo key"
@@ -17,6 +36,7 @@ DEMO_SCOPES = ("JobPosting", "CvSearch", "candidates:write", "webhooks:manage")
 _DEMO_CREDITS = 50
 DEMO_PLATFORM_CANDIDATES = 3000
 DEMO_TALENT_POOL = 5
+DEMO_APPLICANTS_PER_JOB = 4
 
 _DEMO_JOBS = (
     {
@@ -88,6 +108,9 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
             if fields["reference"] != "DEMO-003":
                 jobs.publish_job(session, employer.id, job.id, expiry_date=None)
 
+    if not session.scalar(select(Application.id).where(Application.employer_id == employer.id)):
+        _seed_applications(session, employer.id)
+
     has_profiles = session.scalar(
         select(Candidate.id).where(Candidate.owner_employer_id.is_(None)).limit(1)
     )
@@ -105,6 +128,36 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
         minted = api_keys.mint_key(session, employer, name=DEMO_KEY_NAME, scopes=DEMO_SCOPES)
         new_key = minted.plaintext
     return DemoSeed(employer=employer, new_key=new_key)
+
+
+def _seed_applications(session: Session, employer_id: int) -> None:
+    """A few applicants per open demo job, some of them further down the pipeline."""
+    open_jobs = session.scalars(
+        select(Job).where(
+            Job.employer_id == employer_id,
+            Job.status == JobStatus.ACTIVE,
+            Job.expiry_date > utcnow(),
+        )
+    ).all()
+    if not open_jobs:
+        return
+    stages = pipeline.list_stages(session, employer_id)
+    people = synthetic.profiles(DEMO_APPLICANTS_PER_JOB * len(open_jobs), seed=23)
+    for number, profile in enumerate(people):
+        job = open_jobs[number % len(open_jobs)]
+        fields = profile.fields
+        application = applications.quick_apply(
+            session,
+            job.id,
+            {
+                "full_name": fields["full_name"],
+                "email": f"applicant{number}@demo.hirebridge.example",
+                "cv_text": fields["cv_text"],
+            },
+        )
+        stage = stages[number % 4]
+        if stage.id != application.stage_id:
+            pipeline.move_application(session, employer_id, application.id, stage.id)
 
 
 def _key_works(session: Session, plaintext: str, employer_id: int) -> bool:

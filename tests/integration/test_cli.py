@@ -8,8 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from conftest import LiveServer, service_env
+from storage import db
+from storage.models import Application, PipelineStage
 
 
 def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -165,6 +168,16 @@ def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
     second = last_line(hirebridge(env, "demo", "seed"))
     assert first.startswith("pk_live_") and first == second, "demo seed is idempotent"
     assert (tmp_path / "demo-key.txt").read_text().strip() == first
+    demo = db.Database(f"sqlite:///{tmp_path / 'hirebridge.db'}")
+    with demo.unit_of_work() as session:
+        # Applicants on the open demo jobs, spread over the first pipeline stages; seeded once.
+        stages_in_use = session.execute(
+            select(PipelineStage.name, func.count())
+            .join(Application, Application.stage_id == PipelineStage.id)
+            .group_by(PipelineStage.name)
+        ).all()
+    demo.dispose()
+    assert dict(stages_in_use) == {"New": 2, "Screened": 2, "Interviewed": 2, "Offered": 2}
 
     (tmp_path / "demo-key.txt").unlink()
     third = last_line(hirebridge(env, "demo", "seed"))
