@@ -25,7 +25,7 @@ from hirebridge.ratelimit import PublicRateLimitMiddleware, RateLimiter, public_
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP
 from hirebridge.settings import Settings
-from storage import db
+from storage import db, secret_box, webhook_targets
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     logger.info("starting with settings %s", settings.safe_summary())
     register_formats()
     database = db.configure(settings.resolved_database_url)
+    secret_box.configure(settings.webhook_secret_key)
+    webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     redis_client = connect(redis_url(settings))
 
     limiter = RateLimiter(redis_url(settings))

@@ -11,7 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OPENAPI_DIR = PROJECT_ROOT / "openapi"
 
 _DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
-_SECRET_FIELDS = frozenset({"secret_key", "webhook_secret_key", "database_url", "redis_url"})
+_SECRET_FIELDS = frozenset(
+    {"secret_key", "webhook_secret_key", "database_url", "redis_url", "smtp_password"}
+)
 
 
 class SettingsError(ValueError):
@@ -53,6 +55,12 @@ class Settings:
         log_level: the root log level.
         public_board_per_minute: requests a client address may make to the public job board.
         public_apply_per_minute: applications a client address may send to the public board.
+        webhook_allow_insecure_targets: allow plain-http webhook URLs and loopback, private and
+            link-local targets (local development and tests only).
+        smtp_host: the mail server for operator e-mails (key approval, disabled webhooks); empty
+            means e-mails are logged instead of sent.
+        smtp_port, smtp_username, smtp_password, smtp_starttls: how to reach and log in to it.
+        mail_sender: the From address of those e-mails.
     """
 
     environment: str = "development"
@@ -66,6 +74,13 @@ class Settings:
     log_level: str = "INFO"
     public_board_per_minute: int = 120
     public_apply_per_minute: int = 10
+    webhook_allow_insecure_targets: bool = False
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_sender: str = "Hirebridge <no-reply@hirebridge.example>"
 
     @property
     def resolved_database_url(self) -> str:
@@ -111,6 +126,14 @@ class Settings:
             public_apply_per_minute=_positive_int(
                 "PUBLIC_APPLY_PER_MINUTE", env.get("PUBLIC_APPLY_PER_MINUTE", "10")
             ),
+            webhook_allow_insecure_targets=_flag(env.get("WEBHOOK_ALLOW_INSECURE_TARGETS", "0")),
+            smtp_host=env.get("SMTP_HOST", "").strip(),
+            smtp_port=_positive_int("SMTP_PORT", env.get("SMTP_PORT", "25")),
+            smtp_username=env.get("SMTP_USERNAME", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_starttls=_flag(env.get("SMTP_STARTTLS", "0")),
+            mail_sender=env.get("MAIL_SENDER", "").strip()
+            or "Hirebridge <no-reply@hirebridge.example>",
         )
         if settings.is_production:
             missing = [

@@ -106,6 +106,13 @@ class ApplicationType(enum.StrEnum):
     IMPORTED = "Imported"
 
 
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # due at next_attempt_at (first try or a retry)
+    DELIVERING = "delivering"  # claimed by a worker until lease_expires_at
+    SUCCEEDED = "succeeded"
+    DEAD = "dead"  # every attempt of the schedule failed: kept, visible, redeliverable
+
+
 class Employer(Base):
     """The tenant: every other row belongs to exactly one employer."""
 
@@ -375,3 +382,84 @@ class OutboxEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookSubscription(Base):
+    """Where an employer wants its events POSTed, and the secrets that sign them (W1).
+
+    Secrets are stored encrypted (``storage.secret_box``). During the 24 hours after a rotation the
+    previous secret still signs, beside the new one.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (Index("ix_webhook_subscriptions_employer", "employer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(String(500))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(200))
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    previous_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event on its way to one subscription; ``public_id`` is ``X-Webhook-Delivery-Id``.
+
+    The schedule lives here, not in Redis: a due delivery is ``pending`` with ``next_attempt_at``
+    in the past, and a worker claims it by setting ``delivering`` with a lease. ``failed_attempts``
+    counts the failures of the current schedule (a redelivery starts a new one).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint(
+            "subscription_id", "event_id", name="uq_webhook_deliveries_subscription_event"
+        ),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE")
+    )
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id"))
+    status: Mapped[DeliveryStatus] = mapped_column(string_enum(DeliveryStatus))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[OutboxEvent] = relationship()
+    subscription: Mapped[WebhookSubscription] = relationship()
+    attempts: Mapped[list[DeliveryAttempt]] = relationship(
+        order_by="DeliveryAttempt.id", cascade="all, delete-orphan"
+    )
+
+
+class DeliveryAttempt(Base):
+    """One POST of a delivery: when, how long, and what came back (a status code or an error)."""
+
+    __tablename__ = "webhook_delivery_attempts"
+    __table_args__ = (Index("ix_webhook_delivery_attempts_delivery", "delivery_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE")
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(300))
+    succeeded: Mapped[bool] = mapped_column(Boolean)

@@ -21,14 +21,18 @@ APPLICATION_STATUS_CHANGED = "application.status_changed"
 JOB_PUBLISHED = "job.published"
 JOB_CLOSED = "job.closed"
 JOB_EXPIRED = "job.expired"
+# Sent to one subscription on request (sendTestEvent), never fanned out to subscribers.
+WEBHOOK_TEST = "webhook.test"
 
-EVENT_TYPES = (
+# What a subscription can ask for.
+SUBSCRIBABLE_EVENTS = (
     APPLICATION_SUBMITTED,
     APPLICATION_STATUS_CHANGED,
     JOB_EXPIRED,
     JOB_PUBLISHED,
     JOB_CLOSED,
 )
+EVENT_TYPES = (*SUBSCRIBABLE_EVENTS, WEBHOOK_TEST)
 
 
 def new_event_id() -> str:
