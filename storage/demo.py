@@ -108,17 +108,20 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
             if fields["reference"] != "DEMO-003":
                 jobs.publish_job(session, employer.id, job.id, expiry_date=None)
 
-    if not session.scalar(select(Application.id).where(Application.employer_id == employer.id)):
-        _seed_applications(session, employer.id)
-
+    # Applicants are platform candidates too, but outside the CV database: look for searchable ones.
     has_profiles = session.scalar(
-        select(Candidate.id).where(Candidate.owner_employer_id.is_(None)).limit(1)
+        select(Candidate.id)
+        .where(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True))
+        .limit(1)
     )
     if has_profiles is None:
         for profile in synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7):
             candidates.create_platform_candidate(session, profile.fields)
         for profile in synthetic.profiles(DEMO_TALENT_POOL, seed=11):
             candidates.create_owned_candidate(session, employer.id, profile.fields)
+
+    if not session.scalar(select(Application.id).where(Application.employer_id == employer.id)):
+        _seed_applications(session, employer.id)
 
     new_key = None
     if known_key is None or not _key_works(session, known_key, employer.id):

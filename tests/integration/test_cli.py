@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from conftest import LiveServer, service_env
 from storage import db
-from storage.models import Application, PipelineStage
+from storage.demo import DEMO_PLATFORM_CANDIDATES
+from storage.models import Application, Candidate, PipelineStage
 
 
 def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -176,7 +177,13 @@ def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
             .join(Application, Application.stage_id == PipelineStage.id)
             .group_by(PipelineStage.name)
         ).all()
+        searchable = session.scalar(
+            select(func.count()).where(
+                Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True)
+            )
+        )
     demo.dispose()
+    assert searchable == DEMO_PLATFORM_CANDIDATES
     assert dict(stages_in_use) == {"New": 2, "Screened": 2, "Interviewed": 2, "Offered": 2}
 
     (tmp_path / "demo-key.txt").unlink()
