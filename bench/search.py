@@ -6,9 +6,10 @@ p50/p95 per query class and the speed-up. Run by ``make bench`` (never by ``make
 
     .venv/bin/python bench/search.py [--profiles 1000000] [--repeat 15] [--reload]
 
-It uses its own database (``BENCH_DATABASE_URL``, default
-``postgresql://postgres@127.0.0.1:5432/hirebridge_bench``), created and loaded on first use and
-reused afterwards while it holds the requested number of profiles.
+It uses its own database: ``BENCH_DATABASE_URL`` if set, otherwise a PostgreSQL server of its own
+(``bench/pgserver.py``: port 5544, shared buffers a quarter of memory, data under
+``var/bench-postgres``), created and loaded on first use and reused afterwards while it holds the
+requested number of profiles.
 """
 
 from __future__ import annotations
@@ -30,14 +31,15 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pgserver  # bench/ is the script's own directory, first on sys.path
+
 from storage import candidates, db, employers, migrate, synthetic
 from storage.models import Candidate
 from storage.search import postgres as pg_search
 from storage.search.query import And, Node, Not, Or, Term, parse_query
 
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hirebridge_bench"
-)
+# The benchmark's own PostgreSQL (bench/pgserver.py), unless a database is named.
+BENCH_URL = os.environ.get("BENCH_DATABASE_URL") or pgserver.ensure_running()
 CHUNK = 5_000
 
 QUERIES: dict[str, list[tuple[str, dict[str, object]]]] = {

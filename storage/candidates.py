@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     Text,
     and_,
     cast,
@@ -47,6 +46,10 @@ from storage.search.tokens import document_words
 UNLOCK_PERIOD = timedelta(days=30)
 # Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
 MAX_RESULT_WINDOW = 10_000
+# Like Elasticsearch's rescore window: relevance orders the most recently active matches, this
+# many of them; the matches after them follow by recency. Ranking reads each profile's whole word
+# list, so this bounds the cost of a search whatever the number of matches.
+RESCORE_WINDOW = 1_000
 
 MUTABLE_FIELDS = frozenset(
     {
@@ -383,9 +386,9 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
 
     The query is checked before anything is charged, and the charge commits with the search.
 
-    Work is bounded by the result window: at most 10,000 matches are counted and ranked. When more
-    match, ``total`` stops at 10,000 (``total_is_exact`` is false) and the ranked window is the
-    10,000 most recently active matches, so a broad query costs no more than a narrow one.
+    Work is bounded whatever the number of matches: at most 10,000 are counted (beyond that,
+    ``total`` is 10,000 and ``total_is_exact`` false), and relevance ranks the 1,000 most recently
+    active matches, which come first, best first; later matches follow by recency.
     """
     node = parse_query(request.query)
     if request.page * request.page_size > MAX_RESULT_WINDOW:
@@ -407,74 +410,86 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
             Candidate.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
         )
 
-    matches = _postgres_matches if _dialect(session) == "postgresql" else _sqlite_matches
-    rows = list(session.execute(matches(node, filters).limit(MAX_RESULT_WINDOW + 1)))
-    exact = len(rows) <= MAX_RESULT_WINDOW
-    if not exact:
-        rows = list(session.execute(matches(node, filters, most_recent=MAX_RESULT_WINDOW)))
-    rows.sort(key=lambda row: (row.rank, row.last_active_at, row.id), reverse=True)
-    start = (request.page - 1) * request.page_size
-    ids = [row.id for row in rows[start : start + request.page_size]]
-    return SearchPage(total=len(rows), total_is_exact=exact, hits=_hits(session, employer.id, ids))
+    postgres = _dialect(session) == "postgresql"
+    if postgres:
+        # Exact bitmaps: a lossy bitmap page makes PostgreSQL re-read every profile on it.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    matching = _postgres_match(node) if postgres else _sqlite_match(node)
+    found = list(
+        session.execute(
+            select(Candidate.id, Candidate.last_active_at)
+            .where(matching, *filters)
+            .limit(MAX_RESULT_WINDOW + 1)
+        )
+    )
+    exact = len(found) <= MAX_RESULT_WINDOW
+    page_end = request.page * request.page_size
+    if exact:
+        found.sort(key=lambda row: (row.last_active_at, row.id), reverse=True)
+    else:
+        found = list(
+            session.execute(
+                select(Candidate.id, Candidate.last_active_at)
+                .where(matching, *filters)
+                .order_by(Candidate.last_active_at.desc(), Candidate.id.desc())
+                .limit(max(RESCORE_WINDOW, page_end))
+            )
+        )
+    window = found[:RESCORE_WINDOW]
+    ranks = (_postgres_ranks if postgres else _sqlite_ranks)(
+        session, node, [row.id for row in window]
+    )
+    window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
+    ordered = window + found[RESCORE_WINDOW:]
+    ids = [row.id for row in ordered[page_end - request.page_size : page_end]]
+    return SearchPage(
+        total=len(found) if exact else MAX_RESULT_WINDOW,
+        total_is_exact=exact,
+        hits=_hits(session, employer.id, ids),
+    )
 
 
-def _postgres_matches(
-    node: Node, filters: Sequence[ColumnElement[bool]], most_recent: int | None = None
-) -> Select[int, datetime, float]:
-    """(id, last_active_at, rank) of the matching profiles.
+def _postgres_match(node: Node) -> ColumnElement[bool]:
+    """``search_vector @@ query``, with two-word phrases as word pairs (no re-reading of rows)."""
+    query = cast(literal(pg_search.tsquery_literal(node, hints=True), Text), TSQUERY)
+    return Candidate.search_vector.op("@@")(query)
 
-    Matching uses the query with its phrase hints (so the GIN index narrows phrases too); ranking
-    uses ``ts_rank`` on the plain query, several times cheaper than ``ts_rank_cd`` per row.
-    """
-    matching = cast(literal(pg_search.tsquery_literal(node, hints=True), Text), TSQUERY)
+
+def _postgres_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, float]:
+    """``ts_rank`` of each profile (several times cheaper per row than ``ts_rank_cd``)."""
+    if not ids:
+        return {}
     ranking = cast(literal(pg_search.tsquery_literal(node), Text), TSQUERY)
-    if most_recent is None:
-        return select(
-            Candidate.id,
-            Candidate.last_active_at,
-            func.ts_rank(Candidate.search_vector, ranking, 1).label("rank"),
-        ).where(Candidate.search_vector.op("@@")(matching), *filters)
-    # Rank only after the window is cut, so a broad query ranks 10,000 rows, not all of them.
-    window = (
-        select(Candidate.id, Candidate.last_active_at, Candidate.search_vector)
-        .where(Candidate.search_vector.op("@@")(matching), *filters)
-        .order_by(Candidate.last_active_at.desc(), Candidate.id.desc())
-        .limit(most_recent)
-        .subquery()
+    rows = session.execute(
+        select(Candidate.id, func.ts_rank(Candidate.search_vector, ranking, 1)).where(
+            Candidate.id.in_(ids)
+        )
     )
-    return select(
-        window.c.id,
-        window.c.last_active_at,
-        func.ts_rank(window.c.search_vector, ranking, 1).label("rank"),
-    )
+    return {candidate_id: float(rank) for candidate_id, rank in rows}
 
 
-def _sqlite_matches(
-    node: Node, filters: Sequence[ColumnElement[bool]], most_recent: int | None = None
-) -> Select[int, datetime, float]:
-    """(id, last_active_at, rank) of the matching profiles, with FTS5's bm25 when one MATCH can say
-    the whole query (bm25 is smaller for better matches, hence the minus)."""
+def _sqlite_match(node: Node) -> ColumnElement[bool]:
     expression = sqlite_search.match_expression(node)
     if expression is not None:
-        query = (
-            select(
-                Candidate.id,
-                Candidate.last_active_at,
-                (-func.bm25(literal_column("candidate_fts"))).label("rank"),
-            )
-            .join(_fts, _fts.c.rowid == Candidate.id)
-            .where(literal_column("candidate_fts").op("MATCH")(expression), *filters)
+        return Candidate.id.in_(
+            select(_fts.c.rowid).where(literal_column("candidate_fts").op("MATCH")(expression))
         )
-    else:
-        condition = sqlite_search.condition(node)
-        query = select(Candidate.id, Candidate.last_active_at, literal(0.0).label("rank")).where(
-            text(condition.sql).bindparams(**condition.params), *filters
+    condition = sqlite_search.condition(node)
+    return text(condition.sql).bindparams(**condition.params)  # type: ignore[return-value]
+
+
+def _sqlite_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, float]:
+    """FTS5's bm25 (smaller is better, hence the minus) when one MATCH can say the whole query;
+    otherwise every match ranks the same and recency orders them."""
+    expression = sqlite_search.match_expression(node)
+    if expression is None or not ids:
+        return {}
+    rows = session.execute(
+        select(_fts.c.rowid, -func.bm25(literal_column("candidate_fts"))).where(
+            literal_column("candidate_fts").op("MATCH")(expression), _fts.c.rowid.in_(ids)
         )
-    if most_recent is not None:
-        query = query.order_by(Candidate.last_active_at.desc(), Candidate.id.desc()).limit(
-            most_recent
-        )
-    return query
+    )
+    return {candidate_id: float(rank) for candidate_id, rank in rows}
 
 
 def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]:

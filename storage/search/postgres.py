@@ -56,13 +56,17 @@ def _term(term: Term, *, hints: bool) -> str:
     if not hints:
         return f"({phrase})"
     # Every adjacent pair of the phrase must be in the profile: implied by the phrase itself, so the
-    # matches are the same, but each pair is a GIN lookup that rules out most profiles at once.
+    # matches are the same, but each pair is a GIN lookup that rules out most profiles at once. A
+    # two-word phrase is exactly its pair, and then needs no positions: the GIN index answers it
+    # alone, without PostgreSQL re-reading every candidate profile to check positions.
     pairs = [
         _lexeme(_pair(first, second))
         for first, second in zip(term.words, term.words[1:], strict=False)
     ]
     if term.prefix:
         pairs[-1] += ":*"
+    if len(pairs) == 1:
+        return pairs[0]
     return f"({phrase} & {' & '.join(pairs)})"
 
 

@@ -172,6 +172,48 @@ class TestSearch:
         order = [row["id"] for row in search(api, word).json()["items"]]
         assert order == [strong, weak_new, weak_old]
 
+    def test_relevance_orders_the_most_recent_matches_then_recency_follows(
+        self, api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(candidates, "RESCORE_WINDOW", 3)
+        word, other = unique_word(), unique_word()
+        now = datetime.now(UTC)
+
+        def profile(days_ago: int, strength: int) -> int:
+            return platform(
+                other, cv_text=f"{word} " * strength, last_active_at=now - timedelta(days=days_ago)
+            )
+
+        weak_newest, strong_recent, weak_recent = profile(1, 1), profile(2, 6), profile(3, 1)
+        # Outside the window of the three most recent: recency alone orders them.
+        weak_old, strong_old = profile(10, 1), profile(20, 9)
+
+        body = search(api, word).json()
+
+        order = [row["id"] for row in body["items"]]
+        assert order == [strong_recent, weak_newest, weak_recent, weak_old, strong_old]
+        assert (body["total"], body["totalIsExact"]) == (5, True)
+
+    def test_past_the_counted_window_the_most_recent_matches_are_served(
+        self, api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(candidates, "MAX_RESULT_WINDOW", 4)
+        monkeypatch.setattr(candidates, "RESCORE_WINDOW", 2)
+        word = unique_word()
+        now = datetime.now(UTC)
+        made = [
+            platform(word, cv_text=f"{word} " * strength, last_active_at=now - timedelta(days=age))
+            for age, strength in ((1, 1), (2, 5), (3, 1), (4, 9), (5, 1))
+        ]
+
+        body = search(api, word, pageSize=2).json()
+        second = search(api, word, pageSize=2, pageNumber=2).json()
+
+        assert (body["total"], body["totalIsExact"]) == (4, False)
+        assert [row["id"] for row in body["items"]] == [made[1], made[0]]
+        # After the ranked window, recency; the oldest match is past the counted window.
+        assert [row["id"] for row in second["items"]] == [made[2], made[3]]
+
     def test_paging_and_the_result_window(self, api: Api, tenant: Tenant) -> None:
         word = unique_word()
         made = {platform(word) for _ in range(5)}
