@@ -11,9 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 from storage.candidates import Profile, SearchHit
-from storage.clock import rfc3339
+from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
-from storage.models import Application, Candidate, Job, PipelineStage
+from storage.models import (
+    Application,
+    Candidate,
+    DeliveryAttempt,
+    Job,
+    PipelineStage,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from storage.webhooks import CreatedSubscription, RotatedSecret
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -225,3 +234,73 @@ QUICK_APPLY_FIELDS: dict[str, str] = {
     "phone": "phone",
     "cvText": "cv_text",
 }
+
+
+# JSON name -> service field name, for the webhook fields a partner may write.
+WEBHOOK_FIELDS: dict[str, str] = {
+    "url": "url",
+    "events": "events",
+    "description": "description",
+    "enabled": "enabled",
+}
+
+
+def webhook_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A request body's webhook fields, keyed by service field name."""
+    return {WEBHOOK_FIELDS[name]: value for name, value in body.items() if name in WEBHOOK_FIELDS}
+
+
+def webhook(subscription: WebhookSubscription) -> dict[str, Any]:
+    """A subscription without its secrets (the secret is shown only by ``created_webhook``)."""
+    rotation_ends = subscription.previous_secret_expires_at
+    return {
+        "id": subscription.id,
+        "url": subscription.url,
+        "description": subscription.description,
+        "events": list(subscription.events),
+        "enabled": subscription.enabled,
+        "disabledReason": subscription.disabled_reason,
+        "consecutiveFailures": subscription.consecutive_failures,
+        "secretRotationEndsAt": (
+            timestamp(rotation_ends) if rotation_ends and rotation_ends > utcnow() else None
+        ),
+        "createdAt": timestamp(subscription.created_at),
+        "updatedAt": timestamp(subscription.updated_at),
+    }
+
+
+def created_webhook(created: CreatedSubscription) -> dict[str, Any]:
+    """A new subscription with its secret in plaintext: the one reply that carries it."""
+    return {**webhook(created.subscription), "secret": created.secret}
+
+
+def rotated_secret(rotated: RotatedSecret) -> dict[str, Any]:
+    return {
+        "secret": rotated.secret,
+        "previousSecretExpiresAt": timestamp(rotated.previous_secret_expires_at),
+    }
+
+
+def delivery_attempt(attempt: DeliveryAttempt) -> dict[str, Any]:
+    return {
+        "startedAt": timestamp(attempt.started_at),
+        "durationMs": attempt.duration_ms,
+        "statusCode": attempt.status_code,
+        "error": attempt.error,
+        "succeeded": attempt.succeeded,
+    }
+
+
+def webhook_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+    """A delivery with its event's id and type and every attempt, oldest first."""
+    return {
+        "id": delivery.public_id,
+        "eventId": delivery.event.public_id,
+        "eventType": delivery.event.type,
+        "status": delivery.status.value,
+        "failedAttempts": delivery.failed_attempts,
+        "nextAttemptAt": timestamp(delivery.next_attempt_at),
+        "createdAt": timestamp(delivery.created_at),
+        "succeededAt": timestamp(delivery.succeeded_at),
+        "attempts": [delivery_attempt(attempt) for attempt in delivery.attempts],
+    }

@@ -42,6 +42,7 @@ from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
 from storage.search.query import Node, parse_query
 from storage.search.tokens import document_words
+from storage.text import strip
 
 UNLOCK_PERIOD = timedelta(days=30)
 # Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
@@ -170,7 +171,7 @@ def _index(session: Session, candidate: Candidate) -> None:
 
 
 def _email_key(email: str) -> str:
-    return email.strip().lower()
+    return strip(email).lower()
 
 
 def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
@@ -186,9 +187,9 @@ def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
                 for country in sorted(set(value or []))
             ]
         elif name == "skills":
-            candidate.skills = [skill.strip() for skill in value or [] if skill.strip()]
+            candidate.skills = [strip(skill) for skill in value or [] if strip(skill)]
         elif name == "email":
-            candidate.email = value.strip()
+            candidate.email = strip(value)
             candidate.email_key = _email_key(value)
         elif name == "last_active_at" and value is None:
             raise InvalidRequest("last_active_at cannot be cleared.")
@@ -196,7 +197,7 @@ def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
             setattr(
                 candidate,
                 name,
-                value.strip() if isinstance(value, str) and name != "cv_text" else value,
+                strip(value) if isinstance(value, str) and name != "cv_text" else value,
             )
 
 
@@ -308,7 +309,10 @@ def update_owned_candidate(
             "This is a platform profile, kept by the candidate; only records your organisation "
             "created can be changed."
         )
-    _assign(candidate, changes)
+    # Replacing the country list loads the old one; flushing the new e-mail address with that
+    # load would trip the unique index before _check_email_free can explain the clash.
+    with session.no_autoflush:
+        _assign(candidate, changes)
     if "email" in changes:
         _check_email_free(session, candidate)
     candidate.updated_at = utcnow()

@@ -377,6 +377,25 @@ class TestTalentPool:
         found = search(api, "dubai").json()["items"]
         assert record["id"] in {row["id"] for row in found}
 
+    def test_taking_another_records_email_is_409_whatever_else_changes(
+        self, api: Api, tenant: Tenant
+    ) -> None:
+        first = api.post(
+            "/api/v1/candidates", json={"fullName": "A B", "email": "first@example.com"}
+        ).json()
+        second = api.post(
+            "/api/v1/candidates",
+            json={"fullName": "C D", "email": "second@example.com", "preferredCountryIds": [44]},
+        ).json()
+        response = api.put(
+            f"/api/v1/candidates/{second['id']}",
+            json={"email": first["email"], "preferredCountryIds": [], "skills": []},
+        )
+        assert response.status_code == 409 and response.json()["code"] == "conflict"
+        unchanged = api.get(f"/api/v1/candidates/{second['id']}").json()
+        assert unchanged["email"] == "second@example.com"
+        assert unchanged["preferredCountryIds"] == [44]
+
     def test_duplicate_emails_conflict_within_a_pool_only(
         self, api: Api, tenant: Tenant, make_employer: EmployerFactory, make_key: KeyFactory
     ) -> None:
