@@ -25,6 +25,7 @@ from hirebridge.ratelimit import PublicRateLimitMiddleware, RateLimiter, public_
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP
 from hirebridge.settings import Settings
+from jobs_queue.wakeup import PumpWaker, install_wakeup
 from storage import db, secret_box, webhook_targets
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,16 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     secret_box.configure(settings.webhook_secret_key)
     webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     redis_client = connect(redis_url(settings))
+    # Events go out right after the commit that wrote them (W4), not at the next periodic pass.
+    pump_waker = PumpWaker(redis_client)
+    install_wakeup(database.session_factory, pump_waker.wake)
 
     limiter = RateLimiter(redis_url(settings))
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         yield
+        pump_waker.close()
         database.dispose()
         redis_client.close()
         await limiter.close()

@@ -1,4 +1,4 @@
-"""Jobs: drafts, publishing (paid), changes and soft closing."""
+"""Jobs: drafts, publishing (paid), changes, soft closing and expiry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
@@ -16,7 +16,8 @@ from storage.credits import charge_credit
 from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
-from storage.outbox import JOB_CLOSED, JOB_PUBLISHED, record_event
+from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
+from storage.text import strip
 
 DEFAULT_PUBLICATION = timedelta(days=30)
 MAX_PUBLICATION = timedelta(days=90)
@@ -168,6 +169,31 @@ def close_job(session: Session, employer_id: int, job_id: int) -> Job:
     return job
 
 
+def expire_due_jobs(session: Session, limit: int = 500) -> list[int]:
+    """Mark up to ``limit`` Active jobs past their expiry date Expired, with one ``job.expired``
+    event each (W8); returns their ids.
+
+    The status change is one conditional UPDATE: when several workers run this at once, each job
+    changes (and so fires its event) in exactly one of them, since PostgreSQL rechecks the
+    condition on a row another transaction has just changed, and SQLite runs them one by one.
+    """
+    now = utcnow()
+    due = (Job.status == JobStatus.ACTIVE, Job.expiry_date <= now)
+    expired = session.execute(
+        update(Job)
+        .where(Job.id.in_(select(Job.id).where(*due).order_by(Job.id).limit(limit)), *due)
+        .values(status=JobStatus.EXPIRED, updated_at=now)
+        .returning(Job.id, Job.employer_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for job_id, employer_id in sorted(expired):
+        # expiredAt is when the job became Expired (the documented meaning), not its expiryDate.
+        record_event(
+            session, employer_id, JOB_EXPIRED, {"jobPostId": job_id, "expiredAt": rfc3339(now)}
+        )
+    return sorted(job_id for job_id, _ in expired)
+
+
 def _open_conditions() -> list[ColumnElement[bool]]:
     # A job past its expiry is closed to the public at once, even before the scheduler marks it
     # Expired.
@@ -200,7 +226,7 @@ def list_open_jobs(
     """One page of the public board: Active jobs of every employer, newest posting first."""
     conditions = _open_conditions()
     if board_filter.country:
-        conditions.append(func.lower(Job.country) == board_filter.country.strip().lower())
+        conditions.append(func.lower(Job.country) == strip(board_filter.country).lower())
     if board_filter.employment_type is not None:
         conditions.append(Job.employment_type == board_filter.employment_type)
     if board_filter.remote_type is not None:
@@ -244,7 +270,7 @@ def _assign(job: Job, fields: Mapping[str, Any]) -> None:
         if name in _ENUM_FIELDS:
             value = _ENUM_FIELDS[name](value)
         elif isinstance(value, str) and name != "description":
-            value = value.strip()
+            value = strip(value)
         elif name in {"salary_min", "salary_max"} and value is not None:
             value = Decimal(str(value)).quantize(Decimal("0.01"))
         setattr(job, name, value)

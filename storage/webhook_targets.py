@@ -63,6 +63,11 @@ class TargetPolicy:
         """The addresses to connect to for ``url``, every one checked; raises ``UnsafeTarget``
         (also when the name does not resolve)."""
         host, port = self.check_url(url)
+        return self.resolve_host(host, port)
+
+    def resolve_host(self, host: str, port: int) -> list[str]:
+        """The checked addresses of ``host`` (a name from a URL that passed ``check_url``); the
+        delivery client's resolver calls this for every new connection."""
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):

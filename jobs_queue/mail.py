@@ -1,0 +1,125 @@
+"""Operator e-mails over SMTP, sent by an RQ task so that a mail outage blocks nothing else.
+
+Any part of the service that must tell a person something (a webhook disabled for its failures,
+a key approved) builds a ``Mail`` and calls ``enqueue_mail`` after its transaction committed; a
+worker sends it with ``smtplib`` and the ``SMTP_*`` settings, retrying on the schedule below.
+Without ``SMTP_HOST`` (local development) the message is logged instead of sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import redis
+from rq import Queue, Retry
+from rq.job import Job
+
+from hirebridge.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAIL_QUEUE = "mail"
+SMTP_TIMEOUT = 30.0
+# A mail server that is down for a while still gets the message (the worker runs the scheduler).
+_RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: tuple[str, ...]
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """Sends ``Mail`` through one SMTP server (or logs it when ``host`` is empty)."""
+
+    host: str
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    sender: str = "Hirebridge <no-reply@hirebridge.example>"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Mailer:
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            sender=settings.mail_sender,
+        )
+
+    def message(self, mail: Mail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = ", ".join(mail.to)
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain="hirebridge")
+        message.set_content(mail.body)
+        return message
+
+    def send(self, mail: Mail) -> None:
+        """Send ``mail``; raises ``smtplib.SMTPException`` or ``OSError`` if the server fails."""
+        if not mail.to:
+            return
+        message = self.message(mail)
+        if not self.host:
+            logger.info(
+                "SMTP_HOST is not set; e-mail not sent",
+                extra={"to": list(mail.to), "subject": mail.subject, "body": mail.body},
+            )
+            return
+        with smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+        logger.info("e-mail sent", extra={"to": list(mail.to), "subject": mail.subject})
+
+
+_mailer = Mailer(host="")
+
+
+def configure(mailer: Mailer) -> Mailer:
+    """Set the process's mailer (workers do, at start-up, from the settings)."""
+    global _mailer
+    _mailer = mailer
+    return mailer
+
+
+def current() -> Mailer:
+    return _mailer
+
+
+def send_mail(to: list[str], subject: str, body: str) -> None:
+    """RQ task: send one e-mail with the process's mailer.
+
+    Delivery is at least once: a retry after a failure that happened once the server had the
+    message may send it twice.
+    """
+    current().send(Mail(to=tuple(to), subject=subject, body=body))
+
+
+def enqueue_mail(connection: redis.Redis, mail: Mail) -> Job:
+    """Queue ``mail`` for a worker to send (call it after the commit that decided to send)."""
+    return Queue(MAIL_QUEUE, connection=connection).enqueue(
+        send_mail,
+        list(mail.to),
+        mail.subject,
+        mail.body,
+        retry=_RETRY,
+        result_ttl=3600,
+        failure_ttl=7 * 24 * 3600,
+        description=f"mail: {mail.subject}",
+    )

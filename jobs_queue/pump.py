@@ -1,0 +1,199 @@
+"""The pump: moves committed work from the database to the queue (W4, W8).
+
+One pass expires jobs past their date (every ``EXPIRY_INTERVAL``), fans new outbox events out
+into deliveries, claims the deliveries that are due and queues ``deliver`` jobs for them. Every
+step is a transaction of its own and safe to run in several workers at once, so a pass may run
+anywhere, any number of times:
+
+- every worker process runs one each second on a thread (``PumpLoop``), which also picks up the
+  retries whose time has come and everything that waited while Redis was down;
+- the API wakes it right after a commit that wrote events or made deliveries due
+  (``jobs_queue.wakeup``), so that a first attempt goes out well within a second.
+
+Nothing is lost while Redis is down: events wait in the outbox and deliveries in their table,
+and a claim that could not be queued is given back at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+import redis
+from rq import get_current_job
+
+from jobs_queue.delivery import enqueue_claim, queued_jobs
+from jobs_queue.wakeup import WAKE_KEY
+from storage import db
+from storage.deliveries import claim_due, fan_out_events, release_claim
+from storage.jobs import expire_due_jobs
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_INTERVAL = 15.0  # W8 asks for within a minute
+FAN_OUT_BATCH = 500
+CLAIM_BATCH = 500
+# Stop claiming while this many delivery jobs wait: claims that sit in the queue only age.
+MAX_QUEUED_JOBS = 20
+# How long one pass keeps going while there is more to do.
+_PASS_BUDGET = 1.0
+_BACKLOG_PAUSE = 0.1
+_WAKE_COALESCE = 0.02
+
+
+@dataclass
+class PumpReport:
+    expired_jobs: int = 0
+    events: int = 0
+    deliveries_created: int = 0
+    claimed: int = 0
+    jobs_queued: int = 0
+    # Stopped for time with more to do, or because the workers' queue was full.
+    more_due: bool = False
+    queue_full: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def pump_once(connection: redis.Redis, *, expire_jobs: bool = False) -> PumpReport:
+    """Run one pass of the pump (see the module); returns what it did.
+
+    Database errors propagate; Redis errors do not stop the database steps.
+    """
+    report = PumpReport()
+    started = time.monotonic()
+    try:
+        # Before reading: a commit from now on must wake another pass, not rely on this one.
+        connection.delete(WAKE_KEY)
+    except redis.RedisError as exc:
+        report.notes.append(f"redis: {exc}")
+    if expire_jobs:
+        with db.unit_of_work() as session:
+            report.expired_jobs = len(expire_due_jobs(session))
+    # Half the pass at most for fanning out, so that a backlog of events (after an outage)
+    # does not keep the pass from claiming what is already due.
+    while True:
+        with db.unit_of_work() as session:
+            fan_out = fan_out_events(session, FAN_OUT_BATCH)
+        report.events += fan_out.events
+        report.deliveries_created += fan_out.deliveries
+        if fan_out.events < FAN_OUT_BATCH:
+            break
+        if time.monotonic() - started > _PASS_BUDGET / 2:
+            report.more_due = True
+            break
+    while True:
+        try:
+            if queued_jobs(connection) >= MAX_QUEUED_JOBS:
+                # The workers are behind; claims would only age in the queue.
+                report.queue_full = True
+                break
+        except redis.RedisError as exc:
+            # Nowhere to put deliveries: leave them due in the database.
+            report.notes.append(f"redis: {exc}")
+            break
+        with db.unit_of_work() as session:
+            claim = claim_due(session, CLAIM_BATCH)
+        if not claim.delivery_ids:
+            break
+        try:
+            report.jobs_queued += enqueue_claim(connection, claim)
+        except redis.RedisError as exc:
+            with db.unit_of_work() as session:
+                release_claim(session, claim)
+            report.notes.append(f"redis: {exc}")
+            break
+        report.claimed += len(claim.delivery_ids)
+        if len(claim.delivery_ids) < CLAIM_BATCH:
+            break
+        if time.monotonic() - started > _PASS_BUDGET:
+            report.more_due = True
+            break
+    return report
+
+
+def pump() -> dict[str, int]:
+    """RQ task: one pass of the pump on the job's own Redis connection."""
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("pump() runs as an RQ job; call pump_once() otherwise")
+    report = pump_once(job.connection)
+    return {"events": report.events, "claimed": report.claimed}
+
+
+class PumpLoop:
+    """Runs ``pump_once`` every ``interval`` seconds on a thread, at once while more is due, and
+    soon after ``wake()``.
+
+    The delivery engine wakes it whenever it has recorded outcomes: those deliveries are no
+    longer in flight, so their subscriptions may have room for more (W7). Without that, a
+    subscription with a backlog would get at most 50 deliveries per pass, one pass a second.
+
+    Args:
+        connection: Redis for the ``deliver`` jobs; best a connection of its own with short
+            timeouts (the RQ worker's waits minutes on purpose).
+        interval: seconds between passes when nothing is waiting.
+        expire_every: seconds between job-expiry runs (W8: within a minute).
+    """
+
+    def __init__(
+        self,
+        connection: redis.Redis,
+        *,
+        interval: float = 1.0,
+        expire_every: float = EXPIRY_INTERVAL,
+    ) -> None:
+        self._connection = connection
+        self._interval = interval
+        self._expire_every = expire_every
+        self._stop = threading.Event()
+        self._woken = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="webhook-pump", daemon=True)
+        self._last_failure = ""
+
+    def start(self) -> PumpLoop:
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run a pass soon (from any thread)."""
+        self._woken.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._woken.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        next_expiry = 0.0
+        while not self._stop.is_set():
+            expire = time.monotonic() >= next_expiry
+            pause = self._interval
+            try:
+                report = pump_once(self._connection, expire_jobs=expire)
+            except Exception as exc:
+                self._log_failure(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+            else:
+                if expire:
+                    next_expiry = time.monotonic() + self._expire_every
+                if report.more_due:
+                    pause = 0.0
+                elif report.queue_full:
+                    # Look again soon: the workers may empty the queue well within a second.
+                    pause = min(self._interval, _BACKLOG_PAUSE)
+                self._log_failure("; ".join(report.notes))
+            if pause:
+                self._woken.wait(pause)
+                # Let a burst of wake-ups share one pass.
+                time.sleep(_WAKE_COALESCE)
+            self._woken.clear()
+
+    def _log_failure(self, failure: str) -> None:
+        # Once per change, not once a second for as long as an outage lasts.
+        if failure and failure != self._last_failure:
+            logger.warning("webhook pump: %s", failure)
+        elif not failure and self._last_failure:
+            logger.info("webhook pump: recovered")
+        self._last_failure = failure

@@ -1,0 +1,570 @@
+"""The webhook delivery schedule (W4-W7): fan-out, claims, leases, outcomes, dead letters.
+
+The schedule lives in the database, not in Redis: a delivery is due when it is ``pending`` and its
+``next_attempt_at`` has come. A worker claims due deliveries (``delivering`` with a lease), sends
+them, and records each outcome. A worker that dies leaves its leases to run out, and the deliveries
+become due again: delivery is at least once. The lease value itself is the claim's fencing token,
+so a late worker can neither send nor record a delivery that has since been claimed again.
+
+These services take a session and know nothing of HTTP or of the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.models import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    OutboxEvent,
+    User,
+    UserRole,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from storage.outbox import WEBHOOK_TEST, payload
+from storage.webhooks import new_delivery_id
+
+# W5: the wait after the 1st, 2nd, ... 8th failed attempt; the 9th failure dead-letters.
+RETRY_DELAYS: tuple[timedelta, ...] = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+    timedelta(hours=24),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# W7: deliveries of one subscription in flight (claimed, lease alive) at any time.
+MAX_IN_FLIGHT_PER_SUBSCRIPTION = 50
+# W6: consecutive failed attempts across a subscription's deliveries before it is disabled.
+AUTO_DISABLE_AFTER = 10
+# Long enough for a 10-second POST and the recording of its outcome, with a wide margin; short
+# enough that the deliveries of a worker that died go out again within about a minute.
+LEASE = timedelta(seconds=60)
+# The attempt's error text is stored in a String(300) column.
+_ERROR_LENGTH = 300
+# The recorder writes with Core statements on the tables (see record_outcomes).
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)
+_ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
+_SUBSCRIPTIONS = cast(Table, WebhookSubscription.__table__)
+# Serializes claims across workers on PostgreSQL, so that counting a subscription's deliveries in
+# flight and claiming more cannot race (SQLite transactions are serialized already).
+_CLAIM_LOCK_KEY = 0x48425F434C41494D  # "HB_CLAIM"
+
+
+@dataclass(frozen=True)
+class FanOut:
+    events: int
+    deliveries: int
+
+
+def fan_out_events(session: Session, limit: int = 500) -> FanOut:
+    """Turn up to ``limit`` undispatched outbox events into deliveries, oldest event first.
+
+    Each event gets one ``pending`` delivery, due now, per enabled subscription of its employer
+    that asked for its type, and is marked dispatched in the same transaction. On PostgreSQL
+    the events are taken with ``SKIP LOCKED``, so several workers fanning out at once never take
+    the same ones; the unique (subscription, event) pair makes a repeat harmless anyway.
+    """
+    now = utcnow()
+    events = session.execute(
+        select(OutboxEvent.id, OutboxEvent.employer_id, OutboxEvent.type)
+        .where(OutboxEvent.dispatched_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not events:
+        return FanOut(events=0, deliveries=0)
+    employer_ids = {event.employer_id for event in events}
+    subscriptions: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    for row in session.execute(
+        select(
+            WebhookSubscription.id, WebhookSubscription.employer_id, WebhookSubscription.events
+        ).where(
+            WebhookSubscription.employer_id.in_(employer_ids),
+            WebhookSubscription.enabled.is_(True),
+        )
+    ):
+        subscriptions.setdefault(row.employer_id, []).append((row.id, frozenset(row.events)))
+    rows: list[dict[str, Any]] = [
+        {
+            "public_id": new_delivery_id(),
+            "subscription_id": subscription_id,
+            "employer_id": event.employer_id,
+            "event_id": event.id,
+            "status": DeliveryStatus.PENDING,
+            "failed_attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for event in events
+        # Test events go to the one subscription that asked, created by the API itself.
+        if event.type != WEBHOOK_TEST
+        for subscription_id, wanted in subscriptions.get(event.employer_id, ())
+        if event.type in wanted
+    ]
+    created = 0
+    if rows:
+        created = len(
+            session.scalars(
+                _insert_ignoring_duplicates(session).returning(_DELIVERIES.c.id), rows
+            ).all()
+        )
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_([event.id for event in events]))
+        .values(dispatched_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return FanOut(events=len(events), deliveries=created)
+
+
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    # ON CONFLICT DO NOTHING is spelled by each dialect's own insert().
+    dialect = session.get_bind().dialect.name
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return dialect_insert(_DELIVERIES).on_conflict_do_nothing(
+        index_elements=["subscription_id", "event_id"]
+    )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Deliveries claimed together, and their lease: until it runs out they are this claim's."""
+
+    delivery_ids: tuple[int, ...]
+    lease_expires_at: datetime
+
+
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+        ),
+        # A worker died with these in hand: they are due again.
+        and_(
+            WebhookDelivery.status == DeliveryStatus.DELIVERING,
+            WebhookDelivery.lease_expires_at <= now,
+        ),
+    )
+
+
+def claim_due(session: Session, limit: int = 500) -> Claim:
+    """Claim up to ``limit`` due deliveries of enabled subscriptions, the longest-waiting first.
+
+    No subscription gets more than ``MAX_IN_FLIGHT_PER_SUBSCRIPTION`` deliveries in flight; the
+    rest stay due. The per-subscription ranking keeps one subscription's backlog from taking every
+    place in the batch. The claimed deliveries are ``delivering`` until the claim's lease runs out.
+    """
+    now = utcnow()
+    lease = now + LEASE
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK_KEY}
+    ):
+        # Another worker is claiming right now; it takes what is due.
+        return Claim(delivery_ids=(), lease_expires_at=lease)
+    in_flight = (
+        select(
+            WebhookDelivery.subscription_id.label("subscription_id"),
+            func.count().label("busy"),
+        )
+        .where(
+            WebhookDelivery.status == DeliveryStatus.DELIVERING,
+            WebhookDelivery.lease_expires_at > now,
+        )
+        .group_by(WebhookDelivery.subscription_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            WebhookDelivery.id,
+            WebhookDelivery.next_attempt_at,
+            func.row_number()
+            .over(
+                partition_by=WebhookDelivery.subscription_id,
+                order_by=(WebhookDelivery.next_attempt_at, WebhookDelivery.id),
+            )
+            .label("place"),
+            func.coalesce(in_flight.c.busy, 0).label("busy"),
+        )
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+        .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
+        .where(WebhookSubscription.enabled.is_(True), _due(now))
+        .subquery()
+    )
+    candidates = list(
+        session.scalars(
+            select(ranked.c.id)
+            .where(ranked.c.place + ranked.c.busy <= MAX_IN_FLIGHT_PER_SUBSCRIPTION)
+            .order_by(ranked.c.next_attempt_at, ranked.c.id)
+            .limit(limit)
+        )
+    )
+    if not candidates:
+        return Claim(delivery_ids=(), lease_expires_at=lease)
+    # The due condition again: a delivery recorded meanwhile (its late outcome) is not taken.
+    claimed = session.scalars(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(candidates), _due(now))
+        .values(status=DeliveryStatus.DELIVERING, lease_expires_at=lease, updated_at=now)
+        .returning(WebhookDelivery.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return Claim(delivery_ids=tuple(sorted(claimed)), lease_expires_at=lease)
+
+
+def release_claim(session: Session, claim: Claim) -> int:
+    """Give back claimed deliveries that will not be sent now (the queue could not take them):
+    they are due again at once instead of after their lease."""
+    if not claim.delivery_ids:
+        return 0
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id.in_(claim.delivery_ids),
+            WebhookDelivery.status == DeliveryStatus.DELIVERING,
+            WebhookDelivery.lease_expires_at == claim.lease_expires_at,
+        )
+        .values(status=DeliveryStatus.PENDING, lease_expires_at=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class OutgoingDelivery:
+    """Everything needed to send one delivery, read once when a worker takes it.
+
+    ``sealed_secrets`` are the subscription's live signing secrets, newest first, still sealed
+    with the secret box; ``lease_expires_at`` is the taker's lease, the token its outcome carries.
+    """
+
+    delivery_id: int
+    public_id: str
+    event_type: str
+    payload: dict[str, Any]
+    url: str
+    sealed_secrets: tuple[str, ...]
+    lease_expires_at: datetime
+
+
+def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
+    """Take over a claim's deliveries for sending, renewing their lease.
+
+    Only deliveries still held by this very claim are taken: a claim that waited so long in the
+    queue that its lease ran out (and the deliveries were claimed again) takes nothing, so the
+    same delivery is never sent by two workers at once. Deliveries of a subscription disabled
+    since the claim are given back, unsent.
+    """
+    if not claim.delivery_ids:
+        return []
+    now = utcnow()
+    lease = now + LEASE
+    held = and_(
+        WebhookDelivery.id.in_(claim.delivery_ids),
+        WebhookDelivery.status == DeliveryStatus.DELIVERING,
+        WebhookDelivery.lease_expires_at == claim.lease_expires_at,
+        WebhookDelivery.lease_expires_at > now,
+    )
+    enabled = select(WebhookSubscription.id).where(WebhookSubscription.enabled.is_(True))
+    taken = session.scalars(
+        update(WebhookDelivery)
+        .where(held, WebhookDelivery.subscription_id.in_(enabled))
+        .values(lease_expires_at=lease, updated_at=now)
+        .returning(WebhookDelivery.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.execute(
+        update(WebhookDelivery)
+        .where(held, WebhookDelivery.subscription_id.not_in(enabled))
+        .values(status=DeliveryStatus.PENDING, lease_expires_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not taken:
+        return []
+    rows = session.execute(
+        select(
+            WebhookDelivery.id,
+            WebhookDelivery.public_id,
+            OutboxEvent,
+            WebhookSubscription.url,
+            WebhookSubscription.secret_encrypted,
+            WebhookSubscription.previous_secret_encrypted,
+            WebhookSubscription.previous_secret_expires_at,
+        )
+        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+        .where(WebhookDelivery.id.in_(taken))
+        .order_by(WebhookDelivery.id)
+    ).all()
+    return [
+        OutgoingDelivery(
+            delivery_id=row.id,
+            public_id=row.public_id,
+            event_type=row.OutboxEvent.type,
+            payload=payload(row.OutboxEvent),
+            url=row.url,
+            sealed_secrets=live_secrets(
+                row.secret_encrypted,
+                row.previous_secret_encrypted,
+                row.previous_secret_expires_at,
+                now,
+            ),
+            lease_expires_at=lease,
+        )
+        for row in rows
+    ]
+
+
+def live_secrets(
+    current: str, previous: str | None, previous_expires_at: datetime | None, now: datetime
+) -> tuple[str, ...]:
+    """The secrets that sign now, newest first: the previous one only until it expires (W1)."""
+    if previous and previous_expires_at is not None and previous_expires_at > now:
+        return (current, previous)
+    return (current,)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one POST of a delivery came to."""
+
+    started_at: datetime
+    duration_ms: int
+    status_code: int | None
+    error: str | None
+    succeeded: bool
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """An attempt of a delivery, with the lease its sender held (``None``: any holder)."""
+
+    delivery_id: int
+    attempt: AttemptResult
+    lease_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SubscriptionDisabled:
+    """A subscription that has just been disabled for its failures (W6), and whom to tell."""
+
+    subscription_id: int
+    employer_id: int
+    url: str
+    consecutive_failures: int
+    admin_emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordedOutcomes:
+    recorded: int
+    disabled: tuple[SubscriptionDisabled, ...]
+
+
+def record_outcome(
+    session: Session,
+    delivery_id: int,
+    attempt: AttemptResult,
+    *,
+    lease_expires_at: datetime | None = None,
+) -> RecordedOutcomes:
+    """Record one attempt and move its delivery on; see ``record_outcomes``."""
+    return record_outcomes(session, [DeliveryOutcome(delivery_id, attempt, lease_expires_at)])
+
+
+def record_outcomes(session: Session, outcomes: Sequence[DeliveryOutcome]) -> RecordedOutcomes:
+    """Record attempts and move their deliveries along the schedule of W5.
+
+    A success ends the delivery and resets its subscription's run of failures. A failure is
+    retried after the next delay of ``RETRY_DELAYS``, and the last one dead-letters the delivery
+    (kept, redeliverable). Every failure extends the subscription's run, and the tenth in a row
+    disables it (W6); the subscriptions disabled here are returned with their admins' addresses.
+
+    An outcome for a delivery that is no longer ``delivering`` under the sender's lease (a late
+    duplicate, or one whose lease ran out and was claimed again) is ignored, so recording is
+    idempotent.
+
+    Written with a few set-based statements rather than ORM objects: a worker records hundreds of
+    outcomes a second (P3).
+    """
+    if not outcomes:
+        return RecordedOutcomes(recorded=0, disabled=())
+    now = utcnow()
+    deliveries = _DELIVERIES.c
+    # Rows are locked in id order (deliveries, then subscriptions) by every recorder, so that
+    # two workers recording at once wait for each other instead of deadlocking.
+    current = {
+        row.id: row
+        for row in session.execute(
+            select(
+                deliveries.id,
+                deliveries.subscription_id,
+                deliveries.status,
+                deliveries.lease_expires_at,
+                deliveries.failed_attempts,
+            )
+            .where(deliveries.id.in_({outcome.delivery_id for outcome in outcomes}))
+            .order_by(deliveries.id)
+            .with_for_update()
+        )
+    }
+    live: list[tuple[Any, AttemptResult]] = []
+    for outcome in outcomes:
+        row = current.pop(outcome.delivery_id, None)  # a repeat in the batch: ignored
+        if (
+            row is None
+            or row.status != DeliveryStatus.DELIVERING
+            or (
+                outcome.lease_expires_at is not None
+                and row.lease_expires_at != outcome.lease_expires_at
+            )
+        ):
+            continue
+        live.append((row, outcome.attempt))
+    if not live:
+        return RecordedOutcomes(recorded=0, disabled=())
+
+    runs = {
+        row.id: _FailureRun(failures=row.consecutive_failures, enabled=row.enabled)
+        for row in session.execute(
+            select(
+                WebhookSubscription.id,
+                WebhookSubscription.consecutive_failures,
+                WebhookSubscription.enabled,
+            )
+            .where(WebhookSubscription.id.in_({row.subscription_id for row, _ in live}))
+            .order_by(WebhookSubscription.id)
+            .with_for_update()
+        )
+    }
+    succeeded: list[int] = []
+    failed: list[dict[str, Any]] = []
+    for row, attempt in live:
+        run = runs[row.subscription_id]
+        if attempt.succeeded:
+            succeeded.append(row.id)
+            run.record_success()
+            continue
+        failures = row.failed_attempts + 1
+        dead = failures >= MAX_ATTEMPTS
+        failed.append(
+            {
+                "b_id": row.id,
+                "b_failures": failures,
+                "b_status": DeliveryStatus.DEAD if dead else DeliveryStatus.PENDING,
+                "b_next": None if dead else now + RETRY_DELAYS[failures - 1],
+            }
+        )
+        run.record_failure()
+
+    session.execute(
+        insert(_ATTEMPTS),
+        [
+            {
+                "delivery_id": row.id,
+                "started_at": attempt.started_at,
+                "duration_ms": attempt.duration_ms,
+                "status_code": attempt.status_code,
+                "error": attempt.error[:_ERROR_LENGTH] if attempt.error else None,
+                "succeeded": attempt.succeeded,
+            }
+            for row, attempt in live
+        ],
+    )
+    if succeeded:
+        session.execute(
+            update(_DELIVERIES)
+            .where(deliveries.id.in_(succeeded))
+            .values(
+                status=DeliveryStatus.SUCCEEDED,
+                succeeded_at=now,
+                next_attempt_at=None,
+                lease_expires_at=None,
+                updated_at=now,
+            )
+        )
+    if failed:
+        session.execute(
+            update(_DELIVERIES)
+            .where(deliveries.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                failed_attempts=bindparam("b_failures"),
+                next_attempt_at=bindparam("b_next"),
+                lease_expires_at=None,
+                updated_at=now,
+            ),
+            failed,
+        )
+    disabled: list[int] = []
+    for subscription_id, run in sorted(runs.items()):
+        if not run.changed:
+            continue
+        changes: dict[str, Any] = {"consecutive_failures": run.failures}
+        if run.disabled_now:
+            disabled.append(subscription_id)
+            changes.update(
+                enabled=False,
+                disabled_reason=f"Disabled after {run.failures} consecutive failed deliveries.",
+                updated_at=now,
+            )
+        session.execute(
+            update(_SUBSCRIPTIONS).where(_SUBSCRIPTIONS.c.id == subscription_id).values(**changes)
+        )
+    return RecordedOutcomes(
+        recorded=len(live),
+        disabled=tuple(_disabled_notice(session, subscription_id) for subscription_id in disabled),
+    )
+
+
+@dataclass
+class _FailureRun:
+    """A subscription's run of consecutive failures, followed through one batch in order."""
+
+    failures: int
+    enabled: bool
+    changed: bool = False
+    disabled_now: bool = False
+
+    def record_success(self) -> None:
+        if self.failures:
+            self.failures = 0
+            self.changed = True
+
+    def record_failure(self) -> None:
+        self.failures += 1
+        self.changed = True
+        if self.enabled and self.failures >= AUTO_DISABLE_AFTER:
+            self.enabled = False
+            self.disabled_now = True
+
+
+def _disabled_notice(session: Session, subscription_id: int) -> SubscriptionDisabled:
+    subscription = session.get_one(WebhookSubscription, subscription_id)
+    admins = session.scalars(
+        select(User.email)
+        .where(User.employer_id == subscription.employer_id, User.role == UserRole.EMPLOYER_ADMIN)
+        .order_by(User.id)
+    ).all()
+    return SubscriptionDisabled(
+        subscription_id=subscription.id,
+        employer_id=subscription.employer_id,
+        url=subscription.url,
+        consecutive_failures=subscription.consecutive_failures,
+        admin_emails=tuple(admins),
+    )

@@ -1,0 +1,43 @@
+"""E-mail: the message, the log fallback, and the disabled-webhook notice."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from jobs_queue.delivery import disabled_mail
+from jobs_queue.mail import Mail, Mailer
+from storage.deliveries import SubscriptionDisabled
+
+
+def test_the_message_has_sender_recipients_and_text() -> None:
+    mailer = Mailer(host="", sender="Hirebridge <ops@hirebridge.example>")
+    message = mailer.message(Mail(to=("a@example.com", "b@example.com"), subject="Hi", body="Text"))
+    assert message["From"] == "Hirebridge <ops@hirebridge.example>"
+    assert message["To"] == "a@example.com, b@example.com"
+    assert message["Subject"] == "Hi" and message.get_content().strip() == "Text"
+    assert message["Message-ID"] and message["Date"]
+
+
+def test_without_an_smtp_host_the_message_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="jobs_queue.mail"):
+        Mailer(host="").send(Mail(to=("a@example.com",), subject="Hi", body="Text"))
+    [record] = caplog.records
+    assert record.subject == "Hi" and record.body == "Text"  # type: ignore[attr-defined]
+
+
+def test_the_disabled_notice_names_the_webhook_and_the_way_back() -> None:
+    mail = disabled_mail(
+        SubscriptionDisabled(
+            subscription_id=42,
+            employer_id=7,
+            url="https://hooks.example.com/in",
+            consecutive_failures=10,
+            admin_emails=("admin@example.com",),
+        )
+    )
+    assert mail.to == ("admin@example.com",)
+    assert mail.subject == "Hirebridge webhook 42 has been disabled"
+    assert "https://hooks.example.com/in" in mail.body and "10 deliveries" in mail.body
+    assert "PUT /api/v1/webhooks/42" in mail.body
