@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from hirebridge.settings import Settings
 from storage import api_keys, credits, db, employers, migrate
-from storage.models import CreditKind, Plan
+from storage.models import ApiKeyStatus, CreditKind, Plan
 
 ADMIN_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -40,6 +40,11 @@ BACKENDS = tuple(
 )
 ALL_SCOPES = ",".join(api_keys.SCOPES)
 TEST_PUBLIC_LIMIT = 1_000_000
+# Per-key limits for the shared apps and the live server: a test module makes many calls with one
+# key within a minute. The real defaults have tests of their own (test_rate_limits.py).
+TEST_API_RATE_LIMITS = {
+    family: TEST_PUBLIC_LIMIT for family in ("jobs", "search", "candidate", "pipeline", "other")
+}
 
 # The job of the seed's "create then publish" example.
 SEED_JOB: dict[str, Any] = {
@@ -98,6 +103,7 @@ def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings
         # Every request of the suite comes from one address; the limits have tests of their own.
         public_board_per_minute=TEST_PUBLIC_LIMIT,
         public_apply_per_minute=TEST_PUBLIC_LIMIT,
+        api_rate_limits=TEST_API_RATE_LIMITS,
     )
 
 
@@ -231,12 +237,23 @@ def make_employer() -> EmployerFactory:
     return make
 
 
+def mint_usable_key(session: Any, employer: Any, **kwargs: Any) -> api_keys.MintedKey:
+    """Mint a key and, if it waits for approval (K6), approve it as an operator would."""
+    minted = api_keys.mint_key(session, employer, **kwargs)
+    if minted.key.status is ApiKeyStatus.PENDING:
+        api_keys.approve_key(session, minted.key.id)
+    return minted
+
+
 @pytest.fixture
 def make_key() -> KeyFactory:
-    def make(employer_id: int, scopes: str = ALL_SCOPES, **kwargs: Any) -> tuple[int, str]:
+    def make(
+        employer_id: int, scopes: str = ALL_SCOPES, *, approve: bool = True, **kwargs: Any
+    ) -> tuple[int, str]:
         with db.unit_of_work() as session:
             employer = employers.get_employer(session, employer_id)
-            minted = api_keys.mint_key(
+            mint = mint_usable_key if approve else api_keys.mint_key
+            minted = mint(
                 session,
                 employer,
                 name=kwargs.pop("name", "test key"),
@@ -319,6 +336,7 @@ def service_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, 
         LOG_LEVEL="WARNING",
         PUBLIC_BOARD_PER_MINUTE=str(TEST_PUBLIC_LIMIT),
         PUBLIC_APPLY_PER_MINUTE=str(TEST_PUBLIC_LIMIT),
+        API_RATE_LIMITS=",".join(f"{name}={limit}" for name, limit in TEST_API_RATE_LIMITS.items()),
     )
     return env
 

@@ -73,10 +73,10 @@ def job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return {JOB_FIELDS[name]: value for name, value in body.items() if name in JOB_FIELDS}
 
 
-def job_summary(job: Job) -> dict[str, Any]:
+def _advert(job: Job) -> dict[str, Any]:
+    """What every view of a job shows, the employer's and the public board's alike."""
     return {
         "id": job.id,
-        "reference": job.reference,
         "title": job.title,
         "city": job.city,
         "country": job.country,
@@ -88,9 +88,16 @@ def job_summary(job: Job) -> dict[str, Any]:
         "salaryMin": money(job.salary_min),
         "salaryMax": money(job.salary_max),
         "salaryCurrency": job.salary_currency,
-        "status": job.status.value,
         "postedDate": timestamp(job.posted_date),
         "expiryDate": timestamp(job.expiry_date),
+    }
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    return {
+        **_advert(job),
+        "reference": job.reference,
+        "status": job.status.value,
         "createdAt": timestamp(job.created_at),
         "updatedAt": timestamp(job.updated_at),
     }
@@ -207,24 +214,7 @@ def application(item: Application) -> dict[str, Any]:
 
 def open_job(job: Job) -> dict[str, Any]:
     """A job as the public board shows it: no internal reference, status or timestamps."""
-    return {
-        "id": job.id,
-        "title": job.title,
-        "employerName": job.employer.name,
-        "description": job.description,
-        "city": job.city,
-        "country": job.country,
-        "employmentType": job.employment_type.value,
-        "remoteType": job.remote_type.value,
-        "applyMethod": job.apply_method.value,
-        "applyEmailAddress": job.apply_email_address,
-        "applyUrl": job.apply_url,
-        "salaryMin": money(job.salary_min),
-        "salaryMax": money(job.salary_max),
-        "salaryCurrency": job.salary_currency,
-        "postedDate": timestamp(job.posted_date),
-        "expiryDate": timestamp(job.expiry_date),
-    }
+    return {**_advert(job), "employerName": job.employer.name, "description": job.description}
 
 
 # JSON name -> service field name, for a QuickApply from the public board.

@@ -19,9 +19,16 @@ from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
+from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.middleware import BodyGuardMiddleware
-from hirebridge.ratelimit import PublicRateLimitMiddleware, RateLimiter, public_limits
+from hirebridge.quota import MonthlyQuota, UsageRecorder
+from hirebridge.ratelimit import (
+    PublicRateLimitMiddleware,
+    RateLimiter,
+    public_limits,
+    rate_families,
+)
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP
 from hirebridge.settings import Settings
@@ -61,14 +68,33 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     install_wakeup(database.session_factory, pump_waker.wake)
 
     limiter = RateLimiter(redis_url(settings))
+    documents = [load_document(name) for name in API_DOCUMENTS]
+    usage_recorder = UsageRecorder(database, settings.usage_flush_seconds)
+    keyed_calls = KeyedCallPolicy(
+        limiter=limiter,
+        quota=MonthlyQuota(redis_url(settings), usage_recorder),
+        families={
+            operation_id: family
+            for document in documents
+            for operation_id, family in rate_families(
+                document.spec, settings.api_rate_limits
+            ).items()
+        },
+        per_minute=settings.api_rate_limits,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         yield
         pump_waker.close()
+        try:
+            usage_recorder.flush()
+        except Exception:  # a failed last write must not stop the rest of the shutdown
+            logger.warning("could not persist monthly usage at shutdown", exc_info=True)
         database.dispose()
         redis_client.close()
         await limiter.close()
+        await keyed_calls.quota.close()
 
     app = connexion.AsyncApp(
         __name__,
@@ -80,12 +106,16 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         resolver=Resolver(function_resolver=resolve_handler),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
-    documents = [load_document(name) for name in API_DOCUMENTS]
     allowed_methods = AllowedMethods()
     for document in documents:
         app.add_api(copy.deepcopy(document.spec), name=document.name)
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 
+    # Outside the exception middleware, so that error responses to keyed calls get their
+    # rate-limit headers too; the counting itself happens in the security handler.
+    app.add_middleware(
+        KeyedCallMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, policy=keyed_calls
+    )
     # Each middleware goes in just before Swagger's, so the first added runs first: a request
     # refused for its rate costs no body reading.
     app.add_middleware(

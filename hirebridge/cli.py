@@ -7,19 +7,21 @@ Errors are one line on stderr (``error: ...``) and a non-zero exit status.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from hirebridge.settings import Settings, SettingsError
-from storage import api_keys, credits, db, demo, employers, migrate
+from jobs_queue.mail import Mail, enqueue_mail
+from storage import api_keys, credits, db, demo, employers, migrate, users, webhooks
 from storage.errors import DomainError
-from storage.models import CreditKind, Plan
+from storage.models import CreditKind, Plan, UserRole, WebhookDelivery
 
 
 class CliError(click.ClickException):
@@ -112,6 +114,72 @@ def employer_create(name: str, plan: str, unlimited: bool, trusted: bool) -> Non
     click.echo(employer_id)
 
 
+@employer_group.command("set-trusted")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option("--off", is_flag=True, help="Stop trusting the employer.")
+def employer_set_trusted(employer_id: int, off: bool) -> None:
+    """Mark an employer as a trusted partner (its new keys need no approval); prints the flag."""
+    with _session() as session:
+        employer = employers.get_employer(session, employer_id)
+        employer.trusted_partner = not off
+        trusted = employer.trusted_partner
+    click.echo("trusted" if trusted else "not trusted")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Users of an employer (portal sign-in, admin e-mails)."""
+
+
+@user_group.command("create")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in UserRole]),
+    default=UserRole.EMPLOYER_ADMIN.value,
+    show_default=True,
+)
+@click.option("--password-stdin", is_flag=True, help="Read a portal password from standard input.")
+def user_create(employer_id: int, email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create a user; prints its id."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with _session() as session:
+        user = users.create_user(
+            session, employer_id, email=email, name=name, role=UserRole(role), password=password
+        )
+        user_id = user.id
+    click.echo(user_id)
+
+
+@employer_group.command("set-rate")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option(
+    "--multiplier",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Whole number (>= 1) every rate-limit family of the employer's keys is multiplied by.",
+)
+def employer_set_rate(employer_id: int, multiplier: int) -> None:
+    """Raise (or restore, with 1) an employer's per-key rate limits; prints the multiplier."""
+    with _session() as session:
+        employer = employers.set_rate_multiplier(session, employer_id, multiplier)
+        multiplier = employer.rate_multiplier
+    click.echo(multiplier)
+
+
+@employer_group.command("set-plan")
+@click.option("--employer", "employer_id", type=int, required=True)
+@click.option("--plan", type=click.Choice([plan.value for plan in Plan]), required=True)
+def employer_set_plan(employer_id: int, plan: str) -> None:
+    """Move an employer to another plan (its monthly quota follows); prints the plan."""
+    with _session() as session:
+        employer = employers.set_plan(session, employer_id, Plan(plan))
+        plan = employer.plan.value
+    click.echo(plan)
+
+
 @cli.group("credits")
 def credits_group() -> None:
     """Credit balances."""
@@ -170,6 +238,46 @@ def keys_revoke(key_id: int) -> None:
     click.echo(f"{key_id} {status}")
 
 
+@keys_group.command("approve")
+@click.argument("key_id", type=int)
+def keys_approve(key_id: int) -> None:
+    """Approve a pending key (K6); its employer's admins are e-mailed."""
+    with _session() as session:
+        approval = api_keys.approve_key(session, key_id)
+        status = approval.key.status.value
+        employer_id = approval.key.employer_id
+        key_name, key_prefix = approval.key.name, approval.key.prefix
+    if approval.newly_approved:
+        _queue_mail(
+            Mail(
+                to=approval.admin_emails,
+                subject=f"Your API key {key_name} is approved",
+                body=(
+                    f"The API key {key_name} ({key_prefix}…) of your Hirebridge account "
+                    f"{employer_id} has been approved and works from now on.\n"
+                ),
+            )
+        )
+    click.echo(f"{key_id} {status}")
+
+
+def _queue_mail(mail: Mail) -> None:
+    """Hand an e-mail to the workers; a failure to queue it is reported, not fatal (the change
+    it reports has been made)."""
+    if not mail.to:
+        click.echo("note: the employer has no admin user to e-mail", err=True)
+        return
+    from hirebridge.redis_client import connect, redis_url
+
+    connection = connect(redis_url(_settings()))
+    try:
+        enqueue_mail(connection, mail)
+    except RedisError as exc:
+        click.echo(f"warning: the e-mail to {', '.join(mail.to)} was not queued: {exc}", err=True)
+    finally:
+        connection.close()
+
+
 @keys_group.command("list")
 @click.option("--employer", "employer_id", type=int, required=True)
 def keys_list(employer_id: int) -> None:
@@ -189,7 +297,12 @@ def keys_list(employer_id: int) -> None:
             )
             for key in api_keys.list_keys(session, employer_id)
         ]
-    header = ("ID", "NAME", "PREFIX", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES")
+    _print_table(
+        ("ID", "NAME", "PREFIX", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES"), rows
+    )
+
+
+def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo(
@@ -199,6 +312,45 @@ def keys_list(employer_id: int) -> None:
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else "-"
+
+
+@cli.group("webhooks")
+def webhooks_group() -> None:
+    """Webhook deliveries."""
+
+
+@webhooks_group.command("dead-letters")
+@click.option("--employer", "employer_id", type=int, default=None, help="Only this employer's.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+def webhooks_dead_letters(employer_id: int | None, limit: int) -> None:
+    """List dead-lettered deliveries, newest first (redeliver them through the API or portal)."""
+    with _session() as session:
+        if employer_id is not None:
+            employers.get_employer(session, employer_id)
+        rows = [
+            (
+                delivery.public_id,
+                str(delivery.employer_id),
+                str(delivery.subscription_id),
+                delivery.event.type,
+                _when(delivery.created_at),
+                str(len(delivery.attempts)),
+                _last_error(delivery),
+                delivery.subscription.url,
+            )
+            for delivery in webhooks.dead_letters(session, employer_id, limit)
+        ]
+    _print_table(
+        ("DELIVERY", "EMPLOYER", "WEBHOOK", "EVENT", "CREATED", "ATTEMPTS", "LAST ERROR", "URL"),
+        rows,
+    )
+
+
+def _last_error(delivery: WebhookDelivery) -> str:
+    if not delivery.attempts:
+        return "-"
+    last = delivery.attempts[-1]
+    return f"HTTP {last.status_code}" if last.status_code is not None else (last.error or "-")
 
 
 @cli.group("demo")

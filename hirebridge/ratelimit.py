@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -22,6 +22,7 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.errors import ApiProblem
+from hirebridge.redis_client import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,18 @@ def limits_storage_uri(redis_url: str) -> str:
     return f"{_REDIS_SCHEMES[scheme]}://{rest}"
 
 
+def _fixed_windows(redis_url: str, timeout: float) -> FixedWindowRateLimiter:
+    storage = RedisStorage(
+        limits_storage_uri(redis_url),
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix="hirebridge:limits",
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
+    return FixedWindowRateLimiter(storage)
+
+
 @dataclass(frozen=True)
 class Decision:
     """The outcome of counting one request against a limit."""
@@ -45,14 +58,17 @@ class Decision:
     remaining: int
     reset_seconds: int
 
-    def headers(self) -> list[tuple[bytes, bytes]]:
-        """``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (seconds), and ``Retry-After``
-        when refused."""
-        pairs = [
+    def limit_headers(self) -> list[tuple[bytes, bytes]]:
+        """``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (seconds to the window's end)."""
+        return [
             (b"x-ratelimit-limit", str(self.limit).encode()),
             (b"x-ratelimit-remaining", str(self.remaining).encode()),
             (b"x-ratelimit-reset", str(self.reset_seconds).encode()),
         ]
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """The limit headers, and ``Retry-After`` when refused."""
+        pairs = self.limit_headers()
         if not self.allowed:
             pairs.append((b"retry-after", str(self.reset_seconds).encode()))
         return pairs
@@ -62,26 +78,21 @@ class RateLimiter:
     """Counts requests per identity in Redis; ``None`` from ``hit`` means Redis is unreachable."""
 
     def __init__(self, redis_url: str, *, timeout: float = 0.5) -> None:
-        self.storage = RedisStorage(
-            limits_storage_uri(redis_url),
-            implementation="redispy",
-            wrap_exceptions=True,
-            key_prefix="hirebridge:limits",
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-        )
-        self.strategy = FixedWindowRateLimiter(self.storage)
+        self.strategies = PerLoop(lambda: _fixed_windows(redis_url, timeout))
 
     async def close(self) -> None:
         """Close the connections to Redis (at shutdown)."""
-        # The redis-py bridge has the client; limits' base bridge type does not declare it.
-        client = cast(Any, self.storage.bridge).get_connection()
-        await client.aclose()
+        strategy = self.strategies.pop_current()
+        if strategy is not None:
+            # The redis-py bridge has the client; limits' base bridge type does not declare it.
+            client = cast(Any, cast(RedisStorage, strategy.storage).bridge).get_connection()
+            await client.aclose()
 
     async def hit(self, item: RateLimitItem, *identity: str) -> Decision | None:
+        strategy = self.strategies.get()
         try:
-            allowed = await self.strategy.hit(item, *identity)
-            stats = await self.strategy.get_window_stats(item, *identity)
+            allowed = await strategy.hit(item, *identity)
+            stats = await strategy.get_window_stats(item, *identity)
         except (StorageError, OSError) as error:
             logger.warning("rate limiter unavailable, serving without limits: %r", error)
             return None
@@ -89,6 +100,31 @@ class RateLimiter:
         return Decision(
             allowed=allowed, limit=item.amount, remaining=stats.remaining, reset_seconds=reset
         )
+
+
+RATE_FAMILY_EXTENSION = "x-rate-limit-family"
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+
+
+def rate_families(spec: Mapping[str, Any], per_minute: Mapping[str, int]) -> dict[str, str]:
+    """``operationId`` -> rate family, for every keyed operation of an OpenAPI document (R1).
+
+    The family is the operation's ``x-rate-limit-family``; a keyed operation without one, or with
+    a family that has no limit, stops the start-up rather than going unlimited.
+    """
+    families: dict[str, str] = {}
+    for path, item in spec.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in _HTTP_METHODS or not operation.get("security", spec.get("security")):
+                continue
+            family = operation.get(RATE_FAMILY_EXTENSION)
+            if family not in per_minute:
+                raise ValueError(
+                    f"{method.upper()} {path}: {RATE_FAMILY_EXTENSION} must be one of "
+                    f"{', '.join(per_minute)}, not {family!r}"
+                )
+            families[operation["operationId"]] = family
+    return families
 
 
 @dataclass(frozen=True)

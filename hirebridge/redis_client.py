@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import redis
 
 from hirebridge.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _embedded: Any = None
 
@@ -40,3 +45,34 @@ def redis_url(settings: Settings) -> str:
 
 def connect(url: str, *, timeout: float = 2.0) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+
+class PerLoop(Generic[T]):
+    """One asyncio Redis client (or object holding one) per event loop.
+
+    redis-py's asyncio connections belong to the loop that opened them; an application served from
+    more than one loop (a test client and Schemathesis in the same process) would otherwise reuse a
+    connection on the wrong loop. A server worker has one loop, so it has one client.
+    """
+
+    def __init__(self, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self) -> T:
+        """The running loop's instance, made on first use."""
+        loop = asyncio.get_running_loop()
+        instance = self._by_loop.get(loop)
+        if instance is None:
+            instance = self._by_loop[loop] = self._factory()
+        return instance
+
+    def pop_current(self) -> T | None:
+        """Forget the running loop's instance and return it, for closing (at shutdown).
+
+        Instances of other loops are left to be collected with their loops: they cannot be closed
+        from this one.
+        """
+        return self._by_loop.pop(asyncio.get_running_loop(), None)

@@ -4,6 +4,9 @@ Connexion hands each operation's required scopes (from its ``security`` requirem
 security handler of the scheme the caller used. Both schemes (bearer and ``X-Api-Key``) end in the
 same ``authenticate`` coroutine, which is the one place scopes are checked (K4).
 
+Authentication is also where a call is admitted against its rate limit and monthly quota
+(``hirebridge.keyed_calls``): the earliest point at which the key is known.
+
 Connexion's stock bearer handler drops the required scopes (only OAuth2 and apiKey pass them on),
 so the bearer handler here is a small subclass that passes them.
 """
@@ -20,6 +23,7 @@ from connexion.exceptions import OAuthScopeProblem
 from connexion.security import NO_VALUE, ApiKeySecurityHandler, BearerSecurityHandler
 from starlette.concurrency import run_in_threadpool
 
+from hirebridge.keyed_calls import KeyedCall
 from storage import api_keys, db
 from storage.api_keys import Principal
 
@@ -78,13 +82,22 @@ def _lookup(token: str) -> Principal | None:
         return api_keys.authenticate(session, token)
 
 
-async def authenticate(token: str, required_scopes: list[str] | None = None) -> TokenInfo | None:
-    """Resolve a presented key; ``None`` means 401, a scope shortfall raises 403."""
+async def authenticate(
+    token: str, required_scopes: list[str] | None = None, request: Any = None
+) -> TokenInfo | None:
+    """Resolve a presented key; ``None`` means 401, a scope shortfall raises 403.
+
+    Right after the key is known, the call is counted against its rate limit and its employer's
+    monthly quota (429 when over either), before any other work: Connexion passes ``request``.
+    """
     if not api_keys.looks_like_key(token):
         return None
     principal = await run_in_threadpool(_lookup, token)
     if principal is None:
         return None
+    keyed_call = KeyedCall.of(request.scope) if request is not None else None
+    if keyed_call is not None:
+        await keyed_call.admit(principal, request.scope)
     if not set(required_scopes or ()) <= principal.scopes:
         raise OAuthScopeProblem(
             token_scopes=sorted(principal.scopes), required_scopes=list(required_scopes or ())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,44 @@ def _flag(value: str) -> bool:
     if lowered in {"0", "false", "no", "off", ""}:
         return False
     raise SettingsError(f"expected a boolean (1/0, true/false), got {value!r}")
+
+
+# R1: calls per key per minute in each rate family. Which family an operation belongs to is written
+# in the OpenAPI document (``x-rate-limit-family``); only the numbers live here.
+DEFAULT_API_RATE_LIMITS: Mapping[str, int] = {
+    "jobs": 100,
+    "search": 30,
+    "candidate": 60,
+    "pipeline": 60,
+    "other": 60,
+}
+
+
+def _rate_limits(value: str) -> dict[str, int]:
+    """``"jobs=100,search=30"`` over the defaults; families not named keep their default."""
+    limits = dict(DEFAULT_API_RATE_LIMITS)
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        family, separator, number = item.partition("=")
+        family = family.strip()
+        if not separator or family not in DEFAULT_API_RATE_LIMITS:
+            raise SettingsError(
+                f"API_RATE_LIMITS takes family=N pairs for {', '.join(DEFAULT_API_RATE_LIMITS)};"
+                f" got {item.strip()!r}"
+            )
+        limits[family] = _positive_int(f"API_RATE_LIMITS {family}", number.strip())
+    return limits
+
+
+def _positive_float(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {value!r}") from None
+    if not number > 0:
+        raise SettingsError(f"{name} must be above 0, got {number}")
+    return number
 
 
 def _positive_int(name: str, value: str) -> int:
@@ -55,6 +93,8 @@ class Settings:
         log_level: the root log level.
         public_board_per_minute: requests a client address may make to the public job board.
         public_apply_per_minute: applications a client address may send to the public board.
+        api_rate_limits: calls per key per minute in each rate family of the partner API (R1).
+        usage_flush_seconds: how often a process persists the monthly usage counters it touched.
         webhook_allow_insecure_targets: allow plain-http webhook URLs and loopback, private and
             link-local targets (local development and tests only).
         smtp_host: the mail server for operator e-mails (key approval, disabled webhooks); empty
@@ -74,6 +114,10 @@ class Settings:
     log_level: str = "INFO"
     public_board_per_minute: int = 120
     public_apply_per_minute: int = 10
+    api_rate_limits: Mapping[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_API_RATE_LIMITS)
+    )
+    usage_flush_seconds: float = 5.0
     webhook_allow_insecure_targets: bool = False
     smtp_host: str = ""
     smtp_port: int = 25
@@ -93,11 +137,11 @@ class Settings:
     def safe_summary(self) -> dict[str, object]:
         """The settings with secrets masked, fit for a log line."""
         summary: dict[str, object] = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if field.name in _SECRET_FIELDS and value:
-                value = _mask(field.name, str(value))
-            summary[field.name] = str(value) if isinstance(value, Path) else value
+        for setting in fields(self):
+            value = getattr(self, setting.name)
+            if setting.name in _SECRET_FIELDS and value:
+                value = _mask(setting.name, str(value))
+            summary[setting.name] = str(value) if isinstance(value, Path) else value
         return summary
 
     @classmethod
@@ -125,6 +169,10 @@ class Settings:
             ),
             public_apply_per_minute=_positive_int(
                 "PUBLIC_APPLY_PER_MINUTE", env.get("PUBLIC_APPLY_PER_MINUTE", "10")
+            ),
+            api_rate_limits=_rate_limits(env.get("API_RATE_LIMITS", "")),
+            usage_flush_seconds=_positive_float(
+                "USAGE_FLUSH_SECONDS", env.get("USAGE_FLUSH_SECONDS", "5")
             ),
             webhook_allow_insecure_targets=_flag(env.get("WEBHOOK_ALLOW_INSECURE_TARGETS", "0")),
             smtp_host=env.get("SMTP_HOST", "").strip(),

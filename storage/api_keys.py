@@ -14,12 +14,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
-from storage.errors import InvalidRequest, NotFound
-from storage.models import ApiKey, ApiKeyStatus, Employer
+from storage.errors import InvalidRequest, InvalidState, NotFound
+from storage.models import (
+    ApiKey,
+    ApiKeyStatus,
+    CreditBalance,
+    Employer,
+    Plan,
+    User,
+    UserRole,
+)
 
 KEY_PREFIX = "pk_live_"
 _SECRET_LENGTH = 40
@@ -50,17 +58,31 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "CvSearch": ("candidates:search", "candidates:read"),
 }
 
+# K8: how many keys an employer may have in use, by plan (None: no cap; 0: no API access).
+MAX_KEYS_BY_PLAN: dict[Plan, int | None] = {
+    Plan.FREE: 0,
+    Plan.STARTER: 1,
+    Plan.PROFESSIONAL: 5,
+    Plan.ENTERPRISE: None,
+}
+
 # A key is stamped as used at most once a minute (K7): the stamp is for people, not for billing.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key and the employer it belongs to, and what it may do."""
+    """Who is calling: the key and the employer it belongs to, and what it may do.
+
+    The employer's plan and rate multiplier come with the key, from the same query, so the rate
+    limiter and the monthly quota need no database round trip of their own (R1, C1).
+    """
 
     key_id: int
     employer_id: int
     scopes: frozenset[str]
+    plan: Plan = Plan.PROFESSIONAL
+    rate_multiplier: int = 1
 
 
 @dataclass(frozen=True)
@@ -121,22 +143,99 @@ def mint_key(
     now = utcnow()
     if expires_at is not None and expires_at <= now:
         raise InvalidRequest("The expiry must be in the future.")
+    expanded = expand_scopes(scopes)
+    _check_plan_allows_another_key(session, employer, now)
+    pending = _needs_approval(session, employer, expanded)
     plaintext = KEY_PREFIX + "".join(secrets.choice(_BASE62) for _ in range(_SECRET_LENGTH))
     key = ApiKey(
         employer_id=employer.id,
         name=name,
         prefix=plaintext[:_VISIBLE_PREFIX_LENGTH],
         secret_hash=hash_secret(plaintext),
-        scopes=expand_scopes(scopes),
-        status=ApiKeyStatus.ACTIVE,
+        scopes=expanded,
+        status=ApiKeyStatus.PENDING if pending else ApiKeyStatus.ACTIVE,
         expires_at=expires_at,
         created_at=now,
-        approved_at=now,
+        approved_at=None if pending else now,
     )
     session.add(key)
     # The id is printed for the operator and used to approve or revoke the key later.
     session.flush()
     return MintedKey(key=key, plaintext=plaintext)
+
+
+def _check_plan_allows_another_key(session: Session, employer: Employer, now: datetime) -> None:
+    """K8: the free plan has no API access; the others cap the keys in use (active or awaiting
+    approval, and not expired). The employer's row is locked so that two concurrent mints cannot
+    both take the last place."""
+    cap = MAX_KEYS_BY_PLAN[employer.plan]
+    if cap == 0:
+        raise InvalidRequest(
+            "The free plan has no API access; an operator can change the plan "
+            "(hirebridge employer set-plan)."
+        )
+    if cap is None:
+        return
+    session.execute(select(Employer.id).where(Employer.id == employer.id).with_for_update())
+    in_use = session.scalar(
+        select(func.count())
+        .select_from(ApiKey)
+        .where(
+            ApiKey.employer_id == employer.id,
+            ApiKey.status.in_([ApiKeyStatus.ACTIVE, ApiKeyStatus.PENDING]),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+        )
+    )
+    if (in_use or 0) >= cap:
+        raise InvalidRequest(
+            f"The {employer.plan.value} plan allows {cap} active "
+            f"{'key' if cap == 1 else 'keys'}; revoke one before minting another."
+        )
+
+
+def _needs_approval(session: Session, employer: Employer, scopes: Sequence[str]) -> bool:
+    """K6: CV search keys, and keys of an employer with neither an unlimited contract nor any
+    credit, wait for an operator; a trusted partner's keys never do."""
+    if employer.trusted_partner:
+        return False
+    if "candidates:search" in scopes:
+        return True
+    if employer.contract_unlimited:
+        return False
+    credit = session.scalar(
+        select(func.coalesce(func.sum(CreditBalance.balance), 0)).where(
+            CreditBalance.employer_id == employer.id
+        )
+    )
+    return not credit
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An approved key, and whom to tell (the employer's admins), if it was pending until now."""
+
+    key: ApiKey
+    newly_approved: bool
+    admin_emails: tuple[str, ...]
+
+
+def approve_key(session: Session, key_id: int) -> Approval:
+    """An operator lets a pending key in (K6). Approving an active key again changes nothing."""
+    key = session.scalars(select(ApiKey).where(ApiKey.id == key_id).with_for_update()).first()
+    if key is None:
+        raise NotFound(f"No API key with id {key_id}.")
+    if key.status is ApiKeyStatus.REVOKED:
+        raise InvalidState("A revoked key cannot be approved; mint a new one.")
+    if key.status is ApiKeyStatus.ACTIVE:
+        return Approval(key=key, newly_approved=False, admin_emails=())
+    key.status = ApiKeyStatus.ACTIVE
+    key.approved_at = utcnow()
+    admins = session.scalars(
+        select(User.email)
+        .where(User.employer_id == key.employer_id, User.role == UserRole.EMPLOYER_ADMIN)
+        .order_by(User.id)
+    )
+    return Approval(key=key, newly_approved=True, admin_emails=tuple(admins))
 
 
 def authenticate(session: Session, plaintext: str) -> Principal | None:
@@ -149,14 +248,28 @@ def authenticate(session: Session, plaintext: str) -> Principal | None:
         return None
     row = session.execute(
         select(
-            ApiKey.id, ApiKey.employer_id, ApiKey.scopes, ApiKey.status, ApiKey.expires_at
-        ).where(ApiKey.secret_hash == hash_secret(plaintext))
+            ApiKey.id,
+            ApiKey.employer_id,
+            ApiKey.scopes,
+            ApiKey.status,
+            ApiKey.expires_at,
+            Employer.plan,
+            Employer.rate_multiplier,
+        )
+        .join(Employer, Employer.id == ApiKey.employer_id)
+        .where(ApiKey.secret_hash == hash_secret(plaintext))
     ).first()
     if row is None or row.status is not ApiKeyStatus.ACTIVE:
         return None
     if row.expires_at is not None and row.expires_at <= utcnow():
         return None
-    return Principal(key_id=row.id, employer_id=row.employer_id, scopes=frozenset(row.scopes))
+    return Principal(
+        key_id=row.id,
+        employer_id=row.employer_id,
+        scopes=frozenset(row.scopes),
+        plan=row.plan,
+        rate_multiplier=row.rate_multiplier,
+    )
 
 
 def record_key_use(session: Session, key_id: int, when: datetime | None = None) -> bool:

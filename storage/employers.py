@@ -40,3 +40,22 @@ def get_employer(session: Session, employer_id: int) -> Employer:
     if employer is None:
         raise NotFound(f"No employer with id {employer_id}.")
     return employer
+
+
+def set_rate_multiplier(session: Session, employer_id: int, multiplier: int) -> Employer:
+    """Scale every rate-limit family of the employer's keys by ``multiplier`` (R1).
+
+    Keys pick the change up on their next request: the multiplier travels with authentication.
+    """
+    if multiplier < 1:
+        raise InvalidRequest("The rate multiplier must be a whole number of at least 1.")
+    employer = get_employer(session, employer_id)
+    employer.rate_multiplier = multiplier
+    return employer
+
+
+def set_plan(session: Session, employer_id: int, plan: Plan) -> Employer:
+    """Move the employer to ``plan``; its monthly quota changes from the next request (C1)."""
+    employer = get_employer(session, employer_id)
+    employer.plan = plan
+    return employer

@@ -123,6 +123,10 @@ class Employer(Base):
     plan: Mapped[Plan] = mapped_column(string_enum(Plan), default=Plan.PROFESSIONAL)
     contract_unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
     trusted_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Scales every rate-limit family for this employer's keys (R1; enterprise contracts).
+    rate_multiplier: Mapped[int] = mapped_column(
+        Integer, default=1, server_default=text_clause("1")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     balances: Mapped[list[CreditBalance]] = relationship(
@@ -141,6 +145,21 @@ class CreditBalance(Base):
     balance: Mapped[int] = mapped_column(Integer, default=0)
 
     employer: Mapped[Employer] = relationship(back_populates="balances")
+
+
+class MonthlyUsage(Base):
+    """Keyed API calls of one employer in one calendar month (UTC), as last persisted.
+
+    Redis holds the live counter; this row is its durable copy, written off the request path and
+    read back only when Redis has lost the counter (C1).
+    """
+
+    __tablename__ = "monthly_usage"
+
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 'YYYY-MM'
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CreditLedgerEntry(Base):

@@ -260,6 +260,27 @@ def list_deliveries(
     return DeliveryPage(total=total or 0, items=items)
 
 
+def dead_letters(
+    session: Session, employer_id: int | None = None, limit: int = 100
+) -> list[WebhookDelivery]:
+    """Dead-lettered deliveries (of one employer, or all), newest first, with their event,
+    subscription and attempts: what an operator looks at when a receiver was down for days."""
+    query = select(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.DEAD)
+    if employer_id is not None:
+        query = query.where(WebhookDelivery.employer_id == employer_id)
+    return list(
+        session.scalars(
+            query.options(
+                joinedload(WebhookDelivery.event),
+                joinedload(WebhookDelivery.subscription),
+                selectinload(WebhookDelivery.attempts),
+            )
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def redeliver(
     session: Session, employer_id: int, subscription_id: int, delivery_id: str
 ) -> WebhookDelivery:

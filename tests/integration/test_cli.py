@@ -11,9 +11,17 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import LiveServer, service_env
-from storage import db
+from storage import clock, db, employers, outbox, webhooks
 from storage.demo import DEMO_PLATFORM_CANDIDATES
-from storage.models import Application, Candidate, PipelineStage
+from storage.models import (
+    Application,
+    Candidate,
+    DeliveryAttempt,
+    DeliveryStatus,
+    PipelineStage,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 
 def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -189,3 +197,46 @@ def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
     (tmp_path / "demo-key.txt").unlink()
     third = last_line(hirebridge(env, "demo", "seed"))
     assert third.startswith("pk_live_") and third != first, "a lost demo key is replaced"
+
+
+def test_dead_letters_are_listed_for_the_operator(
+    pg_env: dict[str, str], postgresql_url: str
+) -> None:
+    database = db.Database(postgresql_url, pool_size=1)
+    with database.unit_of_work() as session:
+        employer = employers.create_employer(session, name="Dead Letters Ltd")
+        subscription = WebhookSubscription(
+            employer_id=employer.id,
+            url="https://receiver.example/hooks",
+            events=["job.closed"],
+            secret_encrypted="sealed",
+        )
+        event = outbox.record_event(session, employer.id, outbox.JOB_CLOSED, {"jobPostId": 1})
+        session.add(subscription)
+        session.flush()
+        now = clock.utcnow()
+        dead = WebhookDelivery(
+            public_id=webhooks.new_delivery_id(),
+            subscription_id=subscription.id,
+            employer_id=employer.id,
+            event=event,
+            status=DeliveryStatus.DEAD,
+            failed_attempts=9,
+            attempts=[
+                DeliveryAttempt(started_at=now, duration_ms=12, status_code=503, succeeded=False)
+            ],
+        )
+        session.add(dead)
+        session.flush()
+        employer_id, public_id = employer.id, dead.public_id
+    database.dispose()
+
+    listing = hirebridge(pg_env, "webhooks", "dead-letters", "--employer", str(employer_id))
+
+    assert listing.returncode == 0, listing.stderr
+    header, row = listing.stdout.strip().splitlines()
+    assert header.split()[:4] == ["DELIVERY", "EMPLOYER", "WEBHOOK", "EVENT"]
+    assert row.startswith(public_id) and "job.closed" in row and "HTTP 503" in row
+    assert "https://receiver.example/hooks" in row
+    other = hirebridge(pg_env, "webhooks", "dead-letters", "--employer", "999999")
+    assert other.returncode == 1 and other.stderr.strip() == "error: No employer with id 999999."

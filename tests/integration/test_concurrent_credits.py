@@ -11,8 +11,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SEED_JOB, LiveServer, service_env, start_live_server, stop_live_server
-from storage import api_keys, candidates, credits, db, employers, migrate, outbox
+from conftest import (
+    SEED_JOB,
+    LiveServer,
+    mint_usable_key,
+    service_env,
+    start_live_server,
+    stop_live_server,
+)
+from storage import candidates, credits, db, employers, migrate, outbox
 from storage.models import Application, Candidate, CreditKind
 
 
@@ -45,7 +52,7 @@ def tenant(
         ):
             if amount:
                 credits.adjust_credits(session, employer.id, kind, amount)
-        key = api_keys.mint_key(
+        key = mint_usable_key(
             session, employer, name="load", scopes=["JobPosting", "CvSearch"]
         ).plaintext
         return employer.id, key

@@ -1,0 +1,151 @@
+"""Monthly request quotas per employer (C1), counted in Redis and persisted to the database.
+
+Every keyed call that passes its rate limit is one ``INCR`` of the key
+``hirebridge:usage:<employer>:<YYYY-MM>``, shared by every worker process and host. The counters
+are copied to ``monthly_usage`` off the request path (``UsageRecorder``), and a counter Redis has
+lost (a restart without persistence, an eviction) is re-seeded from that copy: the call whose
+``INCR`` answers 1 is the only one that sees the key missing, so it alone adds the persisted count.
+Like the rate limiter, the quota fails open when Redis cannot be reached.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from starlette.concurrency import run_in_threadpool
+
+from hirebridge.redis_client import PerLoop
+from storage import usage
+from storage.api_keys import Principal
+from storage.clock import utcnow
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+# A month's counter outlives its month by a few days, so late flushes still find it; then it goes.
+_COUNTER_TTL_SECONDS = 40 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class QuotaDecision:
+    """The outcome of counting one call against the employer's monthly quota."""
+
+    allowed: bool
+    used: int
+    quota: int | None
+    retry_after_seconds: int
+
+
+class UsageRecorder:
+    """Persists the monthly counters a process has seen, at most once per ``interval`` each.
+
+    The newest count of each (employer, month) waits in memory; one timer thread per interval
+    writes them all, so no request ever waits for the database. Writes keep the larger count
+    (``usage.persist_requests``), so processes writing the same counter never move it back. A
+    thread rather than an event-loop timer: the write must happen whichever loop (or none) is
+    still running.
+    """
+
+    def __init__(self, database: Database, interval_seconds: float) -> None:
+        self.database = database
+        self.interval = interval_seconds
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[int, str], int] = {}
+        self._timer: threading.Timer | None = None
+
+    def observe(self, employer_id: int, month: str, requests: int) -> None:
+        """Remember ``requests`` as the month's count; schedule a write if none is due."""
+        key = (employer_id, month)
+        with self._lock:
+            self._pending[key] = max(requests, self._pending.get(key, 0))
+            if self._timer is None:
+                self._timer = threading.Timer(self.interval, self._flush_logging_failures)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _take(self) -> dict[tuple[int, str], int]:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._timer = None
+            return pending
+
+    def flush(self) -> None:
+        """Write every pending count now (the timer does this; so does the shutdown)."""
+        pending = self._take()
+        if not pending:
+            return
+        with self.database.unit_of_work() as session:
+            for (employer_id, month), requests in sorted(pending.items()):
+                usage.persist_requests(session, employer_id, month, requests)
+
+    def _flush_logging_failures(self) -> None:
+        try:
+            self.flush()
+        except Exception as error:  # a timer thread has no caller to raise to
+            logger.warning("could not persist monthly usage: %r", error)
+
+
+class MonthlyQuota:
+    """Counts keyed calls per employer and calendar month (UTC) and applies the plan's quota."""
+
+    def __init__(self, redis_url: str, recorder: UsageRecorder, *, timeout: float = 0.5) -> None:
+        self.clients: PerLoop[aioredis.Redis] = PerLoop(
+            lambda: aioredis.Redis.from_url(
+                redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
+            )
+        )
+        self.recorder = recorder
+
+    async def close(self) -> None:
+        """Close the connections to Redis (at shutdown)."""
+        client = self.clients.pop_current()
+        if client is not None:
+            await client.aclose()
+
+    @staticmethod
+    def counter_key(employer_id: int, month: str) -> str:
+        return f"hirebridge:usage:{employer_id}:{month}"
+
+    async def count(self, principal: Principal) -> QuotaDecision | None:
+        """Count one call of ``principal``'s employer; ``None`` means Redis is unreachable."""
+        now = utcnow()
+        month = usage.month_of(now)
+        key = self.counter_key(principal.employer_id, month)
+        client = self.clients.get()
+        try:
+            used = int(await client.incr(key))
+            if used == 1:
+                used = await self._reseed(client, key, principal.employer_id, month)
+        except (RedisError, OSError) as error:
+            logger.warning("usage counter unavailable, serving without the quota: %r", error)
+            return None
+        self.recorder.observe(principal.employer_id, month, used)
+        quota = usage.MONTHLY_REQUEST_QUOTA[principal.plan]
+        return QuotaDecision(
+            allowed=quota is None or used <= quota,
+            used=used,
+            quota=quota,
+            retry_after_seconds=_seconds_until(usage.next_month_start(now), now),
+        )
+
+    async def _reseed(self, client: aioredis.Redis, key: str, employer_id: int, month: str) -> int:
+        """The counter was missing: add what was persisted before Redis lost it."""
+        persisted = await run_in_threadpool(self._persisted, employer_id, month)
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.incrby(key, persisted)
+            pipe.expire(key, _COUNTER_TTL_SECONDS)
+            total, _ = await pipe.execute()
+        return int(total)
+
+    def _persisted(self, employer_id: int, month: str) -> int:
+        with self.recorder.database.unit_of_work() as session:
+            return usage.persisted_requests(session, employer_id, month)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds() + 0.999))

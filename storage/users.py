@@ -1,0 +1,46 @@
+"""Users of an employer: the people who sign in to the portal and receive its e-mails."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.employers import get_employer
+from storage.errors import Conflict, InvalidRequest
+from storage.models import User, UserRole
+from storage.text import strip
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+
+
+def create_user(
+    session: Session,
+    employer_id: int,
+    *,
+    email: str,
+    name: str,
+    role: UserRole,
+    password: str | None = None,
+) -> User:
+    """Add a user to an employer; the password (if any) is kept only as an argon2 hash."""
+    get_employer(session, employer_id)
+    email, name = strip(email), strip(name)
+    if "@" not in email or not name:
+        raise InvalidRequest("A user needs an e-mail address and a name.")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if session.scalar(select(User.id).where(User.email == email.lower())) is not None:
+        raise Conflict(f"A user with the e-mail address {email} already exists.")
+    user = User(
+        employer_id=employer_id,
+        email=email.lower(),
+        name=name,
+        role=role,
+        password_hash=_hasher.hash(password) if password is not None else None,
+    )
+    session.add(user)
+    # The CLI prints the new id.
+    session.flush()
+    return user
