@@ -100,10 +100,13 @@ _current: Database | None = None
 
 
 def configure(url: str, **kwargs: Any) -> Database:
-    """Open the process's database (called once at start-up, and by tests)."""
+    """Open the process's database (called once at start-up, and by tests).
+
+    The database it replaces, if any, is left to its owner to dispose: disposing an engine while
+    another thread has one of its connections checked out strands that connection in a pool
+    nobody closes (tests build several apps in one process, each owning its database).
+    """
     global _current
-    if _current is not None:
-        _current.dispose()
     _current = Database(url, **kwargs)
     return _current
 
