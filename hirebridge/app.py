@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         yield
         pump_waker.close()
         try:
-            usage_recorder.flush()
+            usage_recorder.close()
         except Exception:  # a failed last write must not stop the rest of the shutdown
             logger.warning("could not persist monthly usage at shutdown", exc_info=True)
         database.dispose()

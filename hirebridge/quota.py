@@ -57,13 +57,14 @@ class UsageRecorder:
         self._lock = threading.Lock()
         self._pending: dict[tuple[int, str], int] = {}
         self._timer: threading.Timer | None = None
+        self._closed = False
 
     def observe(self, employer_id: int, month: str, requests: int) -> None:
         """Remember ``requests`` as the month's count; schedule a write if none is due."""
         key = (employer_id, month)
         with self._lock:
             self._pending[key] = max(requests, self._pending.get(key, 0))
-            if self._timer is None:
+            if self._timer is None and not self._closed:
                 self._timer = threading.Timer(self.interval, self._flush_logging_failures)
                 self._timer.daemon = True
                 self._timer.start()
@@ -82,6 +83,21 @@ class UsageRecorder:
         with self.database.unit_of_work() as session:
             for (employer_id, month), requests in sorted(pending.items()):
                 usage.persist_requests(session, employer_id, month, requests)
+
+    def close(self) -> None:
+        """Stop the timer and write what is pending: at shutdown, before the database closes.
+
+        A timer flushing at the moment the database is disposed would strand its connection in a
+        pool nobody closes, and one firing afterwards would open a new one; so the timer is
+        cancelled (or waited for, if it is already writing) first.
+        """
+        with self._lock:
+            self._closed = True
+            timer = self._timer
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+        self.flush()
 
     def _flush_logging_failures(self) -> None:
         try:

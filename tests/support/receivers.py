@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import threading
 import time
@@ -117,8 +118,13 @@ class SeedReceiver:
 
     def __init__(self, secret: str) -> None:
         self.lines: list[dict[str, Any]] = []
+        node = shutil.which("node")
+        # A requirement of the suite, like PostgreSQL and Redis (.ci/run installs it).
+        assert node is not None, (
+            "the seed's verification code needs Node.js: apt-get install nodejs"
+        )
         self._process = subprocess.Popen(
-            ["node", str(SEED_RECEIVER)],
+            [node, str(SEED_RECEIVER)],
             env={**os.environ, "WEBHOOK_SECRET": secret},
             stdout=subprocess.PIPE,
             text=True,
