@@ -19,6 +19,8 @@ from storage.models import Application, ApplicationType
 from storage.outbox import APPLICATION_SUBMITTED, record_event
 from storage.pipeline import application_page, first_stage
 
+ALREADY_APPLIED = "You have already applied to this job with this e-mail address."
+
 
 def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> Application:
     """A job seeker's QuickApply to an Active job.
@@ -37,7 +39,7 @@ def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> App
         )
     )
     if already is not None:
-        raise Conflict("You have already applied to this job with this e-mail address.")
+        raise Conflict(ALREADY_APPLIED)
     now = utcnow()
     application = Application(
         employer_id=job.employer_id,
@@ -55,7 +57,7 @@ def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> App
         with session.begin_nested():
             session.add(application)
     except IntegrityError:
-        raise Conflict("You have already applied to this job with this e-mail address.") from None
+        raise Conflict(ALREADY_APPLIED) from None
     record_event(
         session,
         job.employer_id,

@@ -23,14 +23,6 @@ class ApplicationPage:
     items: list[Application]
 
 
-@dataclass(frozen=True)
-class Move:
-    """What a move did: the application, and the stage it left (``None`` when it stayed put)."""
-
-    application: Application
-    previous_stage: PipelineStage | None
-
-
 def create_default_stages(session: Session, employer_id: int) -> list[PipelineStage]:
     """Give a new employer the standard pipeline, each stage with its own stable uuid."""
     stages = [
@@ -125,7 +117,7 @@ def get_application(
 
 def move_application(
     session: Session, employer_id: int, application_id: int, stage_id: uuid.UUID
-) -> Move:
+) -> Application:
     """Move an application to another of the employer's stages.
 
     Moving to the stage it is already at changes nothing and fires nothing. Applications of closed
@@ -136,7 +128,7 @@ def move_application(
     target = get_stage(session, employer_id, stage_id)
     previous = application.stage
     if previous.id == target.id:
-        return Move(application=application, previous_stage=None)
+        return application
     now = utcnow()
     application.stage = target
     application.stage_changed_at = now
@@ -151,4 +143,4 @@ def move_application(
             "changedAt": rfc3339(now),
         },
     )
-    return Move(application=application, previous_stage=previous)
+    return application

@@ -33,8 +33,8 @@ def move_application(
     token_info: dict[str, Any], application_id: int, body: dict[str, Any]
 ) -> Reply:
     with unit_of_work() as session:
-        move = pipeline.move_application(
+        moved = pipeline.move_application(
             session, employer_id(token_info), application_id, stage_uuid(body["stageId"])
         )
-        reply = application(move.application)
+        reply = application(moved)
     return reply, 200
