@@ -19,6 +19,7 @@ from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
+from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.middleware import BodyGuardMiddleware
@@ -132,6 +133,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         position=MiddlewarePosition.BEFORE_SWAGGER,
         limits=[("/public/", PUBLIC_BODY_LIMIT)],
     )
+    # After security and validation: only authenticated, valid POSTs claim an Idempotency-Key.
+    app.add_middleware(IdempotencyMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     ErrorHandlers(allowed_methods).register(app)
 
     routes = DocumentRoutes(documents)

@@ -55,9 +55,9 @@ class BodyGuardMiddleware:
             if length > limit:
                 raise _too_large(limit)
         if chunked:
-            body = await _read_up_to(receive, limit)
+            body = await read_body(receive, limit)
             length = len(body)
-            receive = _replay(body, receive)
+            receive = replay_body(body, receive)
             scope = _with_headers(
                 scope,
                 [(k, v) for k, v in scope["headers"] if k != b"transfer-encoding"]
@@ -88,7 +88,8 @@ def _with_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> Scope:
     return {**scope, "headers": headers}
 
 
-async def _read_up_to(receive: Receive, limit: int) -> bytes:
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body, refused (413) as soon as it passes ``limit`` bytes."""
     parts: list[bytes] = []
     size = 0
     more = True
@@ -105,7 +106,7 @@ async def _read_up_to(receive: Receive, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
     """The body already read, then the client's own channel (for its eventual disconnect)."""
     sent = False
 

@@ -1,9 +1,9 @@
 """The pump: moves committed work from the database to the queue (W4, W8).
 
-One pass expires jobs past their date (every ``EXPIRY_INTERVAL``), fans new outbox events out
-into deliveries, claims the deliveries that are due and queues ``deliver`` jobs for them. Every
-step is a transaction of its own and safe to run in several workers at once, so a pass may run
-anywhere, any number of times:
+One pass expires jobs past their date and purges idempotency records past their 24 hours (every
+``EXPIRY_INTERVAL``), fans new outbox events out into deliveries, claims the deliveries that are
+due and queues ``deliver`` jobs for them. Every step is a transaction of its own and safe to run
+in several workers at once, so a pass may run anywhere, any number of times:
 
 - every worker process runs one each second on a thread (``PumpLoop``), which also picks up the
   retries whose time has come and everything that waited while Redis was down;
@@ -28,6 +28,7 @@ from jobs_queue.delivery import enqueue_claim, queued_jobs
 from jobs_queue.wakeup import WAKE_KEY
 from storage import db
 from storage.deliveries import claim_due, fan_out_events, release_claim
+from storage.idempotency import purge_expired
 from storage.jobs import expire_due_jobs
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ _WAKE_COALESCE = 0.02
 @dataclass
 class PumpReport:
     expired_jobs: int = 0
+    idempotency_records_purged: int = 0
     events: int = 0
     deliveries_created: int = 0
     claimed: int = 0
@@ -71,6 +73,8 @@ def pump_once(connection: redis.Redis, *, expire_jobs: bool = False) -> PumpRepo
     if expire_jobs:
         with db.unit_of_work() as session:
             report.expired_jobs = len(expire_due_jobs(session))
+        with db.unit_of_work() as session:
+            report.idempotency_records_purged = purge_expired(session)
     # Half the pass at most for fanning out, so that a backlog of events (after an outage)
     # does not keep the pass from claiming what is already due.
     while True:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ class Database:
         session = self.session_factory()
         try:
             yield session
+            _run_commit_hook(session)
             session.commit()
         except BaseException:
             session.rollback()
@@ -97,6 +99,37 @@ class Database:
 
 
 _current: Database | None = None
+
+
+class _CommitHook:
+    """Work to join to the next unit of work that commits, once."""
+
+    def __init__(self, work: Callable[[Session], None]) -> None:
+        self.work: Callable[[Session], None] | None = work
+
+
+_next_commit: ContextVar[_CommitHook | None] = ContextVar("next_commit", default=None)
+
+
+@contextmanager
+def joined_to_next_commit(work: Callable[[Session], None]) -> Iterator[None]:
+    """Run ``work`` inside the next unit of work of this context, just before it commits.
+
+    The request's own transaction then carries ``work`` too: both commit, or neither does. The
+    hook travels with the context into the threads Starlette runs handlers on, and runs once.
+    """
+    token = _next_commit.set(_CommitHook(work))
+    try:
+        yield
+    finally:
+        _next_commit.reset(token)
+
+
+def _run_commit_hook(session: Session) -> None:
+    hook = _next_commit.get()
+    if hook is not None and hook.work is not None:
+        work, hook.work = hook.work, None
+        work(session)
 
 
 def configure(url: str, **kwargs: Any) -> Database:

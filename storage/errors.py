@@ -53,3 +53,9 @@ class Unavailable(DomainError):
     """A backing service (database, Redis) cannot be reached."""
 
     code = "unavailable"
+
+
+class IdempotencyMismatch(DomainError):
+    """An ``Idempotency-Key`` reused for a different request."""
+
+    code = "idempotency_mismatch"

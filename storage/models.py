@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -160,6 +161,34 @@ class MonthlyUsage(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 'YYYY-MM'
     requests: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """One ``Idempotency-Key`` of one API key (J5): claimed, then carrying the kept response.
+
+    ``committed_at`` is written in the same transaction as the request's own work, so a request
+    whose work committed is never run a second time, even if its response was never kept.
+    """
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "idempotency_key"),
+        Index("ix_idempotency_records_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 (hex) of method, path, query and body: what "the same request" means.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # When the request that claimed the key started; a claim left running too long is taken over.
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    response_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    response_headers: Mapped[list[list[str]] | None] = mapped_column(JSON, default=None)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CreditLedgerEntry(Base):
