@@ -3,6 +3,7 @@ clients at once."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -128,6 +129,40 @@ def test_one_job_published_by_many_clients_is_charged_once(
     assert outcomes == {200: 1, 400: 7}
     with database.unit_of_work() as session:
         assert credits.balance(session, employer_id, CreditKind.JOB_POSTING) == 9
+
+
+def test_concurrent_retries_of_an_idempotent_publish_run_it_once(
+    server: tuple[LiveServer, db.Database],
+) -> None:
+    """J5: eight clients send the same publish with one Idempotency-Key at once, each retrying
+    while the first is still running (409); all end with the one response, charged once."""
+    live, database = server
+    employer_id, key = tenant(database, 10)
+    with httpx.Client(base_url=live.base_url, headers={"X-Api-Key": key}, timeout=30) as client:
+        job_id = client.post("/api/v1/jobs", json=SEED_JOB).json()["id"]
+    headers = {"X-Api-Key": key, "Idempotency-Key": f"publish-{job_id}"}
+
+    def publish_until_answered(_: int) -> tuple[list[int], str | None, bytes]:
+        statuses: list[int] = []
+        give_up = time.monotonic() + 30
+        with httpx.Client(base_url=live.base_url, headers=headers, timeout=30) as own:
+            while True:
+                response = own.post(f"/api/v1/jobs/{job_id}/publish")
+                statuses.append(response.status_code)
+                if response.status_code != 409 or time.monotonic() > give_up:
+                    return statuses, response.headers.get("idempotent-replayed"), response.content
+                time.sleep(0.02)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(publish_until_answered, range(8)))
+
+    assert {statuses[-1] for statuses, _, _ in answers} == {200}
+    assert {status for statuses, _, _ in answers for status in statuses[:-1]} <= {409}
+    assert len({body for _, _, body in answers}) == 1
+    assert sorted(replayed or "" for _, replayed, _ in answers) == [""] + ["true"] * 7
+    with database.unit_of_work() as session:
+        assert credits.balance(session, employer_id, CreditKind.JOB_POSTING) == 9
+        assert credits.ledger_total(session, employer_id, CreditKind.JOB_POSTING) == 9
 
 
 def test_parallel_downloads_spend_exactly_the_balance(

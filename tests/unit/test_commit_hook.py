@@ -1,0 +1,78 @@
+"""storage.db.joined_to_next_commit: work joined to the next unit of work's transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from storage import db
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[db.Database]:
+    database = db.Database(f"sqlite:///{tmp_path / 'hook.db'}")
+    with database.unit_of_work() as session:
+        session.execute(text("CREATE TABLE marks (name TEXT)"))
+    yield database
+    database.dispose()
+
+
+def mark(name: str) -> Callable[[Session], None]:
+    return lambda session: session.execute(text("INSERT INTO marks VALUES (:n)"), {"n": name})
+
+
+def marks(database: db.Database) -> list[str]:
+    with database.unit_of_work() as session:
+        return list(session.scalars(text("SELECT name FROM marks ORDER BY rowid")))
+
+
+def test_the_work_commits_with_the_next_unit_of_work_only(database: db.Database) -> None:
+    with db.joined_to_next_commit(mark("joined")):
+        with database.unit_of_work() as session:
+            session.execute(text("INSERT INTO marks VALUES ('own')"))
+        with database.unit_of_work() as session:
+            session.execute(text("INSERT INTO marks VALUES ('later')"))
+
+    assert marks(database) == ["own", "joined", "later"]
+
+
+def test_the_work_rolls_back_with_a_failed_unit_of_work(database: db.Database) -> None:
+    with (
+        db.joined_to_next_commit(mark("joined")),
+        pytest.raises(RuntimeError),
+        database.unit_of_work() as session,
+    ):
+        session.execute(text("INSERT INTO marks VALUES ('own')"))
+        raise RuntimeError("the request failed")
+
+    assert marks(database) == []
+
+
+def test_outside_the_block_nothing_is_joined(database: db.Database) -> None:
+    with db.joined_to_next_commit(mark("joined")):
+        pass
+    with database.unit_of_work() as session:
+        session.execute(text("INSERT INTO marks VALUES ('own')"))
+
+    assert marks(database) == ["own"]
+
+
+def test_the_work_follows_the_request_into_the_handler_thread(database: db.Database) -> None:
+    def handler() -> None:
+        with database.unit_of_work() as session:
+            session.execute(text("INSERT INTO marks VALUES ('handler')"))
+
+    async def request() -> None:
+        with db.joined_to_next_commit(mark("joined")):
+            await run_in_threadpool(handler)
+            await run_in_threadpool(handler)
+
+    asyncio.run(request())
+
+    assert marks(database) == ["handler", "joined", "handler"]
