@@ -22,7 +22,9 @@ from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
+from hirebridge.metrics import MetricsPage
 from hirebridge.middleware import BodyGuardMiddleware
+from hirebridge.observability import RequestObservation
 from hirebridge.quota import MonthlyQuota, UsageRecorder
 from hirebridge.ratelimit import (
     PublicRateLimitMiddleware,
@@ -33,6 +35,7 @@ from hirebridge.ratelimit import (
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP
 from hirebridge.settings import Settings
+from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
 from storage import db, secret_box, webhook_targets
 
@@ -112,6 +115,9 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         app.add_api(copy.deepcopy(document.spec), name=document.name)
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 
+    # Outermost, so that every response, errors included, carries its request id and is
+    # counted and logged once.
+    app.add_middleware(RequestObservation, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Outside the exception middleware, so that error responses to keyed calls get their
     # rate-limit headers too; the counting itself happens in the security handler.
     app.add_middleware(
@@ -149,4 +155,6 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     health = HealthRoutes(redis_client)
     app.add_url_rule("/healthz/live", "health_live", health.live, methods=["GET"])
     app.add_url_rule("/healthz/ready", "health_ready", health.ready, methods=["GET"])
+    metrics_page = MetricsPage(redis_client, QUEUE_NAMES)
+    app.add_url_rule("/metrics", "metrics", metrics_page.page, methods=["GET"])
     return app

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess as prometheus_multiprocess
+from prometheus_client import values as prometheus_values
 
 from hirebridge.redis_client import redis_url
 from hirebridge.settings import Settings
@@ -30,20 +34,46 @@ class HirebridgeServer(BaseApplication):  # type: ignore[misc]
         return app
 
 
+def share_metrics(settings: Settings, bind: str) -> Path:
+    """Make every worker process count into one directory, so ``/metrics`` shows their sum.
+
+    An operator's ``PROMETHEUS_MULTIPROC_DIR`` is used as it is; otherwise each server gets a
+    directory of its own under the data directory, emptied at start (counters start at zero, as
+    they would in a single process).
+    """
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if configured:
+        return Path(configured)
+    directory = settings.data_dir / "metrics" / bind.replace(":", "_").replace("/", "_")
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    # prometheus_client chooses how to keep values when first imported; choose again now.
+    prometheus_values.ValueClass = prometheus_values.get_value_class()  # type: ignore[no-untyped-call]
+    return directory
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """gunicorn hook: a worker that died no longer contributes its live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        prometheus_multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> dict[str, Any]:
     return {
         "bind": bind,
         "workers": workers or settings.web_concurrency,
         "worker_class": "uvicorn_worker.UvicornWorker",
         # A worker that stops answering for this long is killed and replaced by the master.
-        "timeout": 60,
+        "timeout": settings.gunicorn_timeout,
         # On SIGTERM, requests in flight get this long to finish.
-        "graceful_timeout": 30,
-        "keepalive": 5,
+        "graceful_timeout": settings.gunicorn_graceful_timeout,
+        "keepalive": settings.gunicorn_keepalive,
         "preload_app": False,
         # gunicorn's control socket has one default path per user; several masters on one host
         # (API servers on different ports, the test suite) would fight over it.
         "control_socket_disable": True,
+        "child_exit": _worker_exit,
     }
 
 
@@ -71,6 +101,7 @@ def serve(settings: Settings, *, bind: str, workers: int | None, with_worker: bo
     # Start the embedded Redis (when REDIS_URL is unset) in the master, so that every worker
     # process and the queue worker inherit one server through REDIS_URL.
     redis_url(settings)
+    share_metrics(settings, bind)
     print(banner(settings, bind), flush=True)
     worker = None
     if with_worker:

@@ -101,6 +101,11 @@ class Settings:
             means e-mails are logged instead of sent.
         smtp_port, smtp_username, smtp_password, smtp_starttls: how to reach and log in to it.
         mail_sender: the From address of those e-mails.
+        worker_metrics_port: the port on which a queue worker serves its Prometheus metrics;
+            ``None`` serves none (the API serves its own on ``/metrics``).
+        gunicorn_timeout: seconds an API worker may stay silent before the master replaces it.
+        gunicorn_graceful_timeout: seconds requests in flight get to finish on SIGTERM.
+        gunicorn_keepalive: seconds an idle keep-alive connection is held open.
     """
 
     environment: str = "development"
@@ -125,6 +130,10 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_sender: str = "Hirebridge <no-reply@hirebridge.example>"
+    worker_metrics_port: int | None = None
+    gunicorn_timeout: int = 60
+    gunicorn_graceful_timeout: int = 30
+    gunicorn_keepalive: int = 5
 
     @property
     def resolved_database_url(self) -> str:
@@ -182,6 +191,18 @@ class Settings:
             smtp_starttls=_flag(env.get("SMTP_STARTTLS", "0")),
             mail_sender=env.get("MAIL_SENDER", "").strip()
             or "Hirebridge <no-reply@hirebridge.example>",
+            worker_metrics_port=(
+                _positive_int("WORKER_METRICS_PORT", env["WORKER_METRICS_PORT"])
+                if env.get("WORKER_METRICS_PORT", "").strip()
+                else None
+            ),
+            gunicorn_timeout=_positive_int("GUNICORN_TIMEOUT", env.get("GUNICORN_TIMEOUT", "60")),
+            gunicorn_graceful_timeout=_positive_int(
+                "GUNICORN_GRACEFUL_TIMEOUT", env.get("GUNICORN_GRACEFUL_TIMEOUT", "30")
+            ),
+            gunicorn_keepalive=_positive_int(
+                "GUNICORN_KEEPALIVE", env.get("GUNICORN_KEEPALIVE", "5")
+            ),
         )
         if settings.is_production:
             missing = [

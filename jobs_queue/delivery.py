@@ -11,12 +11,12 @@ from rq import Queue
 
 from jobs_queue import engine as delivery_engine
 from jobs_queue.mail import Mail, enqueue_mail
+from jobs_queue.queues import DELIVERY_QUEUE
 from storage import db
 from storage.deliveries import LEASE, Claim, SubscriptionDisabled, release_claim, take_claimed
 
 logger = logging.getLogger(__name__)
 
-DELIVERY_QUEUE = "webhooks"
 # Deliveries per job: enough to spread the RQ overhead thin, few enough to spread a burst over
 # several worker processes.
 BATCH_SIZE = 100

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hirebridge import metrics
 from jobs_queue.sender import DEFAULT_TIMEOUT, WebhookSender
 from storage import db, secret_box
 from storage.deliveries import (
@@ -265,6 +266,8 @@ class OutcomeRecorder:
         recorded = self._write(outcomes)
         if recorded is None:
             return
+        succeeded = sum(1 for outcome in outcomes if outcome.attempt.succeeded)
+        metrics.count_delivery_attempts(succeeded, len(outcomes) - succeeded)
         if recorded.recorded and self._on_recorded is not None:
             self._on_recorded()
         if not recorded.disabled:

@@ -20,10 +20,10 @@ from rq import Queue, Retry
 from rq.job import Job
 
 from hirebridge.settings import Settings
+from jobs_queue.queues import MAIL_QUEUE
 
 logger = logging.getLogger(__name__)
 
-MAIL_QUEUE = "mail"
 SMTP_TIMEOUT = 30.0
 # A mail server that is down for a while still gets the message (the worker runs the scheduler).
 _RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])

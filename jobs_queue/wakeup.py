@@ -16,11 +16,11 @@ from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from jobs_queue.queues import PUMP_QUEUE
 from storage.models import OutboxEvent, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
-PUMP_QUEUE = "default"
 PUMP_TASK = "jobs_queue.pump.pump"
 # Set while a woken pump is queued and has not started: further wake-ups need no second one.
 WAKE_KEY = "hirebridge:pump:wake"

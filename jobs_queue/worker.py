@@ -27,22 +27,20 @@ from types import FrameType
 from typing import Any
 
 import redis
+from prometheus_client import start_http_server
 from rq import Queue, SimpleWorker
 
 from hirebridge.logging_setup import configure_logging
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.settings import Settings
 from jobs_queue import engine, mail
-from jobs_queue.delivery import DELIVERY_QUEUE, notify_disabled
+from jobs_queue.delivery import notify_disabled
 from jobs_queue.pump import PumpLoop, pump_once
-from jobs_queue.wakeup import PUMP_QUEUE
+from jobs_queue.queues import QUEUE_NAMES
 from storage import db, secret_box, webhook_targets
 
 logger = logging.getLogger(__name__)
 
-# Listened to in this order: pump passes are short and keep deliveries flowing; a slow mail
-# server must not hold up deliveries.
-QUEUE_NAMES = (PUMP_QUEUE, DELIVERY_QUEUE, mail.MAIL_QUEUE)
 _MAX_RESTART_DELAY = 30.0
 
 
@@ -82,6 +80,9 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     )
     _allow_open_files(delivery_engine.capacity + 256)
     engine.configure(delivery_engine)
+    if settings.worker_metrics_port is not None:
+        # Delivery outcomes and the process's own figures, for Prometheus to scrape.
+        start_http_server(settings.worker_metrics_port)
     stop = threading.Event()
     try:
         if pump_loop is None:

@@ -94,6 +94,10 @@ def adjust_credits(
     return int(result[0])
 
 
+# ``session.info`` key under which a transaction notes the credits it charged.
+CHARGES_KEY = "hirebridge.charges"
+
+
 def charge_credit(
     session: Session,
     employer: Employer,
@@ -130,4 +134,6 @@ def charge_credit(
             employer_id=employer.id, kind=kind, delta=-1, reason=reason, reference=reference
         )
     )
+    # Counted (hirebridge.metrics) only once the transaction commits.
+    session.info.setdefault(CHARGES_KEY, []).append(kind)
     return Charge(kind=kind, charged=True)

@@ -163,6 +163,21 @@ def _due(now: datetime) -> Any:
     )
 
 
+def count_due(session: Session) -> int:
+    """Deliveries whose attempt is due now and not yet claimed (the backlog, for metrics)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(WebhookDelivery)
+            .where(
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= utcnow(),
+            )
+        )
+        or 0
+    )
+
+
 def claim_due(session: Session, limit: int = 500) -> Claim:
     """Claim up to ``limit`` due deliveries of enabled subscriptions, the longest-waiting first.
 

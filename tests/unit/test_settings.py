@@ -57,3 +57,31 @@ def test_summary_never_contains_secrets() -> None:
 def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError):
         Settings.from_env({name: value})
+
+
+def test_gunicorn_is_configured_from_the_environment() -> None:
+    from hirebridge.server import gunicorn_options
+
+    settings = Settings.from_env(
+        {
+            "WEB_CONCURRENCY": "5",
+            "GUNICORN_TIMEOUT": "90",
+            "GUNICORN_GRACEFUL_TIMEOUT": "12",
+            "GUNICORN_KEEPALIVE": "2",
+        }
+    )
+
+    options = gunicorn_options(settings, bind="0.0.0.0:9000", workers=None)
+
+    assert options["workers"] == 5
+    assert (options["timeout"], options["graceful_timeout"], options["keepalive"]) == (90, 12, 2)
+    assert gunicorn_options(settings, bind="0.0.0.0:9000", workers=3)["workers"] == 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_KEEPALIVE", "WORKER_METRICS_PORT"],
+)
+def test_server_numbers_must_be_positive(name: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: "0"})
