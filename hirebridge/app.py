@@ -25,6 +25,7 @@ from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
 from hirebridge.middleware import BodyGuardMiddleware
 from hirebridge.observability import RequestObservation
+from hirebridge.portal import mount_portal
 from hirebridge.quota import MonthlyQuota, UsageRecorder
 from hirebridge.ratelimit import (
     PublicRateLimitMiddleware,
@@ -157,4 +158,6 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_url_rule("/healthz/ready", "health_ready", health.ready, methods=["GET"])
     metrics_page = MetricsPage(redis_client, QUEUE_NAMES)
     app.add_url_rule("/metrics", "metrics", metrics_page.page, methods=["GET"])
+
+    mount_portal(app, settings, limiter=limiter, quota=keyed_calls.quota)
     return app

@@ -143,8 +143,27 @@ def user_group() -> None:
 )
 @click.option("--password-stdin", is_flag=True, help="Read a portal password from standard input.")
 def user_create(employer_id: int, email: str, name: str, role: str, password_stdin: bool) -> None:
-    """Create a user; prints its id."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    """Create a user; prints its id.
+
+    The portal password is read from standard input with ``--password-stdin``; otherwise, on a
+    terminal, it is asked for (hidden, twice; empty for a user who receives e-mails but cannot
+    sign in). Never from an argument, where it would stay in the shell's history.
+    """
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = (
+            click.prompt(
+                "Portal password (empty: no sign-in)",
+                default="",
+                show_default=False,
+                hide_input=True,
+                confirmation_prompt=True,
+                err=True,
+            )
+            or None
+        )
     with _session() as session:
         user = users.create_user(
             session, employer_id, email=email, name=name, role=UserRole(role), password=password

@@ -149,6 +149,19 @@ class MonthlyQuota:
             retry_after_seconds=_seconds_until(usage.next_month_start(now), now),
         )
 
+    async def requests_this_month(self, employer_id: int) -> int:
+        """The employer's calls so far this month: the live counter, or the persisted copy when
+        Redis has none or cannot be reached (what the portal shows beside the quota)."""
+        month = usage.month_of(utcnow())
+        try:
+            live = await self.clients.get().get(self.counter_key(employer_id, month))
+        except (RedisError, OSError) as error:
+            logger.warning("usage counter unavailable, showing the persisted count: %r", error)
+            live = None
+        if live is not None:
+            return int(live)
+        return await run_in_threadpool(self._persisted, employer_id, month)
+
     async def _reseed(self, client: aioredis.Redis, key: str, employer_id: int, month: str) -> int:
         """The counter was missing: add what was persisted before Redis lost it."""
         persisted = await run_in_threadpool(self._persisted, employer_id, month)

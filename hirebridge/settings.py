@@ -101,6 +101,8 @@ class Settings:
             means e-mails are logged instead of sent.
         smtp_port, smtp_username, smtp_password, smtp_starttls: how to reach and log in to it.
         mail_sender: the From address of those e-mails.
+        portal_sign_in_per_minute: portal sign-in attempts allowed per minute from one client
+            address, and for one e-mail address.
         worker_metrics_port: the port on which a queue worker serves its Prometheus metrics;
             ``None`` serves none (the API serves its own on ``/metrics``).
         gunicorn_timeout: seconds an API worker may stay silent before the master replaces it.
@@ -130,6 +132,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_sender: str = "Hirebridge <no-reply@hirebridge.example>"
+    portal_sign_in_per_minute: int = 10
     worker_metrics_port: int | None = None
     gunicorn_timeout: int = 60
     gunicorn_graceful_timeout: int = 30
@@ -191,6 +194,9 @@ class Settings:
             smtp_starttls=_flag(env.get("SMTP_STARTTLS", "0")),
             mail_sender=env.get("MAIL_SENDER", "").strip()
             or "Hirebridge <no-reply@hirebridge.example>",
+            portal_sign_in_per_minute=_positive_int(
+                "PORTAL_SIGN_IN_PER_MINUTE", env.get("PORTAL_SIGN_IN_PER_MINUTE", "10")
+            ),
             worker_metrics_port=(
                 _positive_int("WORKER_METRICS_PORT", env["WORKER_METRICS_PORT"])
                 if env.get("WORKER_METRICS_PORT", "").strip()

@@ -286,16 +286,18 @@ def record_key_use(session: Session, key_id: int, when: datetime | None = None) 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def get_key(session: Session, key_id: int) -> ApiKey:
+def get_key(session: Session, key_id: int, *, employer_id: int | None = None) -> ApiKey:
+    """The key; with ``employer_id`` (the portal), another employer's key is reported as
+    missing, exactly like one that does not exist (K5)."""
     key = session.get(ApiKey, key_id)
-    if key is None:
+    if key is None or (employer_id is not None and key.employer_id != employer_id):
         raise NotFound(f"No API key with id {key_id}.")
     return key
 
 
-def revoke_key(session: Session, key_id: int) -> ApiKey:
+def revoke_key(session: Session, key_id: int, *, employer_id: int | None = None) -> ApiKey:
     """Revoke a key; it is refused from the next request on. Revoking twice is harmless."""
-    key = get_key(session, key_id)
+    key = get_key(session, key_id, employer_id=employer_id)
     if key.status is not ApiKeyStatus.REVOKED:
         key.status = ApiKeyStatus.REVOKED
         key.revoked_at = utcnow()

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from storage.errors import InvalidRequest, NoCredits
 from storage.models import CreditBalance, CreditKind, CreditLedgerEntry, Employer
 
-_KIND_LABELS = {
+# What people call each kind (messages, the portal).
+KIND_LABELS = {
     CreditKind.JOB_POSTING: "job posting",
     CreditKind.CV_SEARCH: "CV search",
     CreditKind.CV_DOWNLOAD: "CV download",
@@ -47,6 +48,27 @@ def balances(session: Session, employer_id: int) -> dict[CreditKind, int]:
     )
     found = {kind: int(amount) for kind, amount in rows}
     return {kind: found.get(kind, 0) for kind in CreditKind}
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    total: int
+    items: list[CreditLedgerEntry]
+
+
+def ledger_page(session: Session, employer_id: int, *, page: int, page_size: int) -> LedgerPage:
+    """One page of the employer's ledger, newest first."""
+    condition = CreditLedgerEntry.employer_id == employer_id
+    total = session.scalar(select(func.count()).select_from(CreditLedgerEntry).where(condition))
+    items = session.scalars(
+        select(CreditLedgerEntry)
+        .where(condition)
+        # Ids grow with creation time.
+        .order_by(CreditLedgerEntry.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return LedgerPage(total=total or 0, items=list(items))
 
 
 def ledger_total(session: Session, employer_id: int, kind: CreditKind) -> int:
@@ -83,7 +105,7 @@ def adjust_credits(
     ).first()
     if result is None:
         raise InvalidRequest(
-            f"Cannot take {-amount} {_KIND_LABELS[kind]} credits: the balance is "
+            f"Cannot take {-amount} {KIND_LABELS[kind]} credits: the balance is "
             f"{balance(session, employer_id, kind)}."
         )
     session.add(
@@ -128,7 +150,7 @@ def charge_credit(
         .values(balance=CreditBalance.balance - 1)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise NoCredits(f"Your account has no {_KIND_LABELS[kind]} credits left.")
+        raise NoCredits(f"Your account has no {KIND_LABELS[kind]} credits left.")
     session.add(
         CreditLedgerEntry(
             employer_id=employer.id, kind=kind, delta=-1, reason=reason, reference=reference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,9 @@ from storage.text import strip
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
+# Verified when no user has the e-mail address, so that an unknown address takes as long to
+# refuse as a wrong password (the time would otherwise tell which addresses exist).
+_UNKNOWN_USER_HASH = _hasher.hash("no user has this password")
 
 
 def create_user(
@@ -43,4 +47,26 @@ def create_user(
     session.add(user)
     # The CLI prints the new id.
     session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def authenticate_user(session: Session, email: str, password: str) -> User | None:
+    """The user with this e-mail address and password, or ``None`` (whichever part was wrong).
+
+    A hash made with older argon2 parameters is replaced by one with the current parameters.
+    """
+    user = session.scalar(select(User).where(User.email == strip(email).lower()))
+    stored = user.password_hash if user is not None else None
+    try:
+        _hasher.verify(stored or _UNKNOWN_USER_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
     return user

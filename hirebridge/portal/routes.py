@@ -1,0 +1,483 @@
+"""The portal's routes: HTTP in, one call into ``pages`` (storage services), HTML out.
+
+Every route goes through one of two wrappers. ``_page`` (GET) loads the session and the user.
+``_action`` (POST) also checks the form's CSRF token before anything else, and the user's role
+for the actions that change keys or webhooks, so no POST can forget either check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from limits import RateLimitItemPerMinute
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from hirebridge.quota import MonthlyQuota
+from hirebridge.ratelimit import RateLimiter
+from storage.api_keys import BUNDLES, SCOPES
+from storage.clock import utcnow
+from storage.errors import Conflict, DomainError, NotFound
+from storage.outbox import SUBSCRIBABLE_EVENTS
+
+from . import pages
+from .rendering import Templates
+from .sessions import CSRF_FIELD, Session, SessionCookies
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/portal"
+GET: dict[str, Any] = {"methods": ["GET"]}
+POST: dict[str, Any] = {"methods": ["POST"]}
+STATIC_DIR = Path(__file__).with_name("static")
+# A portal form is a few hundred bytes; anything much larger is not one of ours.
+MAX_FORM_BYTES = 64 * 1024
+WRONG_CREDENTIALS = "Wrong e-mail address or password."
+# Notices after a redirect are chosen by a code in the URL, never echoed text.
+NOTICES = {
+    "revoked": "The key has been revoked; requests with it are refused from now on.",
+    "test-sent": "A test event is on its way; refresh to see its delivery below.",
+    "enabled": "The webhook is enabled again and its count of failures is reset.",
+    "disabled": "The webhook is disabled; nothing is sent to it until it is enabled.",
+    "redelivered": "The delivery will be attempted again shortly.",
+    "signed-out": "You have signed out.",
+}
+
+
+@dataclass
+class Context:
+    """One request as a view sees it."""
+
+    request: Request
+    session: Session
+    viewer: pages.Viewer | None
+    session_changed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def signed_in(self) -> pages.Viewer:
+        assert self.viewer is not None  # the wrappers let only signed-in users through
+        return self.viewer
+
+
+PageView = Callable[[Context], Awaitable[Response]]
+ActionView = Callable[[Context, FormData], Awaitable[Response]]
+
+
+class PortalError(Exception):
+    """Ends a request with an error page."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _status_of(error: DomainError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Conflict):
+        return 409
+    return 400
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
+def _expiry(value: str) -> datetime | None:
+    """The end (UTC) of the day chosen in the form's date field, or ``None`` if it is empty."""
+    if not value.strip():
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise PortalError(400, "The expiry must be a date (YYYY-MM-DD).") from None
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+class Portal:
+    """The employer portal as one ASGI application, served under ``/portal``."""
+
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        limiter: RateLimiter,
+        quota: MonthlyQuota,
+        sign_in_per_minute: int,
+    ) -> None:
+        self.cookies = SessionCookies(secret_key)
+        self.limiter = limiter
+        self.quota = quota
+        self.sign_in_limit = RateLimitItemPerMinute(sign_in_per_minute)
+        self.templates = Templates()
+        self.router = Router(
+            routes=[
+                Route(PREFIX, self._page(self.home, sign_in=False), **GET),
+                Route(f"{PREFIX}/", self._page(self.home, sign_in=False), **GET),
+                Route(f"{PREFIX}/sign-in", self._page(self.sign_in_form, sign_in=False), **GET),
+                Route(f"{PREFIX}/sign-in", self._action(self.sign_in, sign_in=False), **POST),
+                Route(f"{PREFIX}/sign-out", self._action(self.sign_out), **POST),
+                Route(f"{PREFIX}/keys", self._page(self.keys), **GET),
+                Route(f"{PREFIX}/keys", self._action(self.mint_key, admin=True), **POST),
+                Route(
+                    f"{PREFIX}/keys/{{key_id:int}}/revoke", self._page(self.confirm_revoke), **GET
+                ),
+                Route(
+                    f"{PREFIX}/keys/{{key_id:int}}/revoke",
+                    self._action(self.revoke_key, admin=True),
+                    **POST,
+                ),
+                Route(f"{PREFIX}/webhooks", self._page(self.webhooks), **GET),
+                Route(f"{PREFIX}/webhooks", self._action(self.create_webhook, admin=True), **POST),
+                Route(f"{PREFIX}/webhooks/{{webhook_id:int}}", self._page(self.webhook), **GET),
+                *(
+                    Route(
+                        f"{PREFIX}/webhooks/{{webhook_id:int}}/{name}",
+                        self._action(view, admin=True),
+                        **POST,
+                    )
+                    for name, view in (
+                        ("test", self.send_test_event),
+                        ("enable", self.enable_webhook),
+                        ("disable", self.disable_webhook),
+                        ("rotate", self.rotate_secret),
+                    )
+                ),
+                Route(
+                    f"{PREFIX}/webhooks/{{webhook_id:int}}/deliveries/{{delivery_id}}/redeliver",
+                    self._action(self.redeliver, admin=True),
+                    **POST,
+                ),
+                Route(f"{PREFIX}/credits", self._page(self.credits), **GET),
+                Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            ],
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.router(scope, receive, send)
+            return
+        try:
+            await self.router(scope, receive, send)
+        except HTTPException as exc:
+            # The router's own 404 and 405, as pages rather than the API's JSON envelope.
+            message = "There is no such page." if exc.status_code == 404 else str(exc.detail)
+            response = self.templates.error(Request(scope), exc.status_code, message, None)
+            if exc.headers:
+                response.headers.update(exc.headers)
+            await response(scope, receive, send)
+
+    # -----------------------------------------------------------------------------------------
+    # The two wrappers
+
+    def _page(
+        self, view: PageView, *, sign_in: bool = True
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            context = await self._context(request)
+            if sign_in and context.viewer is None:
+                return self._finish(context, RedirectResponse(f"{PREFIX}/sign-in", 303))
+            try:
+                response = await view(context)
+            except PortalError as error:
+                response = self._error(context, error.status, error.message)
+            except DomainError as error:
+                response = self._error(context, _status_of(error), error.message)
+            return self._finish(context, response)
+
+        return endpoint
+
+    def _action(
+        self, view: ActionView, *, sign_in: bool = True, admin: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            session = self.cookies.load(request)
+            if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+                return self.templates.error(request, 413, "The form is too large.", None)
+            form = await request.form()
+            if session is None or not session.accepts(form.get(CSRF_FIELD)):
+                # No token, a wrong one, or a session that has expired since the form was shown.
+                return self.templates.error(
+                    request,
+                    403,
+                    "This form has expired or did not come from the portal. "
+                    "Reload the page and try again.",
+                    None,
+                )
+            context = await self._context(request, session)
+            if sign_in and context.viewer is None:
+                return self._finish(context, RedirectResponse(f"{PREFIX}/sign-in", 303))
+            if admin and not context.signed_in.is_admin:
+                return self._finish(
+                    context,
+                    self._error(context, 403, "Only an employer admin can make this change."),
+                )
+            try:
+                response = await view(context, form)
+            except PortalError as error:
+                response = self._error(context, error.status, error.message)
+            except DomainError as error:
+                response = self._error(context, _status_of(error), error.message)
+            return self._finish(context, response)
+
+        return endpoint
+
+    async def _context(self, request: Request, session: Session | None = None) -> Context:
+        session = session or self.cookies.load(request)
+        if session is None:
+            return Context(request, Session.anonymous(), None, session_changed=True)
+        viewer = await run_in_threadpool(pages.viewer_of, session)
+        return Context(request, session, viewer)
+
+    def _finish(self, context: Context, response: Response) -> Response:
+        if context.session_changed:
+            self.cookies.store(context.request, response, context.session)
+        return response
+
+    def _render(
+        self, context: Context, template: str, status: int = 200, **values: Any
+    ) -> Response:
+        notice = NOTICES.get(context.request.query_params.get("done", ""))
+        return self.templates.render(
+            context.request,
+            template,
+            status,
+            viewer=context.viewer,
+            csrf_token=context.session.csrf_token,
+            notice=notice,
+            **values,
+        )
+
+    def _error(self, context: Context, status: int, message: str) -> Response:
+        return self.templates.error(
+            context.request, status, message, context.viewer, context.session.csrf_token
+        )
+
+    # -----------------------------------------------------------------------------------------
+    # Sign-in
+
+    async def home(self, context: Context) -> Response:
+        target = "keys" if context.viewer is not None else "sign-in"
+        return RedirectResponse(f"{PREFIX}/{target}", 303)
+
+    async def sign_in_form(self, context: Context) -> Response:
+        if context.viewer is not None:
+            return RedirectResponse(f"{PREFIX}/keys", 303)
+        return self._render(context, "sign_in.html", email="", error=None)
+
+    async def sign_in(self, context: Context, form: FormData) -> Response:
+        email = str(form.get("email", "")).strip()[:254]
+        password = str(form.get("password", ""))
+        refused = await self._sign_in_refused(context.request, email)
+        if refused is not None:
+            response = self._render(
+                context,
+                "sign_in.html",
+                429,
+                email=email,
+                error=f"Too many attempts; try again in {refused} seconds.",
+            )
+            response.headers["Retry-After"] = str(refused)
+            return response
+        signed_in = await run_in_threadpool(pages.sign_in, email, password)
+        if signed_in is None:
+            return self._render(context, "sign_in.html", 400, email=email, error=WRONG_CREDENTIALS)
+        context.session = context.session.signed_in(
+            signed_in.viewer.user_id, signed_in.password_hash
+        )
+        context.session_changed = True
+        return RedirectResponse(f"{PREFIX}/keys", 303)
+
+    async def _sign_in_refused(self, request: Request, email: str) -> int | None:
+        """Seconds to wait if this attempt is over the limit for the client's address or for
+        the e-mail address; ``None`` to go ahead. Like every limit here it fails open when Redis
+        cannot be reached (argon2 still makes each guess slow)."""
+        address = request.client.host if request.client else "unknown"
+        waits = []
+        for kind, identity in (("address", address), ("email", email.lower())):
+            decision = await self.limiter.hit(self.sign_in_limit, "portal-sign-in", kind, identity)
+            if decision is not None and not decision.allowed:
+                waits.append(max(1, decision.reset_seconds))
+        return max(waits) if waits else None
+
+    async def sign_out(self, context: Context, form: FormData) -> Response:
+        response = RedirectResponse(f"{PREFIX}/sign-in?done=signed-out", 303)
+        self.cookies.clear(context.request, response)
+        return response
+
+    # -----------------------------------------------------------------------------------------
+    # API keys
+
+    async def keys(self, context: Context, **values: Any) -> Response:
+        status = values.pop("status", 200)
+        rows = await run_in_threadpool(pages.key_rows, context.signed_in.employer_id)
+        values.setdefault("form", {"name": "", "scopes": [], "expires": ""})
+        return self._render(
+            context,
+            "keys.html",
+            status,
+            keys=rows,
+            bundles=BUNDLES,
+            scopes=SCOPES,
+            minted=values.pop("minted", None),
+            error=values.pop("error", None),
+            today=utcnow().date().isoformat(),
+            **values,
+        )
+
+    async def mint_key(self, context: Context, form: FormData) -> Response:
+        name = str(form.get("name", ""))
+        chosen = [str(scope) for scope in form.getlist("scopes")]
+        expires = str(form.get("expires", ""))
+        values = {"name": name, "scopes": chosen, "expires": expires}
+        try:
+            minted = await run_in_threadpool(
+                lambda: pages.mint_key(
+                    context.signed_in.employer_id,
+                    name=name,
+                    scopes=chosen,
+                    expires_at=_expiry(expires),
+                )
+            )
+        except (DomainError, PortalError) as error:
+            status = error.status if isinstance(error, PortalError) else _status_of(error)
+            return await self.keys(context, status=status, error=error.message, form=values)
+        return await self.keys(context, status=201, minted=minted)
+
+    async def confirm_revoke(self, context: Context) -> Response:
+        key_id = int(context.request.path_params["key_id"])
+        row = await run_in_threadpool(pages.key_row, context.signed_in.employer_id, key_id)
+        return self._render(context, "revoke.html", key=row)
+
+    async def revoke_key(self, context: Context, form: FormData) -> Response:
+        key_id = int(context.request.path_params["key_id"])
+        await run_in_threadpool(pages.revoke_key, context.signed_in.employer_id, key_id)
+        return RedirectResponse(f"{PREFIX}/keys?done=revoked", 303)
+
+    # -----------------------------------------------------------------------------------------
+    # Webhooks
+
+    async def webhooks(self, context: Context, **values: Any) -> Response:
+        status = values.pop("status", 200)
+        page = await run_in_threadpool(
+            pages.webhook_rows, context.signed_in.employer_id, _page_number(context.request)
+        )
+        values.setdefault("form", {"url": "", "events": [], "description": ""})
+        return self._render(
+            context,
+            "webhooks.html",
+            status,
+            webhooks=page,
+            events=SUBSCRIBABLE_EVENTS,
+            created=values.pop("created", None),
+            error=values.pop("error", None),
+            **values,
+        )
+
+    async def create_webhook(self, context: Context, form: FormData) -> Response:
+        url = str(form.get("url", "")).strip()
+        events = [str(event) for event in form.getlist("events")]
+        description = str(form.get("description", ""))
+        try:
+            created = await run_in_threadpool(
+                lambda: pages.create_webhook(
+                    context.signed_in.employer_id,
+                    url=url,
+                    events=events,
+                    description=description,
+                )
+            )
+        except DomainError as error:
+            values = {"url": url, "events": events, "description": description}
+            return await self.webhooks(
+                context, status=_status_of(error), error=error.message, form=values
+            )
+        return await self.webhooks(context, status=201, created=created)
+
+    async def webhook(self, context: Context, **values: Any) -> Response:
+        webhook_id = int(context.request.path_params["webhook_id"])
+        detail = await run_in_threadpool(
+            pages.webhook_detail,
+            context.signed_in.employer_id,
+            webhook_id,
+            _page_number(context.request),
+        )
+        return self._render(
+            context,
+            "webhook.html",
+            values.pop("status", 200),
+            webhook=detail.webhook,
+            deliveries=detail.deliveries,
+            rotated=values.pop("rotated", None),
+        )
+
+    def _webhook_id(self, context: Context) -> int:
+        return int(context.request.path_params["webhook_id"])
+
+    def _back_to_webhook(self, context: Context, notice: str) -> Response:
+        return RedirectResponse(f"{PREFIX}/webhooks/{self._webhook_id(context)}?done={notice}", 303)
+
+    async def send_test_event(self, context: Context, form: FormData) -> Response:
+        employer_id = context.signed_in.employer_id
+        await run_in_threadpool(pages.send_test_event, employer_id, self._webhook_id(context))
+        return self._back_to_webhook(context, "test-sent")
+
+    async def enable_webhook(self, context: Context, form: FormData) -> Response:
+        await run_in_threadpool(
+            lambda: pages.set_webhook_enabled(
+                context.signed_in.employer_id, self._webhook_id(context), enabled=True
+            )
+        )
+        return self._back_to_webhook(context, "enabled")
+
+    async def disable_webhook(self, context: Context, form: FormData) -> Response:
+        await run_in_threadpool(
+            lambda: pages.set_webhook_enabled(
+                context.signed_in.employer_id, self._webhook_id(context), enabled=False
+            )
+        )
+        return self._back_to_webhook(context, "disabled")
+
+    async def rotate_secret(self, context: Context, form: FormData) -> Response:
+        rotated = await run_in_threadpool(
+            pages.rotate_webhook_secret, context.signed_in.employer_id, self._webhook_id(context)
+        )
+        return await self.webhook(context, rotated=rotated)
+
+    async def redeliver(self, context: Context, form: FormData) -> Response:
+        await run_in_threadpool(
+            pages.redeliver,
+            context.signed_in.employer_id,
+            self._webhook_id(context),
+            str(context.request.path_params["delivery_id"]),
+        )
+        return self._back_to_webhook(context, "redelivered")
+
+    # -----------------------------------------------------------------------------------------
+    # Credits and usage
+
+    async def credits(self, context: Context) -> Response:
+        employer_id = context.signed_in.employer_id
+        account = await run_in_threadpool(pages.account, employer_id, _page_number(context.request))
+        requests = await self.quota.requests_this_month(employer_id)
+        return self._render(
+            context,
+            "credits.html",
+            account=account,
+            requests=requests,
+            month=utcnow().strftime("%B %Y"),
+        )

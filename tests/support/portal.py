@@ -1,0 +1,62 @@
+"""Helpers for the portal's tests: users, and signing in through the real forms."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+import redis
+
+from conftest import TEST_REDIS_URL
+from storage import db, users
+from storage.models import UserRole
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def own_redis(number: int) -> str:
+    """The URL of Redis database ``number``, emptied: the portal tests' own usage counters.
+
+    Employer ids start at 1 in every test session's database, and other sessions on the same
+    machine share database 13, so a count checked on a page must come from a database of its own.
+    """
+    base, _, _ = TEST_REDIS_URL.rpartition("/")
+    url = f"{base}/{number}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+def make_user(employer_id: int, role: UserRole = UserRole.EMPLOYER_ADMIN) -> str:
+    """A user of the employer with ``PASSWORD``; returns the e-mail address."""
+    email = f"{role.value.lower()}-{secrets.token_hex(4)}@portal.example"
+    with db.unit_of_work() as session:
+        users.create_user(
+            session,
+            employer_id,
+            email=email,
+            name=f"{role.value} user",
+            role=role,
+            password=PASSWORD,
+        )
+    return email
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match is not None, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: Any, email: str, password: str = PASSWORD) -> Any:
+    """Sign ``client`` (an httpx-style client with a cookie jar) in; returns the last response."""
+    form = client.get("/portal/sign-in")
+    assert form.status_code == 200
+    return client.post(
+        "/portal/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_token(form.text)},
+        follow_redirects=False,
+    )
