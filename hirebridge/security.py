@@ -78,7 +78,7 @@ last_used = LastUsedRecorder()
 
 
 def _lookup(token: str) -> Principal | None:
-    with db.unit_of_work() as session:
+    with db.current().read_only() as session:
         return api_keys.authenticate(session, token)
 
 

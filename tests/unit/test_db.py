@@ -1,4 +1,4 @@
-"""storage.db.joined_to_next_commit: work joined to the next unit of work's transaction."""
+"""storage.db: work joined to the next unit of work, and read-only sessions."""
 
 from __future__ import annotations
 
@@ -76,3 +76,31 @@ def test_the_work_follows_the_request_into_the_handler_thread(database: db.Datab
     asyncio.run(request())
 
     assert marks(database) == ["handler", "joined", "handler"]
+
+
+def test_read_only_sessions_read_without_a_transaction_on_postgresql(
+    postgresql_url: str,
+) -> None:
+    database = db.Database(postgresql_url, pool_size=1)
+    try:
+        with database.read_only() as session:
+            first = session.scalar(text("SELECT now()"))
+            session.scalar(text("SELECT pg_sleep(0.01)"))
+            second = session.scalar(text("SELECT now()"))
+        with database.unit_of_work() as session:
+            third = session.scalar(text("SELECT now()"))
+            session.scalar(text("SELECT pg_sleep(0.01)"))
+            fourth = session.scalar(text("SELECT now()"))
+    finally:
+        database.dispose()
+
+    # now() is the start of the transaction: each statement is its own only in read_only().
+    assert first != second
+    assert third == fourth
+
+
+def test_read_only_sessions_are_units_of_work_on_sqlite(database: db.Database) -> None:
+    with database.unit_of_work() as session:
+        session.execute(text("INSERT INTO marks VALUES ('kept')"))
+    with database.read_only() as session:
+        assert list(session.scalars(text("SELECT name FROM marks"))) == ["kept"]
