@@ -9,7 +9,7 @@ HB := $(BIN)/hirebridge
 INSTALLED := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 
-.PHONY: help install run serve worker migrate test contract lint format bench clean constraints
+.PHONY: help install run serve worker migrate test contract breaking lint format bench clean constraints
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test: $(INSTALLED) ## Run every test (needs PostgreSQL and Redis, see README)
 
 contract: $(INSTALLED) ## Run only the contract tests (documents, Schemathesis, snapshots)
 	$(BIN)/pytest contract_tests
+
+breaking: $(INSTALLED) ## Compare openapi/v1.yaml with its frozen baseline (breaking changes fail)
+	$(BIN)/python -m hirebridge.contract.breaking openapi/frozen/v1.yaml openapi/v1.yaml
 
 lint: $(INSTALLED) ## ruff (lint and format check), mypy --strict, OpenAPI validation
 	$(BIN)/ruff check .

@@ -104,6 +104,13 @@ def test_served_v1_document_matches_the_snapshot(pg_api: Api, snapshot: Snapshot
     assert response.json() == snapshot(extension_class=JSONSnapshotExtension)
 
 
+def test_served_v2_document_matches_the_snapshot(pg_api: Api, snapshot: SnapshotAssertion) -> None:
+    """v2 evolves, but never by accident: a change to its document is a reviewed snapshot update."""
+    response = pg_api.get("/swagger/v2/swagger.json")
+    assert response.status_code == 200
+    assert response.json() == snapshot(extension_class=JSONSnapshotExtension)
+
+
 def test_served_public_document_matches_the_snapshot(
     pg_api: Api, snapshot: SnapshotAssertion
 ) -> None:

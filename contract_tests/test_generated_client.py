@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,21 +15,28 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import LiveServer
-from storage import api_keys, credits, db, employers
+from conftest import (
+    LiveServer,
+    mint_usable_key,
+    service_env,
+    start_live_server,
+    stop_live_server,
+)
+from storage import api_keys, candidates, credits, db, employers
+from storage.api_keys import SCOPES
 from storage.models import CreditKind
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 
 
-@pytest.fixture(scope="module")
-def v1_client_package(
-    live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ModuleType]:
-    """The client openapi-python-client generates from /swagger/v1/swagger.json, imported."""
-    workdir = tmp_path_factory.mktemp("client")
-    document = workdir / "v1.json"
-    document.write_bytes(httpx.get(f"{live_server.base_url}/swagger/v1/swagger.json").content)
+def generate_client(document_url: str, name: str, workdir: Path) -> ModuleType:
+    """The client openapi-python-client generates from the served document, imported as ``name``.
+
+    The generator must take the document without a warning (a warning means an operation or a
+    model was skipped or degraded).
+    """
+    document = workdir / f"{name}.json"
+    document.write_bytes(httpx.get(document_url).content)
     result = subprocess.run(
         [
             str(GENERATOR),
@@ -38,7 +46,7 @@ def v1_client_package(
             "--meta",
             "none",
             "--output-path",
-            str(workdir / "v1_client"),
+            str(workdir / name),
         ],
         capture_output=True,
         text=True,
@@ -56,9 +64,34 @@ def v1_client_package(
         and not line.startswith(("Generating", "Warning(s) encountered", "If you believe"))
     ]
     assert warnings == [], "\n".join(warnings)
+    return importlib.import_module(name)
+
+
+def job_create(models: ModuleType, reference: str, **apply: Any) -> Any:
+    """A generated client's ``JobCreate`` for a remote engineering job."""
+    return models.JobCreate(
+        reference=reference,
+        title=f"Engineer {reference}",
+        description="Generated-client integration.",
+        city="Berlin",
+        country="Germany",
+        employment_type=models.EmploymentType.FULLTIME,
+        remote_type=models.RemoteType.FULLYREMOTE,
+        **apply,
+    )
+
+
+@pytest.fixture(scope="module")
+def v1_client_package(
+    live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ModuleType]:
+    """The client openapi-python-client generates from /swagger/v1/swagger.json, imported."""
+    workdir = tmp_path_factory.mktemp("client")
     sys.path.insert(0, str(workdir))
     try:
-        yield importlib.import_module("v1_client")
+        yield generate_client(
+            f"{live_server.base_url}/swagger/v1/swagger.json", "v1_client", workdir
+        )
     finally:
         sys.path.remove(str(workdir))
 
@@ -87,14 +120,9 @@ def test_generated_client_runs_the_job_posting_scenario(
         created = [
             jobs_api["create_job"].sync(
                 client=client,
-                body=models.JobCreate(
-                    reference=f"GEN-{n}",
-                    title=f"Engineer {n}",
-                    description="Generated-client integration.",
-                    city="Berlin",
-                    country="Germany",
-                    employment_type=models.EmploymentType.FULLTIME,
-                    remote_type=models.RemoteType.FULLYREMOTE,
+                body=job_create(
+                    models,
+                    f"GEN-{n}",
                     apply_method=models.ApplyMethod.URLAPPLY,
                     apply_url="https://example.com/apply",
                 ),
@@ -136,3 +164,147 @@ def test_generated_client_runs_the_job_posting_scenario(
             job_id=created[0].id, client=client, body=models.PublishRequest()
         )
         assert refused.status_code == 400 and refused.parsed.code == "invalid_state"
+
+
+@pytest.fixture(scope="module")
+def v2_live_server(
+    postgresql_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The real server on PostgreSQL, allowed loopback webhook targets (no DNS in the suite)."""
+    env = service_env(postgresql_url, redis_url, tmp_path_factory.mktemp("live_v2"))
+    env["WEBHOOK_ALLOW_INSECURE_TARGETS"] = "1"
+    server = start_live_server(env, workers=1)
+    yield server
+    stop_live_server(server)
+
+
+@pytest.fixture(scope="module")
+def v2_client_package(
+    v2_live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ModuleType]:
+    """The client openapi-python-client generates from /swagger/v2/swagger.json, imported."""
+    workdir = tmp_path_factory.mktemp("client_v2")
+    sys.path.insert(0, str(workdir))
+    try:
+        yield generate_client(
+            f"{v2_live_server.base_url}/swagger/v2/swagger.json", "v2_client", workdir
+        )
+    finally:
+        sys.path.remove(str(workdir))
+
+
+def test_v2_generated_client_runs_the_partner_scenario(
+    v2_client_package: ModuleType, v2_live_server: LiveServer, postgresql_url: str
+) -> None:
+    word = "gen" + secrets.token_hex(4)
+    database = db.Database(postgresql_url, pool_size=1)
+    with database.unit_of_work() as session:
+        employer = employers.create_employer(session, name="Generated Client v2 Ltd")
+        for kind in (CreditKind.JOB_POSTING, CreditKind.CV_SEARCH, CreditKind.CV_DOWNLOAD):
+            credits.adjust_credits(session, employer.id, kind, 5)
+        minted = mint_usable_key(session, employer, name="generated v2", scopes=list(SCOPES))
+        key = minted.plaintext
+        profiles = [
+            candidates.create_platform_candidate(
+                session,
+                {
+                    "full_name": "Priya Evans",
+                    "email": f"{secrets.token_hex(6)}@example.com",
+                    "headline": f"Senior {word} engineer",
+                    "cv_text": f"Ten years of {word}.",
+                },
+            ).id
+            for _ in range(3)
+        ]
+    database.dispose()
+
+    def api(tag: str, name: str) -> Any:
+        return importlib.import_module(f"v2_client.api.{tag}.{name}")
+
+    client_module = importlib.import_module("v2_client.client")
+    models = importlib.import_module("v2_client.models")
+    base_url = v2_live_server.base_url
+    with client_module.AuthenticatedClient(base_url=f"{base_url}/api/v2", token=key) as client:
+        created = [
+            api("jobs", "create_job")
+            .sync(
+                client=client,
+                body=job_create(models, f"GEN2-{n}", apply_method=models.ApplyMethod.QUICKAPPLY),
+            )
+            .data
+            for n in range(3)
+        ]
+        assert all(isinstance(job, models.Job) for job in created), created
+
+        published = api("jobs", "publish_job").sync(
+            job_id=created[0].id, client=client, body=models.PublishRequest()
+        )
+        assert published.success is True and published.data.status == models.JobStatus.ACTIVE
+
+        # Every page, by cursor.
+        seen: list[int] = []
+        cursor: Any = models_unset(v2_client_package)
+        while True:
+            listing = api("jobs", "list_jobs").sync(client=client, limit=2, cursor=cursor)
+            assert listing.pagination.limit == 2
+            seen.extend(item.id for item in listing.data)
+            if not listing.pagination.has_more:
+                break
+            cursor = listing.pagination.next_cursor
+        assert seen == [job.id for job in reversed(created)]
+
+        refused = api("jobs", "list_jobs").sync_detailed(client=client, cursor="forged")
+        assert refused.status_code == 400
+        assert refused.parsed.success is False
+        assert refused.parsed.error.code == "invalid_request"
+
+        found = api("candidates", "search_candidates").sync(
+            client=client, body=models.CandidateSearchRequest(query=word), limit=10
+        )
+        assert sorted(row.id for row in found.data) == sorted(profiles)
+        assert found.meta.total == 3 and all(row.is_unlocked is False for row in found.data)
+
+        profile = api("candidates", "get_candidate").sync(
+            candidate_id=found.data[0].id, client=client
+        )
+        assert profile.data.is_unlocked is True and profile.data.email
+
+        applied = httpx.post(
+            f"{base_url}/public/v1/jobs/{created[0].id}/apply",
+            json={
+                "fullName": "Ada Lovelace",
+                "email": f"{secrets.token_hex(6)}@example.com",
+                "cvText": "Analyst, ten years of engines.",
+            },
+        )
+        assert applied.status_code == 201, applied.text
+        stages = api("pipeline", "list_pipeline_stages").sync(client=client).data
+        at_first = api("pipeline", "list_stage_candidates").sync(
+            stage_id=stages[0].id, client=client
+        )
+        moved = api("pipeline", "move_application").sync(
+            application_id=at_first.data[0].id,
+            client=client,
+            body=models.MoveApplicationRequest(stage_id=stages[1].id),
+        )
+        assert moved.data.stage.name == stages[1].name
+
+        webhook = api("webhooks", "create_webhook").sync(
+            client=client,
+            body=models.WebhookCreate(
+                url="http://127.0.0.1:9/hooks/generated",
+                events=[models.SubscribableEventType.APPLICATION_SUBMITTED],
+            ),
+        )
+        assert webhook.data.secret.startswith("whsec_")
+        assert (
+            api("webhooks", "delete_webhook")
+            .sync_detailed(webhook_id=webhook.data.id, client=client)
+            .status_code
+            == 204
+        )
+
+
+def models_unset(package: ModuleType) -> Any:
+    """The generated client's "leave this parameter out" value."""
+    return importlib.import_module(f"{package.__name__}.types").UNSET

@@ -22,3 +22,15 @@ def stage_uuid(value: str) -> uuid.UUID:
 def v1_page(total: int, page: int, page_size: int, items: Sequence[dict[str, Any]]) -> Reply:
     """A v1 list: ``{"total", "page", "pageSize", "items"}``."""
     return {"total": total, "page": page, "pageSize": page_size, "items": list(items)}, 200
+
+
+def v2_one(data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    """A v2 single object: ``{"success": true, "data": {...}}``."""
+    body = {"success": True, "data": data}
+    return (body, status, headers) if headers else (body, status)
+
+
+def v2_page(items: Sequence[dict[str, Any]], next_cursor: str | None, limit: int) -> Reply:
+    """A v2 list: ``{"success": true, "data": [...], "pagination": {...}}``."""
+    pagination = {"hasMore": next_cursor is not None, "nextCursor": next_cursor, "limit": limit}
+    return {"success": True, "data": list(items), "pagination": pagination}, 200

@@ -15,6 +15,8 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
 
+from handlers import cursors
+from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
@@ -42,7 +44,7 @@ from storage import db, secret_box, webhook_targets
 
 logger = logging.getLogger(__name__)
 
-API_DOCUMENTS = ("v1", "public")
+API_DOCUMENTS = ("v1", "v2", "public")
 PUBLIC_BODY_LIMIT = 64 * 1024
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     register_formats()
     database = db.configure(settings.resolved_database_url)
     secret_box.configure(settings.webhook_secret_key)
+    cursors.configure(settings.secret_key)
     webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     redis_client = connect(redis_url(settings))
     # Events go out right after the commit that wrote them (W4), not at the next periodic pass.
@@ -124,6 +127,15 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_middleware(
         KeyedCallMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, policy=keyed_calls
     )
+    # Outside the exception middleware too: a deprecated version's errors carry its headers (V5).
+    if settings.api_deprecations:
+        app.add_middleware(
+            DeprecationMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            deprecated=deprecated_base_paths(
+                settings.api_deprecations, {doc.name: doc.base_path for doc in documents}
+            ),
+        )
     # Each middleware goes in just before Swagger's, so the first added runs first: a request
     # refused for its rate costs no body reading.
     app.add_middleware(

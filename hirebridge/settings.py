@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,73 @@ def _positive_int(name: str, value: str) -> int:
 
 
 @dataclass(frozen=True)
+class VersionDeprecation:
+    """A deprecated API version (V5): when it was or will be deprecated, when it goes away.
+
+    Attributes:
+        deprecated_at: sent as ``Deprecation`` (RFC 9745); may be in the past or the future.
+        sunset_at: sent as ``Sunset`` (RFC 8594): when the version stops answering.
+        link: the migration guide, sent as ``Link: <link>; rel="deprecation"`` (and "sunset").
+    """
+
+    deprecated_at: datetime
+    sunset_at: datetime | None = None
+    link: str | None = None
+
+
+def _instant(name: str, value: str) -> datetime:
+    """``2027-06-30`` (midnight UTC) or an RFC 3339 date-time with an offset."""
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be a date (2027-06-30) or date-time, got {value!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise SettingsError(f"{name} needs a UTC offset, got {value!r}")
+    return moment.astimezone(UTC)
+
+
+def _deprecations(value: str) -> dict[str, VersionDeprecation]:
+    """``"v1 deprecated=2026-12-01 sunset=2027-06-30 link=https://..."``, ``;`` between versions."""
+    deprecations: dict[str, VersionDeprecation] = {}
+    for entry in value.split(";"):
+        if not entry.strip():
+            continue
+        version, *options = entry.split()
+        fields_given: dict[str, str] = {}
+        for option in options:
+            name, separator, option_value = option.partition("=")
+            if not separator or name not in {"deprecated", "sunset", "link"} or not option_value:
+                raise SettingsError(
+                    f"API_DEPRECATIONS takes 'VERSION deprecated=DATE [sunset=DATE] [link=URL]';"
+                    f" got {option!r} for {version}"
+                )
+            fields_given[name] = option_value
+        if "deprecated" not in fields_given:
+            raise SettingsError(f"API_DEPRECATIONS: {version} needs deprecated=DATE")
+        deprecation = VersionDeprecation(
+            deprecated_at=_instant(f"{version} deprecated", fields_given["deprecated"]),
+            sunset_at=(
+                _instant(f"{version} sunset", fields_given["sunset"])
+                if "sunset" in fields_given
+                else None
+            ),
+            link=fields_given.get("link"),
+        )
+        if deprecation.sunset_at is not None and deprecation.sunset_at < deprecation.deprecated_at:
+            raise SettingsError(f"API_DEPRECATIONS: {version}'s sunset precedes its deprecation")
+        if deprecation.link is not None and not deprecation.link.startswith(
+            ("https://", "http://")
+        ):
+            raise SettingsError(f"API_DEPRECATIONS: {version}'s link must be an http(s) URL")
+        deprecations[version] = deprecation
+    return deprecations
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment.
 
@@ -103,6 +171,9 @@ class Settings:
         mail_sender: the From address of those e-mails.
         portal_sign_in_per_minute: portal sign-in attempts allowed per minute from one client
             address, and for one e-mail address.
+        api_deprecations: API versions (document names: ``v1``, ``v2``) marked deprecated; each
+            response under that version's base path carries ``Deprecation``, ``Sunset`` and
+            ``Link`` headers. Empty: no version is deprecated.
         worker_metrics_port: the port on which a queue worker serves its Prometheus metrics;
             ``None`` serves none (the API serves its own on ``/metrics``).
         gunicorn_timeout: seconds an API worker may stay silent before the master replaces it.
@@ -133,6 +204,7 @@ class Settings:
     smtp_starttls: bool = False
     mail_sender: str = "Hirebridge <no-reply@hirebridge.example>"
     portal_sign_in_per_minute: int = 10
+    api_deprecations: Mapping[str, VersionDeprecation] = field(default_factory=dict)
     worker_metrics_port: int | None = None
     gunicorn_timeout: int = 60
     gunicorn_graceful_timeout: int = 30
@@ -197,6 +269,7 @@ class Settings:
             portal_sign_in_per_minute=_positive_int(
                 "PORTAL_SIGN_IN_PER_MINUTE", env.get("PORTAL_SIGN_IN_PER_MINUTE", "10")
             ),
+            api_deprecations=_deprecations(env.get("API_DEPRECATIONS", "")),
             worker_metrics_port=(
                 _positive_int("WORKER_METRICS_PORT", env["WORKER_METRICS_PORT"])
                 if env.get("WORKER_METRICS_PORT", "").strip()

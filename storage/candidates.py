@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Text,
     and_,
     cast,
@@ -38,6 +39,7 @@ from storage.models import (
     CreditKind,
     Employer,
 )
+from storage.paging import Order, Position, Slice, keyset_slice
 from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
 from storage.search.query import Node, parse_query
@@ -328,15 +330,32 @@ def list_talent_pool(
     total = session.scalar(select(func.count()).select_from(Candidate).where(condition)) or 0
     items = list(
         session.scalars(
-            select(Candidate)
-            .where(condition)
-            .options(selectinload(Candidate.preferred_countries))
-            .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+            _talent_pool(employer_id)
+            .order_by(*TALENT_POOL_ORDER.clauses())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     )
     return CandidatePage(total=total, items=items)
+
+
+# The talent pool, newest record first.
+TALENT_POOL_ORDER = Order((Candidate.created_at, Candidate.id))
+
+
+def _talent_pool(employer_id: int) -> Select[Candidate]:
+    return (
+        select(Candidate)
+        .where(in_talent_pool(employer_id))
+        .options(selectinload(Candidate.preferred_countries))
+    )
+
+
+def list_talent_pool_after(
+    session: Session, employer_id: int, *, after: Position | None, limit: int
+) -> Slice[Candidate]:
+    """``list_talent_pool`` after ``after`` in the same order (keyset paging)."""
+    return keyset_slice(session, _talent_pool(employer_id), TALENT_POOL_ORDER, after, limit)
 
 
 def get_profile(session: Session, employer: Employer, candidate_id: int) -> Profile:

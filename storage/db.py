@@ -184,3 +184,10 @@ def unit_of_work() -> Iterator[Session]:
     """A unit of work on the process's database."""
     with current().unit_of_work() as session:
         yield session
+
+
+@contextmanager
+def read_only() -> Iterator[Session]:
+    """A session for reads only on the process's database (see ``Database.read_only``)."""
+    with current().read_only() as session:
+        yield session

@@ -17,6 +17,7 @@ from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
+from storage.paging import Order, Position, Slice, keyset_slice
 from storage.text import strip
 
 DEFAULT_PUBLICATION = timedelta(days=30)
@@ -57,6 +58,17 @@ class JobPage:
     items: list[Job]
 
 
+# The employer's jobs, newest first.
+JOB_ORDER = Order((Job.created_at, Job.id))
+
+
+def _own_jobs(employer_id: int, status: JobStatus | None) -> list[ColumnElement[bool]]:
+    conditions = [Job.employer_id == employer_id]
+    if status is not None:
+        conditions.append(Job.status == status)
+    return conditions
+
+
 def list_jobs(
     session: Session,
     employer_id: int,
@@ -66,20 +78,31 @@ def list_jobs(
     page_size: int,
 ) -> JobPage:
     """One page of the employer's jobs, newest first."""
-    conditions = [Job.employer_id == employer_id]
-    if status is not None:
-        conditions.append(Job.status == status)
+    conditions = _own_jobs(employer_id, status)
     total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
     items = list(
         session.scalars(
             select(Job)
             .where(*conditions)
-            .order_by(Job.created_at.desc(), Job.id.desc())
+            .order_by(*JOB_ORDER.clauses())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     )
     return JobPage(total=total, items=items)
+
+
+def list_jobs_after(
+    session: Session,
+    employer_id: int,
+    *,
+    status: JobStatus | None,
+    after: Position | None,
+    limit: int,
+) -> Slice[Job]:
+    """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging)."""
+    query = select(Job).where(*_own_jobs(employer_id, status))
+    return keyset_slice(session, query, JOB_ORDER, after, limit)
 
 
 def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:

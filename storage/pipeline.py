@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
 from storage.errors import NotFound
 from storage.models import Application, Candidate, PipelineStage
 from storage.outbox import APPLICATION_STATUS_CHANGED, record_event
+from storage.paging import Order, Position, Slice, keyset_slice
 
 DEFAULT_STAGES = ("New", "Screened", "Interviewed", "Offered", "Hired", "Rejected")
 
@@ -44,6 +45,18 @@ def list_stages(session: Session, employer_id: int) -> list[PipelineStage]:
     )
 
 
+# Pipeline order; the id settles a tie, so the order is total.
+STAGE_ORDER = Order((PipelineStage.position, PipelineStage.id), descending=False)
+
+
+def list_stages_after(
+    session: Session, employer_id: int, *, after: Position | None, limit: int
+) -> Slice[PipelineStage]:
+    """The employer's stages after ``after``, in pipeline order (keyset paging)."""
+    query = select(PipelineStage).where(PipelineStage.employer_id == employer_id)
+    return keyset_slice(session, query, STAGE_ORDER, after, limit)
+
+
 def first_stage(session: Session, employer_id: int) -> PipelineStage:
     """Where new applications start."""
     stage = session.scalars(
@@ -73,9 +86,40 @@ def list_stage_applications(
     session: Session, employer_id: int, stage_id: uuid.UUID, *, page: int, page_size: int
 ) -> ApplicationPage:
     """Applications at one of the employer's stages, newest first."""
-    get_stage(session, employer_id, stage_id)
-    conditions = [Application.employer_id == employer_id, Application.stage_id == stage_id]
+    conditions = stage_applications(session, employer_id, stage_id)
     return application_page(session, conditions, page=page, page_size=page_size)
+
+
+def list_stage_applications_after(
+    session: Session, employer_id: int, stage_id: uuid.UUID, *, after: Position | None, limit: int
+) -> Slice[Application]:
+    """``list_stage_applications`` after ``after`` in the same order (keyset paging)."""
+    conditions = stage_applications(session, employer_id, stage_id)
+    return application_slice(session, conditions, after=after, limit=limit)
+
+
+def stage_applications(
+    session: Session, employer_id: int, stage_id: uuid.UUID
+) -> list[ColumnElement[bool]]:
+    """Which applications are at the employer's stage ``stage_id`` (which must exist)."""
+    get_stage(session, employer_id, stage_id)
+    return [Application.employer_id == employer_id, Application.stage_id == stage_id]
+
+
+# Applications, newest first.
+APPLICATION_ORDER = Order((Application.applied_at, Application.id))
+
+
+def _applications_to_show(conditions: Sequence[ColumnElement[bool]]) -> Select[Application]:
+    return (
+        select(Application)
+        .where(*conditions)
+        .options(
+            joinedload(Application.stage),
+            joinedload(Application.job),
+            joinedload(Application.candidate).selectinload(Candidate.preferred_countries),
+        )
+    )
 
 
 def application_page(
@@ -85,19 +129,24 @@ def application_page(
     total = session.scalar(select(func.count()).select_from(Application).where(*conditions)) or 0
     items = list(
         session.scalars(
-            select(Application)
-            .where(*conditions)
-            .options(
-                joinedload(Application.stage),
-                joinedload(Application.job),
-                joinedload(Application.candidate).selectinload(Candidate.preferred_countries),
-            )
-            .order_by(Application.applied_at.desc(), Application.id.desc())
+            _applications_to_show(conditions)
+            .order_by(*APPLICATION_ORDER.clauses())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     )
     return ApplicationPage(total=total, items=items)
+
+
+def application_slice(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    after: Position | None,
+    limit: int,
+) -> Slice[Application]:
+    """``application_page``'s applications after ``after`` (keyset paging), ready to show."""
+    return keyset_slice(session, _applications_to_show(conditions), APPLICATION_ORDER, after, limit)
 
 
 def get_application(

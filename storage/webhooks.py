@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage import secret_box, webhook_targets
@@ -23,6 +23,7 @@ from storage.clock import utcnow
 from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound
 from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from storage.outbox import SUBSCRIBABLE_EVENTS, WEBHOOK_TEST, record_event
+from storage.paging import Order, Position, Slice, keyset_slice
 from storage.text import strip
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a public prefix, not a secret)
@@ -121,13 +122,24 @@ def list_subscriptions(
         session.scalars(
             select(WebhookSubscription)
             .where(condition)
-            # Ids grow with creation time, and (employer_id, id) is indexed.
-            .order_by(WebhookSubscription.id.desc())
+            .order_by(*SUBSCRIPTION_ORDER.clauses())
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
     )
     return SubscriptionPage(total=total, items=items)
+
+
+# Newest first: ids grow with creation time, and (employer_id, id) is indexed.
+SUBSCRIPTION_ORDER = Order((WebhookSubscription.id,))
+
+
+def list_subscriptions_after(
+    session: Session, employer_id: int, *, after: Position | None, limit: int
+) -> Slice[WebhookSubscription]:
+    """``list_subscriptions`` after ``after`` in the same order (keyset paging)."""
+    query = select(WebhookSubscription).where(WebhookSubscription.employer_id == employer_id)
+    return keyset_slice(session, query, SUBSCRIPTION_ORDER, after, limit)
 
 
 def get_subscription(
@@ -238,6 +250,41 @@ def list_deliveries(
     page_size: int,
 ) -> DeliveryPage:
     """One page of a subscription's deliveries, newest first, each with its event and attempts."""
+    conditions = _deliveries_of(session, employer_id, subscription_id, status)
+    total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(*conditions))
+    items = list(
+        session.scalars(
+            _deliveries_to_show(conditions)
+            .order_by(*DELIVERY_ORDER.clauses())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+    )
+    return DeliveryPage(total=total or 0, items=items)
+
+
+# Newest first: ids grow with creation time, and (subscription_id, id) is indexed.
+DELIVERY_ORDER = Order((WebhookDelivery.id,))
+
+
+def list_deliveries_after(
+    session: Session,
+    employer_id: int,
+    subscription_id: int,
+    *,
+    status: DeliveryStatus | None,
+    after: Position | None,
+    limit: int,
+) -> Slice[WebhookDelivery]:
+    """``list_deliveries`` after ``after`` in the same order (keyset paging)."""
+    conditions = _deliveries_of(session, employer_id, subscription_id, status)
+    return keyset_slice(session, _deliveries_to_show(conditions), DELIVERY_ORDER, after, limit)
+
+
+def _deliveries_of(
+    session: Session, employer_id: int, subscription_id: int, status: DeliveryStatus | None
+) -> list[ColumnElement[bool]]:
+    """Which deliveries belong to the employer's subscription (which must exist)."""
     subscription = get_subscription(session, employer_id, subscription_id)
     conditions = [
         WebhookDelivery.subscription_id == subscription.id,
@@ -245,19 +292,17 @@ def list_deliveries(
     ]
     if status is not None:
         conditions.append(WebhookDelivery.status == status)
-    total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(*conditions))
-    items = list(
-        session.scalars(
-            select(WebhookDelivery)
-            .where(*conditions)
-            .options(joinedload(WebhookDelivery.event), selectinload(WebhookDelivery.attempts))
-            # Ids grow with creation time, and (subscription_id, id) is indexed.
-            .order_by(WebhookDelivery.id.desc())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
+    return conditions
+
+
+def _deliveries_to_show(
+    conditions: Sequence[ColumnElement[bool]],
+) -> Select[WebhookDelivery]:
+    return (
+        select(WebhookDelivery)
+        .where(*conditions)
+        .options(joinedload(WebhookDelivery.event), selectinload(WebhookDelivery.attempts))
     )
-    return DeliveryPage(total=total or 0, items=items)
 
 
 def dead_letters(

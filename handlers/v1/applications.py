@@ -7,7 +7,7 @@ from typing import Any
 from handlers.context import Reply, employer_id, stage_uuid, v1_page
 from handlers.representation import application
 from storage import applications
-from storage.db import unit_of_work
+from storage.db import read_only
 
 
 def list_job_applications(
@@ -17,7 +17,7 @@ def list_job_applications(
     page: int = 1,
     page_size: int = 50,
 ) -> Reply:
-    with unit_of_work() as session:
+    with read_only() as session:
         result = applications.list_job_applications(
             session,
             employer_id(token_info),

@@ -6,12 +6,13 @@ from typing import Any
 
 from handlers.context import Reply, employer_id, stage_uuid, v1_page
 from handlers.representation import application, pipeline_stage
+from handlers.shared import pipeline as shared
 from storage import pipeline
-from storage.db import unit_of_work
+from storage.db import read_only
 
 
 def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
-    with unit_of_work() as session:
+    with read_only() as session:
         stages = pipeline.list_stages(session, employer_id(token_info))
     start = (page - 1) * page_size
     items = [pipeline_stage(stage) for stage in stages[start : start + page_size]]
@@ -21,7 +22,7 @@ def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: i
 def list_stage_candidates(
     token_info: dict[str, Any], stage_id: str, page: int = 1, page_size: int = 50
 ) -> Reply:
-    with unit_of_work() as session:
+    with read_only() as session:
         result = pipeline.list_stage_applications(
             session, employer_id(token_info), stage_uuid(stage_id), page=page, page_size=page_size
         )
@@ -32,9 +33,4 @@ def list_stage_candidates(
 def move_application(
     token_info: dict[str, Any], application_id: int, body: dict[str, Any]
 ) -> Reply:
-    with unit_of_work() as session:
-        moved = pipeline.move_application(
-            session, employer_id(token_info), application_id, stage_uuid(body["stageId"])
-        )
-        reply = application(moved)
-    return reply, 200
+    return shared.move_application(token_info, application_id, body), 200

@@ -5,21 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Reply, employer_id, v1_page
-from handlers.representation import (
-    created_webhook,
-    parse_timestamp,
-    rotated_secret,
-    webhook,
-    webhook_delivery,
-    webhook_fields,
-)
+from handlers.representation import webhook, webhook_delivery
+from handlers.shared import webhooks as shared
 from storage import webhooks
-from storage.db import unit_of_work
+from storage.db import read_only
 from storage.models import DeliveryStatus
 
 
 def list_webhooks(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
-    with unit_of_work() as session:
+    with read_only() as session:
         result = webhooks.list_subscriptions(
             session, employer_id(token_info), page=page, page_size=page_size
         )
@@ -28,45 +22,29 @@ def list_webhooks(token_info: dict[str, Any], page: int = 1, page_size: int = 50
 
 
 def create_webhook(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
-    with unit_of_work() as session:
-        created = webhooks.create_subscription(
-            session, employer_id(token_info), webhook_fields(body)
-        )
-        reply = created_webhook(created)
-    return reply, 201, {"Location": f"/api/v1/webhooks/{created.subscription.id}"}
+    created = shared.create_webhook(token_info, body)
+    return created, 201, {"Location": f"/api/v1/webhooks/{created['id']}"}
 
 
 def get_webhook(token_info: dict[str, Any], webhook_id: int) -> Reply:
-    with unit_of_work() as session:
-        subscription = webhooks.get_subscription(session, employer_id(token_info), webhook_id)
-    return webhook(subscription), 200
+    return shared.get_webhook(token_info, webhook_id), 200
 
 
 def update_webhook(token_info: dict[str, Any], webhook_id: int, body: dict[str, Any]) -> Reply:
-    with unit_of_work() as session:
-        subscription = webhooks.update_subscription(
-            session, employer_id(token_info), webhook_id, webhook_fields(body)
-        )
-    return webhook(subscription), 200
+    return shared.update_webhook(token_info, webhook_id, body), 200
 
 
 def delete_webhook(token_info: dict[str, Any], webhook_id: int) -> tuple[None, int]:
-    with unit_of_work() as session:
-        webhooks.delete_subscription(session, employer_id(token_info), webhook_id)
+    shared.delete_webhook(token_info, webhook_id)
     return None, 204
 
 
 def rotate_webhook_secret(token_info: dict[str, Any], webhook_id: int) -> Reply:
-    with unit_of_work() as session:
-        rotated = webhooks.rotate_secret(session, employer_id(token_info), webhook_id)
-    return rotated_secret(rotated), 200
+    return shared.rotate_webhook_secret(token_info, webhook_id), 200
 
 
 def send_test_event(token_info: dict[str, Any], webhook_id: int) -> Reply:
-    with unit_of_work() as session:
-        delivery = webhooks.send_test_event(session, employer_id(token_info), webhook_id)
-        reply = webhook_delivery(delivery)
-    return reply, 202
+    return shared.send_test_event(token_info, webhook_id), 202
 
 
 def list_webhook_deliveries(
@@ -76,7 +54,7 @@ def list_webhook_deliveries(
     page: int = 1,
     page_size: int = 50,
 ) -> Reply:
-    with unit_of_work() as session:
+    with read_only() as session:
         result = webhooks.list_deliveries(
             session,
             employer_id(token_info),
@@ -92,17 +70,10 @@ def list_webhook_deliveries(
 def redeliver_webhook_delivery(
     token_info: dict[str, Any], webhook_id: int, delivery_id: str
 ) -> Reply:
-    with unit_of_work() as session:
-        delivery = webhooks.redeliver(session, employer_id(token_info), webhook_id, delivery_id)
-        reply = webhook_delivery(delivery)
-    return reply, 202
+    return shared.redeliver_webhook_delivery(token_info, webhook_id, delivery_id), 202
 
 
 def replay_webhook_deliveries(
     token_info: dict[str, Any], webhook_id: int, body: dict[str, Any]
 ) -> Reply:
-    since = parse_timestamp(body["since"], "since")
-    assert since is not None  # the document requires it
-    with unit_of_work() as session:
-        replayed = webhooks.replay_failed(session, employer_id(token_info), webhook_id, since=since)
-    return {"replayed": replayed}, 202
+    return shared.replay_webhook_deliveries(token_info, webhook_id, body), 202

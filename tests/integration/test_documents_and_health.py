@@ -28,8 +28,9 @@ def test_swagger_ui_page_and_its_assets_are_served_locally(api: Api) -> None:
         response = api.get(f"/swagger/assets/{asset}")
         assert response.status_code == 200 and len(response.content) > 1000
     assert api.get("/swagger/assets/..%2Fsecrets").status_code == 404
+    # /swagger opens the newest version's UI.
     redirect = api.get("/swagger", follow_redirects=False)
-    assert redirect.status_code in {302, 307} and redirect.headers["location"] == "/swagger/v1/"
+    assert redirect.status_code in {302, 307} and redirect.headers["location"] == "/swagger/v2/"
 
 
 def test_unknown_document_is_404(api: Api) -> None:

@@ -1,0 +1,81 @@
+"""Keyset pages: the items of a list that come after a position in its order.
+
+A list's order is a tuple of columns whose last one is unique, so every item has its own position
+and "after this position" means the same set of items however many rows were added or removed
+before it. That is what makes a walk through the pages stable: an item that stays in the list for
+the whole walk is met exactly once, whatever else changes (unlike page numbers, where one insert
+shifts every later page by one item).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+T = TypeVar("T")
+
+# The values of an order's columns for one item, e.g. (created_at, id).
+Position = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A total order over a list: ``columns`` all descending (newest first) or all ascending."""
+
+    columns: tuple[InstrumentedAttribute[Any], ...]
+    descending: bool = True
+
+    def clauses(self) -> list[ColumnElement[Any]]:
+        return [column.desc() if self.descending else column.asc() for column in self.columns]
+
+    def position(self, item: Any) -> Position:
+        return tuple(getattr(item, column.key) for column in self.columns)
+
+    def after(self, position: Position) -> ColumnElement[bool]:
+        """The items that come after ``position`` in this order (a row-value comparison, which
+        both PostgreSQL and SQLite evaluate, and PostgreSQL answers from the order's index)."""
+        row = tuple_(*self.columns)
+        values = tuple_(
+            *(
+                literal(value, column.type)
+                for column, value in zip(self.columns, position, strict=True)
+            )
+        )
+        return row < values if self.descending else row > values
+
+
+@dataclass(frozen=True)
+class Slice(Generic[T]):
+    """Up to ``limit`` items after a position, and whether any follow them."""
+
+    items: list[T]
+    has_more: bool
+    last: Position | None
+
+    @classmethod
+    def of(cls, rows: Sequence[T], limit: int, order: Order) -> Slice[T]:
+        items = list(rows[:limit])
+        return cls(
+            items=items,
+            has_more=len(rows) > limit,
+            last=order.position(items[-1]) if items else None,
+        )
+
+
+def keyset_slice(
+    session: Session, query: Select[T], order: Order, after: Position | None, limit: int
+) -> Slice[T]:
+    """The first ``limit`` rows of ``query`` after ``after`` (from the start when ``None``).
+
+    One row more than asked is read, to know whether another page follows without counting.
+    """
+    if after is not None:
+        if len(after) != len(order.columns):
+            raise ValueError("a position has one value per order column")
+        query = query.where(order.after(after))
+    rows = list(session.scalars(query.order_by(*order.clauses()).limit(limit + 1)))
+    return Slice.of(rows, limit, order)
