@@ -62,8 +62,9 @@ class Run:
     non_2xx: int
 
 
-def seed(database_url: str) -> str:
-    """An enterprise employer on an unlimited contract with 60 active jobs and a search corpus."""
+def seed(database_url: str, profiles: int = PROFILES) -> str:
+    """An enterprise employer on an unlimited contract with 60 active jobs and a search corpus
+    of ``profiles`` candidates; returns the plaintext of its key."""
     db.configure(database_url)
     with db.unit_of_work() as session:
         employer = employers.create_employer(
@@ -94,7 +95,7 @@ def seed(database_url: str) -> str:
         key = api_keys.mint_key(
             session, employer, name="bench", scopes=["JobPosting", "CvSearch"]
         ).plaintext
-    for start in range(0, PROFILES, 2_000):
+    for start in range(0, profiles, 2_000):
         with db.unit_of_work() as session:
             for profile in synthetic.profiles(2_000, seed=start):
                 candidates.create_platform_candidate(session, profile.fields)

@@ -40,8 +40,9 @@ def fresh_database(name: str, override_variable: str) -> str:
     return url
 
 
-def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A redis-server of the benchmark's own, without persistence (on ``port``, else a free one)."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
