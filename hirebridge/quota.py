@@ -55,6 +55,8 @@ class UsageRecorder:
         self.database = database
         self.interval = interval_seconds
         self._lock = threading.Lock()
+        # Held for a whole write, so that close() waits for a write in progress.
+        self._writing = threading.Lock()
         self._pending: dict[tuple[int, str], int] = {}
         self._timer: threading.Timer | None = None
         self._closed = False
@@ -77,26 +79,27 @@ class UsageRecorder:
 
     def flush(self) -> None:
         """Write every pending count now (the timer does this; so does the shutdown)."""
-        pending = self._take()
-        if not pending:
-            return
-        with self.database.unit_of_work() as session:
-            for (employer_id, month), requests in sorted(pending.items()):
-                usage.persist_requests(session, employer_id, month, requests)
+        with self._writing:
+            pending = self._take()
+            if not pending:
+                return
+            with self.database.unit_of_work() as session:
+                for (employer_id, month), requests in sorted(pending.items()):
+                    usage.persist_requests(session, employer_id, month, requests)
 
     def close(self) -> None:
         """Stop the timer and write what is pending: at shutdown, before the database closes.
 
         A timer flushing at the moment the database is disposed would strand its connection in a
         pool nobody closes, and one firing afterwards would open a new one; so the timer is
-        cancelled (or waited for, if it is already writing) first.
+        cancelled, and a write already in progress (its timer no longer registered: ``_take``
+        forgets it) is waited for by ``flush`` itself.
         """
         with self._lock:
             self._closed = True
             timer = self._timer
         if timer is not None:
             timer.cancel()
-            timer.join()
         self.flush()
 
     def _flush_logging_failures(self) -> None:
