@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     Text,
     and_,
+    any_,
+    bindparam,
     cast,
     column,
     exists,
@@ -24,7 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -35,6 +39,8 @@ from storage.models import (
     Application,
     Candidate,
     CandidatePreferredCountry,
+    CandidateSearch,
+    CandidateSearchWords,
     CandidateUnlock,
     CreditKind,
     Employer,
@@ -50,8 +56,8 @@ UNLOCK_PERIOD = timedelta(days=30)
 # Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
 MAX_RESULT_WINDOW = 10_000
 # Like Elasticsearch's rescore window: relevance orders the most recently active matches, this
-# many of them; the matches after them follow by recency. Ranking reads each profile's whole word
-# list, so this bounds the cost of a search whatever the number of matches.
+# many of them; the matches after them follow by recency. Ranking reads each profile's word list
+# (with positions), so this bounds the cost of a search whatever the number of matches.
 RESCORE_WINDOW = 1_000
 
 MUTABLE_FIELDS = frozenset(
@@ -111,12 +117,14 @@ class CandidatePage:
     items: list[Candidate]
 
 
-def searchable_by(employer_id: int) -> ColumnElement[bool]:
+def searchable_by(
+    employer_id: int, source: type[Candidate | CandidateSearch] = Candidate
+) -> ColumnElement[bool]:
     """What the employer's CV searches cover: platform profiles in the CV database, and the
-    employer's own records."""
+    employer's own records (of ``candidates``, or of its search rows in ``candidate_search``)."""
     return or_(
-        and_(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True)),
-        Candidate.owner_employer_id == employer_id,
+        and_(source.owner_employer_id.is_(None), source.in_cv_database.is_(True)),
+        source.owner_employer_id == employer_id,
     )
 
 
@@ -159,16 +167,50 @@ def _dialect(session: Session) -> str:
 def _index(session: Session, candidate: Candidate) -> None:
     """Write the profile's words to the full-text index, in the caller's transaction."""
     document = searchable_words(candidate)
-    if _dialect(session) == "postgresql":
-        candidate.search_vector = cast(
-            literal(pg_search.tsvector_literal(document), Text), TSVECTOR
-        )
-        return
     # The row needs its id before its words can be filed under it.
     session.flush()
+    if _dialect(session) == "postgresql":
+        _index_postgres(session, candidate, document)
+        return
     session.execute(_fts.delete().where(_fts.c.rowid == candidate.id))
     session.execute(
         _fts.insert().values(rowid=candidate.id, body=sqlite_search.fts_document(document))
+    )
+
+
+def _index_postgres(session: Session, candidate: Candidate, document: list[str]) -> None:
+    """The candidate's search rows: what matching filters on, and what ranking reads."""
+    vectors = pg_search.search_vectors(document, candidate.last_active_at)
+    _upsert(
+        session,
+        CandidateSearch,
+        candidate.id,
+        owner_employer_id=candidate.owner_employer_id,
+        in_cv_database=candidate.in_cv_database,
+        last_active_at=candidate.last_active_at,
+        terms=cast(literal(vectors.terms, Text), TSVECTOR),
+    )
+    _upsert(
+        session,
+        CandidateSearchWords,
+        candidate.id,
+        words=cast(literal(vectors.words, Text), TSVECTOR),
+        length=vectors.length,
+    )
+
+
+def _upsert(
+    session: Session,
+    model: type[CandidateSearch | CandidateSearchWords],
+    candidate_id: int,
+    **values: Any,
+) -> None:
+    statement = postgresql.insert(model).values(candidate_id=candidate_id, **values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[model.candidate_id],
+            set_={name: statement.excluded[name] for name in values},
+        )
     )
 
 
@@ -215,6 +257,17 @@ def create_owned_candidate(
 ) -> Candidate:
     """A record in ``employer_id``'s talent pool, private to that employer."""
     return _create(session, employer_id, fields, in_cv_database=False)
+
+
+def withdraw_from_cv_database(session: Session, candidate_id: int) -> Candidate:
+    """The job seeker takes their platform profile out of the CV database: from this transaction
+    on, no employer's search finds it (employers it applied to still see their applicant)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.owner_employer_id is not None:
+        raise NotFound(f"No platform profile with id {candidate_id}.")
+    candidate.in_cv_database = False
+    _save(session, candidate)
+    return candidate
 
 
 def find_or_create_applicant(session: Session, fields: Mapping[str, Any]) -> Candidate:
@@ -420,72 +473,178 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         )
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
 
-    filters: list[ColumnElement[bool]] = [searchable_by(employer.id)]
-    if request.preferred_country_ids:
-        filters.append(
-            exists().where(
-                CandidatePreferredCountry.candidate_id == Candidate.id,
-                CandidatePreferredCountry.country_id.in_(request.preferred_country_ids),
-            )
-        )
-    if request.active_within_days is not None:
-        filters.append(
-            Candidate.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
-        )
-
     postgres = _dialect(session) == "postgresql"
-    if postgres:
-        # Exact bitmaps: a lossy bitmap page makes PostgreSQL re-read every profile on it.
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-    matching = _postgres_match(node) if postgres else _sqlite_match(node)
-    found = list(
+    seqscan = _postgres_planner(session) if postgres else None
+    # PostgreSQL matches, counts and orders on the narrow candidate_search rows; SQLite on
+    # candidates, with the words in candidate_fts.
+    source: type[Candidate | CandidateSearch] = CandidateSearch if postgres else Candidate
+    identity = CandidateSearch.candidate_id if postgres else Candidate.id
+    filters = _filters(source, identity, employer.id, request)
+    conditions = [_postgres_match(node) if postgres else _sqlite_match(node), *filters]
+    page_end = request.page * request.page_size
+    # What any page can show: the ranked window, then more recent matches up to the page's end.
+    keep = max(RESCORE_WINDOW, page_end)
+    matches = select(identity.label("id"), source.last_active_at.label("last_active_at")).where(
+        *conditions
+    )
+    newest_first = (source.last_active_at.desc(), identity.desc())
+    # One statement: up to 10,001 matches (whichever the index yields first), their number, and
+    # the ``keep`` most recent of them; only those rows come back. On PostgreSQL also how far
+    # through the table the matches were found (their last block, of how many): see
+    # _postgres_most_recent.
+    place = literal_column("candidate_search.ctid") if postgres else literal(None)
+    sample = matches.add_columns(place.label("place")).limit(MAX_RESULT_WINDOW + 1).cte("sample")
+    counted = select(func.count()).select_from(sample).scalar_subquery()
+    reached = select(func.max(sample.c.place)).scalar_subquery() if postgres else literal(None)
+    blocks: ColumnElement[Any] = literal_column(_BLOCKS if postgres else "NULL")
+    found: list[Any] = list(
         session.execute(
-            select(Candidate.id, Candidate.last_active_at)
-            .where(matching, *filters)
-            .limit(MAX_RESULT_WINDOW + 1)
+            select(
+                sample.c.id,
+                sample.c.last_active_at,
+                counted.label("total"),
+                reached.label("reached"),
+                blocks.label("blocks"),
+            )
+            .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
+            .limit(keep)
         )
     )
-    exact = len(found) <= MAX_RESULT_WINDOW
-    page_end = request.page * request.page_size
-    if exact:
-        found.sort(key=lambda row: (row.last_active_at, row.id), reverse=True)
-    else:
-        found = list(
-            session.execute(
-                select(Candidate.id, Candidate.last_active_at)
-                .where(matching, *filters)
-                .order_by(Candidate.last_active_at.desc(), Candidate.id.desc())
-                .limit(max(RESCORE_WINDOW, page_end))
-            )
-        )
+    total = found[0].total if found else 0
+    exact = total <= MAX_RESULT_WINDOW
+    if not exact and len(found) == keep:
+        # More matches than are counted: the most recent ones are served. The sample holds real
+        # matches, so at least ``keep`` matches are as recent as its keep-th most recent: the keep
+        # most recent of all are among the matches at least that recent.
+        floor = found[-1].last_active_at
+        if postgres:
+            found = _postgres_most_recent(session, node, filters, found, floor)
+        else:
+            recent = matches.where(source.last_active_at >= floor)
+            found = list(session.execute(recent.order_by(*newest_first).limit(keep)))
+    elif not exact:
+        found = list(session.execute(matches.order_by(*newest_first).limit(keep)))
     window = found[:RESCORE_WINDOW]
     ranks = (_postgres_ranks if postgres else _sqlite_ranks)(
         session, node, [row.id for row in window]
     )
+    if seqscan is not None:
+        session.execute(text("SELECT set_config('enable_seqscan', :on, true)"), {"on": seqscan})
     window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
     ordered = window + found[RESCORE_WINDOW:]
     ids = [row.id for row in ordered[page_end - request.page_size : page_end]]
     return SearchPage(
-        total=len(found) if exact else MAX_RESULT_WINDOW,
+        total=total if exact else MAX_RESULT_WINDOW,
         total_is_exact=exact,
         hits=_hits(session, employer.id, ids),
     )
 
 
+_BLOCKS = "pg_relation_size('candidate_search'::regclass) / current_setting('block_size')::int"
+
+
+def _postgres_most_recent(
+    session: Session,
+    node: Node,
+    filters: list[ColumnElement[bool]],
+    sample: list[Any],
+    floor: datetime,
+) -> list[Any]:
+    """The ``len(sample)`` most recent matches, given the most recent of 10,001 matches found in
+    table order, at least that many of them active since ``floor``.
+
+    The GIN index can return only the matches active within a span of days (the query ANDed with
+    recency buckets, ``storage.search.postgres``): the span from ``floor``'s day holds enough
+    matches, and the ``keep`` most recent of those are the most recent of all. It may hold many
+    more (the sample's part of all matches is unknown); so the search first tries the span that
+    should hold about twice ``keep`` matches, estimated from how far through the table the sample
+    reached, and falls back to ``floor``'s day when that span holds too few.
+    """
+    keep = len(sample)
+    newest = session.scalar(select(func.max(Candidate.last_active_at)))
+    last_day = pg_search.activity_day(newest or floor)
+    spans = [pg_search.activity_day(floor)]
+    head = sample[0]
+    if head.reached and head.blocks:
+        share = (int(str(head.reached)[1:].split(",")[0]) + 1) / head.blocks
+        guess = math.ceil(2 * keep * min(1.0, share))
+        if guess < keep:
+            spans.insert(0, pg_search.activity_day(sample[guess - 1].last_active_at))
+    found: list[Any] = []
+    for first_day in spans:
+        query = pg_search.recent_tsquery(node, first_day, last_day)
+        found = list(
+            session.execute(
+                select(CandidateSearch.candidate_id.label("id"), CandidateSearch.last_active_at)
+                .where(
+                    CandidateSearch.terms.op("@@")(cast(literal(query, Text), TSQUERY)), *filters
+                )
+                .order_by(
+                    CandidateSearch.last_active_at.desc(), CandidateSearch.candidate_id.desc()
+                )
+                .limit(keep)
+            )
+        )
+        if len(found) == keep:
+            break
+    return found
+
+
+def _postgres_planner(session: Session) -> str:
+    """Plans for the search's own statements; returns the setting to restore after them.
+
+    Exact bitmaps (``work_mem``: a lossy bitmap page makes PostgreSQL test every row on it), and
+    no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
+    tests means fetching ``terms`` from the TOAST table (~15 us), so scanning the table to find
+    10,001 matches of a common word costs far more than its estimate. The GIN index is the one
+    way to the matches left (``candidate_search`` has no other index to walk).
+    """
+    previous = session.execute(
+        text(
+            "SELECT current_setting('enable_seqscan'), set_config('work_mem', '64MB', true), "
+            "set_config('enable_seqscan', 'off', true)"
+        )
+    ).one()
+    return str(previous[0])
+
+
+def _filters(
+    source: type[Candidate | CandidateSearch],
+    identity: Any,
+    employer_id: int,
+    request: SearchRequest,
+) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = [searchable_by(employer_id, source)]
+    if request.preferred_country_ids:
+        filters.append(
+            exists().where(
+                CandidatePreferredCountry.candidate_id == identity,
+                CandidatePreferredCountry.country_id.in_(request.preferred_country_ids),
+            )
+        )
+    if request.active_within_days is not None:
+        filters.append(
+            source.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
+        )
+    return filters
+
+
 def _postgres_match(node: Node) -> ColumnElement[bool]:
-    """``search_vector @@ query``, with two-word phrases as word pairs (no re-reading of rows)."""
+    """``terms @@ query``, with two-word phrases as word pairs (no re-reading of rows)."""
     query = cast(literal(pg_search.tsquery_literal(node, hints=True), Text), TSQUERY)
-    return Candidate.search_vector.op("@@")(query)
+    return CandidateSearch.terms.op("@@")(query)
 
 
 def _postgres_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, float]:
-    """``ts_rank`` of each profile (several times cheaper per row than ``ts_rank_cd``)."""
+    """``ts_rank`` of each profile (normalised by its length), read from its inline vector of words
+    and positions rather than from the large matching one."""
     if not ids:
         return {}
     ranking = cast(literal(pg_search.tsquery_literal(node), Text), TSQUERY)
+    words = CandidateSearchWords
     rows = session.execute(
-        select(Candidate.id, func.ts_rank(Candidate.search_vector, ranking, 1)).where(
-            Candidate.id.in_(ids)
+        select(words.candidate_id, pg_search.rank_sql(words.words, ranking, words.length)).where(
+            words.candidate_id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
         )
     )
     return {candidate_id: float(rank) for candidate_id, rank in rows}

@@ -276,8 +276,8 @@ class Candidate(Base):
 
     A platform profile (``owner_employer_id`` is null) is searchable by every employer while the
     candidate keeps it in the CV database; an employer-owned record (created through the API) is
-    private to its employer. ``search_vector`` holds the profile's words for PostgreSQL's full-text
-    index; SQLite keeps them in the ``candidate_fts`` table instead (the column stays empty there).
+    private to its employer. The profile's words are indexed for search in ``candidate_search``
+    (PostgreSQL) or the ``candidate_fts`` table (SQLite), written with the candidate.
     """
 
     __tablename__ = "candidates"
@@ -299,9 +299,6 @@ class Candidate(Base):
         ),
         Index("ix_candidates_owner_created", "owner_employer_id", "created_at", "id"),
         Index("ix_candidates_last_active", "last_active_at"),
-        Index("ix_candidates_search_vector", "search_vector", postgresql_using="gin").ddl_if(
-            dialect="postgresql"
-        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -320,9 +317,6 @@ class Candidate(Base):
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    search_vector: Mapped[str | None] = mapped_column(
-        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
-    )
 
     preferred_countries: Mapped[list[CandidatePreferredCountry]] = relationship(
         cascade="all, delete-orphan", order_by="CandidatePreferredCountry.country_id"
@@ -331,6 +325,43 @@ class Candidate(Base):
     @property
     def preferred_country_ids(self) -> list[int]:
         return [row.country_id for row in self.preferred_countries]
+
+
+class CandidateSearch(Base):
+    """A candidate as PostgreSQL's CV search matches it (only in PostgreSQL; SQLite: candidate_fts).
+
+    Narrow on purpose: matching, counting and ordering matches by recency read only these rows
+    (a few dozen bytes each), not the wide candidates table. ``terms`` (each word with its
+    positions, every pair of adjacent words, so that a two-word phrase is one index key, and
+    recency buckets of ``last_active_at``; ``storage.search.postgres``) is what the GIN index
+    matches; it is kept out of line (``toast_tuple_target`` 128) and read back only to check a
+    phrase of three or more words. Written by the service with the candidate, in its transaction.
+    """
+
+    __tablename__ = "candidate_search"
+    __table_args__ = (Index("ix_candidate_search_terms", "terms", postgresql_using="gin"),)
+
+    candidate_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_employer_id: Mapped[int | None] = mapped_column(BigId)
+    in_cv_database: Mapped[bool] = mapped_column(Boolean)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    terms: Mapped[str] = mapped_column(TSVECTOR, deferred=True)
+
+
+class CandidateSearchWords(Base):
+    """What PostgreSQL's CV search ranks a candidate on: the words with their positions, without the
+    word pairs of ``CandidateSearch.terms`` (under half its size, kept inline, ``STORAGE MAIN``),
+    and the document length ``ts_rank`` normalises by (``storage.search.postgres``)."""
+
+    __tablename__ = "candidate_search_words"
+
+    candidate_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    words: Mapped[str] = mapped_column(TSVECTOR)
+    length: Mapped[int] = mapped_column(Integer)
 
 
 class CandidatePreferredCountry(Base):

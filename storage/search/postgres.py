@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, cast, func
+from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, REAL
 
 from storage.search.query import And, Node, Not, Or, Term
 from storage.search.tokens import FILLER
@@ -26,13 +32,8 @@ def _pair(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def tsvector_literal(document: Sequence[str]) -> str:
-    """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
-
-    Besides each word with its positions, every pair of adjacent words is listed once, without
-    positions: GIN keeps no positions, so without the pairs a phrase of two common words would make
-    PostgreSQL re-read every profile that merely contains both.
-    """
+def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[str, None]]:
+    """Each word's positions (from 1) and each pair of adjacent words, in order of appearance."""
     positions: dict[str, list[int]] = defaultdict(list)
     pairs: dict[str, None] = {}
     previous = FILLER
@@ -42,8 +43,115 @@ def tsvector_literal(document: Sequence[str]) -> str:
             if previous != FILLER:
                 pairs[_pair(previous, word)] = None
         previous = word
-    words = (f"{_lexeme(word)}:{','.join(map(str, places))}" for word, places in positions.items())
-    return " ".join([*words, *(_lexeme(pair) for pair in pairs)])
+    return positions, pairs
+
+
+def _words(positions: dict[str, list[int]]) -> list[str]:
+    return [f"{_lexeme(word)}:{','.join(map(str, places))}" for word, places in positions.items()]
+
+
+def tsvector_literal(document: Sequence[str]) -> str:
+    """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
+
+    Besides each word with its positions, every pair of adjacent words is listed once, without
+    positions: GIN keeps no positions, so without the pairs a phrase of two common words would make
+    PostgreSQL re-read every profile that merely contains both. This is the vector the GIN index
+    matches on (``candidate_search.terms``).
+    """
+    positions, pairs = _entries(document)
+    return " ".join([*_words(positions), *(_lexeme(pair) for pair in pairs)])
+
+
+# Recency buckets: each profile's matching vector also holds the day it was last active, and the
+# 16-, 256- and 4,096-day periods holding that day, as lexemes no query can name (they start with
+# FILLER, which is not a letter or digit). ANDed with a query, a few of them cover any span of days,
+# so the GIN index itself returns only the matches active within that span: the most recent
+# matches of a broad query, without reading every match to sort them.
+RECENCY_LEVELS = 4
+_RECENCY_BASE = 16
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def activity_day(moment: datetime) -> int:
+    """Days since 1970-01-01 (UTC) of ``moment`` (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(days=1)
+
+
+def _recency(level: int, bucket: int) -> str:
+    return _lexeme(f"{FILLER}{level}.{bucket}")
+
+
+def recency_lexemes(day: int) -> list[str]:
+    return [_recency(level, day // _RECENCY_BASE**level) for level in range(RECENCY_LEVELS)]
+
+
+def recency_cover(first_day: int, last_day: int) -> list[str]:
+    """The fewest recency lexemes whose periods together are exactly days ``first_day`` to
+    ``last_day``."""
+    lexemes = []
+    low, high, level = first_day, last_day, 0
+    while low <= high:
+        size = _RECENCY_BASE**level
+        if level == RECENCY_LEVELS - 1:
+            lexemes += [_recency(level, bucket) for bucket in range(low // size, high // size + 1)]
+            break
+        larger = size * _RECENCY_BASE
+        while low <= high and low % larger:
+            lexemes.append(_recency(level, low // size))
+            low += size
+        while low <= high and (high + 1) % larger:
+            lexemes.append(_recency(level, high // size))
+            high -= size
+        level += 1
+    return lexemes
+
+
+def recent_tsquery(node: Node, first_day: int, last_day: int) -> str:
+    """The matching tsquery of ``node``, restricted to profiles last active in those days."""
+    return (
+        f"({tsquery_literal(node, hints=True)}) & "
+        f"({' | '.join(recency_cover(first_day, last_day))})"
+    )
+
+
+@dataclass(frozen=True)
+class SearchVectors:
+    """What PostgreSQL's search tables keep of a profile."""
+
+    terms: str  # the matching vector: ``tsvector_literal``, and the recency buckets
+    words: str  # the ranking vector: words with positions only, no pairs (under half the size)
+    length: int  # the document length ranking normalises by: positions, plus one per pair
+
+
+def search_vectors(document: Sequence[str], last_active_at: datetime) -> SearchVectors:
+    positions, pairs = _entries(document)
+    words = _words(positions)
+    buckets = recency_lexemes(activity_day(last_active_at))
+    return SearchVectors(
+        terms=" ".join([*words, *(_lexeme(pair) for pair in pairs), *buckets]),
+        words=" ".join(words),
+        length=sum(map(len, positions.values())) + len(pairs),
+    )
+
+
+def rank_sql(words: Any, query: Any, length: Any) -> Any:
+    """``ts_rank(terms, query, 1)``, from ``ts_rank(words, query, 0)`` over the small vector.
+
+    Normalisation 1 divides the raw rank by log2(1 + the document length), where PostgreSQL counts
+    each lexeme's positions, or 1 for a lexeme without positions (a word pair): that is ``length``,
+    kept with the row. The raw rank reads only the lexemes the query names, and query words never
+    contain a space, so it is the same over either vector; except for a prefix term, which over
+    ``terms`` also counted each word pair starting with the prefix as one more occurrence.
+    PostgreSQL divides the ``real`` in double precision and returns a ``real``; so does this, to
+    the bit.
+    """
+    raw = cast(func.ts_rank(words, query, 0), DOUBLE_PRECISION)
+    log2 = func.ln(cast(length + 1, DOUBLE_PRECISION), type_=DOUBLE_PRECISION) / func.ln(
+        cast(2, DOUBLE_PRECISION), type_=DOUBLE_PRECISION
+    )
+    return cast(case((length > 0, raw / log2), else_=raw), REAL)
 
 
 def _term(term: Term, *, hints: bool) -> str:

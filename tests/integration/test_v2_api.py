@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, credits, db, outbox, webhook_targets
-from storage.models import Candidate, CreditKind
+from storage.models import CreditKind
 
 V2 = "/api/v2"
 RECEIVER = "http://127.0.0.1:9/hooks/hirebridge"
@@ -75,9 +75,7 @@ def platform(word: str, **fields: Any) -> int:
 def leave_the_cv_database(candidate_id: int) -> None:
     """The profile's owner opts out of the CV database: it leaves every search's results."""
     with db.unit_of_work() as session:
-        candidate = session.get(Candidate, candidate_id)
-        assert candidate is not None
-        candidate.in_cv_database = False
+        candidates.withdraw_from_cv_database(session, candidate_id)
 
 
 def apply(api: Api, job_id: int) -> None:
@@ -298,6 +296,7 @@ class TestCandidates:
                 removed.add(unseen[0])
                 leave_the_cv_database(unseen[0])
         assert len(seen) == len(set(seen))
+        assert removed and not removed & set(seen)
         assert set(ids) - removed <= set(seen)
         assert not (set(seen) - set(ids))
 
