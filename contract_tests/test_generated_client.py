@@ -81,19 +81,26 @@ def job_create(models: ModuleType, reference: str, **apply: Any) -> Any:
     )
 
 
+def imported_client(
+    server: LiveServer, version: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ModuleType]:
+    """Generate the client of the served ``version`` document; import it as ``<version>_client``."""
+    workdir = tmp_path_factory.mktemp(f"client_{version}")
+    sys.path.insert(0, str(workdir))
+    try:
+        yield generate_client(
+            f"{server.base_url}/swagger/{version}/swagger.json", f"{version}_client", workdir
+        )
+    finally:
+        sys.path.remove(str(workdir))
+
+
 @pytest.fixture(scope="module")
 def v1_client_package(
     live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ModuleType]:
     """The client openapi-python-client generates from /swagger/v1/swagger.json, imported."""
-    workdir = tmp_path_factory.mktemp("client")
-    sys.path.insert(0, str(workdir))
-    try:
-        yield generate_client(
-            f"{live_server.base_url}/swagger/v1/swagger.json", "v1_client", workdir
-        )
-    finally:
-        sys.path.remove(str(workdir))
+    yield from imported_client(live_server, "v1", tmp_path_factory)
 
 
 def test_generated_client_runs_the_job_posting_scenario(
@@ -183,14 +190,7 @@ def v2_client_package(
     v2_live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ModuleType]:
     """The client openapi-python-client generates from /swagger/v2/swagger.json, imported."""
-    workdir = tmp_path_factory.mktemp("client_v2")
-    sys.path.insert(0, str(workdir))
-    try:
-        yield generate_client(
-            f"{v2_live_server.base_url}/swagger/v2/swagger.json", "v2_client", workdir
-        )
-    finally:
-        sys.path.remove(str(workdir))
+    yield from imported_client(v2_live_server, "v2", tmp_path_factory)
 
 
 def test_v2_generated_client_runs_the_partner_scenario(

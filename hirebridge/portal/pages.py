@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from storage import api_keys, credits, employers, users, webhooks
 from storage.db import unit_of_work
+from storage.deliveries import AttemptResult
 from storage.models import (
     ApiKey,
     CreditKind,
@@ -202,15 +203,6 @@ class WebhookRow:
 
 
 @dataclass(frozen=True)
-class AttemptRow:
-    started_at: datetime
-    duration_ms: int
-    status_code: int | None
-    error: str | None
-    succeeded: bool
-
-
-@dataclass(frozen=True)
 class DeliveryRow:
     public_id: str
     event_type: str
@@ -218,7 +210,7 @@ class DeliveryRow:
     status: str
     created_at: datetime
     next_attempt_at: datetime | None
-    attempts: list[AttemptRow]
+    attempts: list[AttemptResult]
 
 
 @dataclass(frozen=True)
@@ -250,8 +242,8 @@ def _webhook_row(subscription: WebhookSubscription) -> WebhookRow:
     )
 
 
-def _attempt_row(attempt: DeliveryAttempt) -> AttemptRow:
-    return AttemptRow(
+def _attempt_row(attempt: DeliveryAttempt) -> AttemptResult:
+    return AttemptResult(
         started_at=attempt.started_at,
         duration_ms=attempt.duration_ms,
         status_code=attempt.status_code,

@@ -191,13 +191,7 @@ class Portal:
             context = await self._context(request)
             if sign_in and context.viewer is None:
                 return self._finish(context, RedirectResponse(f"{PREFIX}/sign-in", 303))
-            try:
-                response = await view(context)
-            except PortalError as error:
-                response = self._error(context, error.status, error.message)
-            except DomainError as error:
-                response = self._error(context, _status_of(error), error.message)
-            return self._finish(context, response)
+            return self._finish(context, await self._answer(context, view(context)))
 
         return endpoint
 
@@ -226,15 +220,18 @@ class Portal:
                     context,
                     self._error(context, 403, "Only an employer admin can make this change."),
                 )
-            try:
-                response = await view(context, form)
-            except PortalError as error:
-                response = self._error(context, error.status, error.message)
-            except DomainError as error:
-                response = self._error(context, _status_of(error), error.message)
-            return self._finish(context, response)
+            return self._finish(context, await self._answer(context, view(context, form)))
 
         return endpoint
+
+    async def _answer(self, context: Context, reply: Awaitable[Response]) -> Response:
+        """The view's page, or the error page of what it refused."""
+        try:
+            return await reply
+        except PortalError as error:
+            return self._error(context, error.status, error.message)
+        except DomainError as error:
+            return self._error(context, _status_of(error), error.message)
 
     async def _context(self, request: Request, session: Session | None = None) -> Context:
         session = session or self.cookies.load(request)
