@@ -22,12 +22,12 @@ from limits import RateLimitItem, RateLimitItemPerMinute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.errors import ApiProblem
+from hirebridge.operations import operation_id
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import Decision, RateLimiter
 from storage.api_keys import Principal
 
 _SCOPE_KEY = "hirebridge.keyed_call"
-_ROUTING_CONTEXT = "connexion_routing"
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,7 @@ class KeyedCall:
         if self.admitted:
             return
         self.admitted = True
-        operation_id = str(scope["extensions"][_ROUTING_CONTEXT]["operation_id"])
-        # The resolver prefixes the controller module: ``handlers.v1.jobs.listJobs``.
-        family = self.policy.families[operation_id.rpartition(".")[2]]
+        family = self.policy.families[str(operation_id(scope))]
         item = self.policy.item(family, principal.rate_multiplier)
         self.rate = await self.policy.limiter.hit(item, "key", str(principal.key_id), family)
         if self.rate is not None and not self.rate.allowed:

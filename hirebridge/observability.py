@@ -18,12 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge import metrics
 from hirebridge.logging_setup import current_request_id
+from hirebridge.operations import operation_id
 
 access_log = logging.getLogger("hirebridge.access")
 
 HEADER = b"x-request-id"
 _ACCEPTED_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
-_ROUTING_CONTEXT = "connexion_routing"
 
 
 def request_id_of(scope: Scope) -> str:
@@ -35,10 +35,7 @@ def request_id_of(scope: Scope) -> str:
 
 def operation_of(scope: Scope) -> str:
     """The request's ``operationId`` (``listJobs``), or ``other`` outside the API documents."""
-    routing = scope.get("extensions", {}).get(_ROUTING_CONTEXT, {})
-    operation_id = routing.get("operation_id")
-    # The resolver prefixes the controller module: ``handlers.v1.jobs.listJobs``.
-    return str(operation_id).rpartition(".")[2] if operation_id else "other"
+    return operation_id(scope) or "other"
 
 
 class RequestObservation:
