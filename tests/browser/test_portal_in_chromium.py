@@ -207,10 +207,17 @@ def test_a_webhook_made_in_the_portal_receives_a_signed_test_event(
         delivery = page.locator(f'[data-delivery-id="{request.delivery_id}"]')
 
         def attempt_shown() -> bool:
+            # The delivery and its attempts are two reads: under READ COMMITTED a page rendered
+            # while the outcome commits can show the attempt beside the older status, so both
+            # are waited for, reloading.
             page.reload()
-            return "HTTP 200" in delivery.inner_text()
+            text = delivery.inner_text()
+            return (
+                "HTTP 200" in text
+                and delivery.locator(".status").inner_text().strip() == "succeeded"
+            )
 
-        wait_for(attempt_shown, 30, "the attempt on the page")
+        wait_for(attempt_shown, 30, "the successful attempt on the page")
         expect(delivery.locator(".status")).to_have_text("succeeded")
         expect(page.locator("#webhook-failures")).to_have_text("0")
         screenshot(page, "07-webhook-deliveries")
