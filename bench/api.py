@@ -4,13 +4,15 @@ Starts, on loopback:
 - the service as deployed (``hirebridge serve``: gunicorn, uvicorn workers) on PostgreSQL and a
   Redis server of its own, with an employer whose key is authenticated, rate-limited (with a
   multiplier so high that nothing is refused) and quota-counted on every call;
+- the same service with the job-page cache off (``READ_CACHE_SECONDS=0``), so that every
+  ``GET /api/v1/jobs`` reads PostgreSQL: measured for that operation only;
 - the framework floor (bench/bare_app.py): a bare Connexion app with the same two operations
   answering bodies of the same size from memory, under the same gunicorn settings and workers.
 
 Then drives each with wrk (Debian's package) at a fixed number of connections, alternating
-floor and service, and prints one line per run and per operation: requests/s, p50 and p99 latency,
-non-2xx answers, and the service/floor ratio. P4: the resident memory of each API worker process
-after the runs.
+floor and services, and prints one line per run and per operation: requests/s, p50 and p99
+latency, non-2xx answers, and each service's ratio to the floor. P4: the resident memory of each
+API worker process after the runs.
 
 Run by ``make bench`` (never by ``make test``):
 
@@ -116,6 +118,18 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) 
     raise SystemExit(f"{url} did not answer")
 
 
+def serve(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The service as it is deployed: ``hirebridge serve`` (gunicorn, uvicorn workers)."""
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "hirebridge", "serve"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The bare app under the settings ``hirebridge serve`` uses (hirebridge.server)."""
     return subprocess.Popen(
@@ -195,18 +209,15 @@ def main() -> None:
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT),
         )
-        service_port, bare_port = free_port(), free_port()
-        service = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "hirebridge", "serve"),
-                *("--bind", f"127.0.0.1:{service_port}", "--workers", str(args.workers)),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        processes.append(service)
+        service_port, uncached_port, bare_port = free_port(), free_port(), free_port()
+        service = serve(service_port, args.workers, env)
+        # The same service with the job-page cache off: every call reads PostgreSQL.
+        uncached = serve(uncached_port, args.workers, {**env, "READ_CACHE_SECONDS": "0"})
+        processes += [service, uncached]
         service_url = f"http://127.0.0.1:{service_port}"
         wait_ready(f"{service_url}/healthz/live", service)
+        uncached_url = f"http://127.0.0.1:{uncached_port}"
+        wait_ready(f"{uncached_url}/healthz/live", uncached)
 
         # The floor answers with the very bodies the service gives.
         headers = {"X-Api-Key": key}
@@ -241,9 +252,20 @@ def main() -> None:
             'wrk.headers["Content-Type"] = "application/json"\n'
             f"wrk.body = {json.dumps(json.dumps({'query': SEARCH_QUERY}))}\n"
         )
+        floor, served = ("floor", bare_url, None), ("service", service_url, key)
         operations = [
-            ("GET /api/v1/jobs (50 items)", "/api/v1/jobs?pageSize=50", None),
-            ("POST /api/v1/candidates/search", "/api/v1/candidates/search", search_script),
+            (
+                "GET /api/v1/jobs (50 items)",
+                "/api/v1/jobs?pageSize=50",
+                None,
+                [floor, served, ("no cache", uncached_url, key)],
+            ),
+            (
+                "POST /api/v1/candidates/search",
+                "/api/v1/candidates/search",
+                search_script,
+                [floor, served],
+            ),
         ]
         print(
             f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
@@ -253,8 +275,8 @@ def main() -> None:
             flush=True,
         )
         runs: list[Run] = []
-        for label, path, script in operations:
-            for target, base, run_key in (("floor", bare_url, None), ("service", service_url, key)):
+        for label, path, script, targets in operations:
+            for target, base, run_key in targets:
                 # Warm-up: connections, caches and JIT-free Python's first-call costs.
                 wrk(
                     target,
@@ -266,10 +288,7 @@ def main() -> None:
                     script=script,
                 )
             for _ in range(args.rounds):
-                for target, base, run_key in (
-                    ("floor", bare_url, None),
-                    ("service", service_url, key),
-                ):
+                for target, base, run_key in targets:
                     run = wrk(
                         target,
                         label,
@@ -286,17 +305,18 @@ def main() -> None:
                         f"non-2xx {run.non_2xx}",
                         flush=True,
                     )
-        for label, _, _ in operations:
-            floor = statistics.mean(
+        for label, _, _, targets in operations:
+            floor_rate = statistics.mean(
                 r.requests_per_second for r in runs if r.operation == label and r.target == "floor"
             )
-            served = [r for r in runs if r.operation == label and r.target == "service"]
-            rate = statistics.mean(r.requests_per_second for r in served)
-            print(
-                f"{label:34} service/floor {rate / floor:6.1%}  (P1 target 70%)  "
-                f"service p99 worst {max(r.p99_ms for r in served):.1f} ms (P1 target < 50 ms)",
-                flush=True,
-            )
+            for target, _, _ in targets[1:]:
+                measured = [r for r in runs if r.operation == label and r.target == target]
+                rate = statistics.mean(r.requests_per_second for r in measured)
+                print(
+                    f"{label:34} {target}/floor {rate / floor_rate:6.1%}  (P1 target 70%)  "
+                    f"p99 worst {max(r.p99_ms for r in measured):.1f} ms (P1 target < 50 ms)",
+                    flush=True,
+                )
         print(f"P4: API worker resident memory after the runs: {rss_mb(service)} MB (target < 200)")
     finally:
         for process in reversed(processes):

@@ -15,7 +15,9 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
 
-from handlers import cursors
+from handlers import cursors, read_cache
+from hirebridge.admission import Admission
+from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
@@ -28,7 +30,7 @@ from hirebridge.metrics import MetricsPage
 from hirebridge.middleware import BodyGuardMiddleware
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
-from hirebridge.quota import MonthlyQuota, UsageRecorder
+from hirebridge.quota import COUNTER_TTL_SECONDS, MonthlyQuota, UsageRecorder
 from hirebridge.ratelimit import (
     PublicRateLimitMiddleware,
     RateLimiter,
@@ -36,7 +38,7 @@ from hirebridge.ratelimit import (
     rate_families,
 )
 from hirebridge.redis_client import connect, redis_url
-from hirebridge.security import SECURITY_MAP
+from hirebridge.security import SECURITY_MAP, lookup_principal
 from hirebridge.settings import Settings
 from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
@@ -69,18 +71,22 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     database = db.configure(settings.resolved_database_url)
     secret_box.configure(settings.webhook_secret_key)
     cursors.configure(settings.secret_key)
+    read_cache.job_pages.configure(settings.read_cache_seconds)
     webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     redis_client = connect(redis_url(settings))
     # Events go out right after the commit that wrote them (W4), not at the next periodic pass.
     pump_waker = PumpWaker(redis_client)
     install_wakeup(database.session_factory, pump_waker.wake)
+    install_cache_invalidation(database.session_factory, lambda: redis_client)
 
     limiter = RateLimiter(redis_url(settings))
     documents = [load_document(name) for name in API_DOCUMENTS]
     usage_recorder = UsageRecorder(database, settings.usage_flush_seconds)
+    quota = MonthlyQuota(redis_url(settings), usage_recorder)
     keyed_calls = KeyedCallPolicy(
-        limiter=limiter,
-        quota=MonthlyQuota(redis_url(settings), usage_recorder),
+        admission=Admission(quota.clients, usage_ttl_seconds=COUNTER_TTL_SECONDS),
+        quota=quota,
+        lookup=lookup_principal,
         families={
             operation_id: family
             for document in documents
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         database.dispose()
         redis_client.close()
         await limiter.close()
+        keyed_calls.admission.close()
         await keyed_calls.quota.close()
 
     app = connexion.AsyncApp(

@@ -6,6 +6,7 @@ Errors are one line on stderr (``error: ...``) and a non-zero exit status.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from hirebridge.cache_invalidation import install_cache_invalidation
+from hirebridge.redis_client import connect, redis_url
 from hirebridge.settings import Settings, SettingsError
 from jobs_queue.mail import Mail, enqueue_mail
 from storage import api_keys, credits, db, demo, employers, migrate, users, webhooks
@@ -40,7 +43,11 @@ def _settings() -> Settings:
 def _session() -> Iterator[Session]:
     """A unit of work for one command, with database failures turned into one clear line."""
     settings = _settings()
-    db.configure(settings.resolved_database_url, pool_size=2)
+    database = db.configure(settings.resolved_database_url, pool_size=2)
+    # A revoked key or a new plan takes effect at the API's next request, not when caches expire.
+    install_cache_invalidation(
+        database.session_factory, functools.cache(lambda: connect(redis_url(settings)))
+    )
     try:
         with db.unit_of_work() as session:
             yield session
@@ -286,8 +293,6 @@ def _queue_mail(mail: Mail) -> None:
     if not mail.to:
         click.echo("note: the employer has no admin user to e-mail", err=True)
         return
-    from hirebridge.redis_client import connect, redis_url
-
     connection = connect(redis_url(_settings()))
     try:
         enqueue_mail(connection, mail)

@@ -14,20 +14,27 @@ the limiter must not become an outage of the API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from limits import RateLimitItem, RateLimitItemPerMinute
+from redis.exceptions import RedisError
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hirebridge.admission import Admission, Admitted, Miss
 from hirebridge.errors import ApiProblem
 from hirebridge.operations import operation_id
 from hirebridge.quota import MonthlyQuota
-from hirebridge.ratelimit import Decision, RateLimiter
+from hirebridge.ratelimit import Decision
+from storage import api_keys, usage
 from storage.api_keys import Principal
+from storage.clock import utcnow
 
 _SCOPE_KEY = "hirebridge.keyed_call"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,19 +42,18 @@ class KeyedCallPolicy:
     """What every keyed call is measured against: one per application.
 
     Attributes:
-        limiter: the Redis-backed fixed-window limiter (shared with the public board).
-        quota: the monthly per-employer counter.
+        admission: the Redis script that finds the key's principal and counts the call.
+        quota: the monthly per-employer counter's persistence and plan quotas.
+        lookup: reads a key's principal from the database (``None``: no usable key).
         families: ``operationId`` -> rate family, read from the OpenAPI documents.
         per_minute: calls per key per minute in each family, before the employer's multiplier.
     """
 
-    limiter: RateLimiter
+    admission: Admission
     quota: MonthlyQuota
+    lookup: Callable[[str], Principal | None]
     families: Mapping[str, str]
     per_minute: Mapping[str, int]
-
-    def item(self, family: str, multiplier: int) -> RateLimitItem:
-        return RateLimitItemPerMinute(self.per_minute[family] * multiplier)
 
 
 class KeyedCall:
@@ -57,6 +63,8 @@ class KeyedCall:
         self.policy = policy
         self.admitted = False
         self.rate: Decision | None = None
+        # The generation of the caller's data for the read caches; None when unknown.
+        self.data_generation: str | None = None
 
     @staticmethod
     def of(scope: Mapping[str, Any]) -> KeyedCall | None:
@@ -64,27 +72,61 @@ class KeyedCall:
         call = scope.get("extensions", {}).get(_SCOPE_KEY)
         return call if isinstance(call, KeyedCall) else None
 
-    async def admit(self, principal: Principal, scope: Mapping[str, Any]) -> None:
-        """Count the call for its key's family, then for its employer's month.
+    async def admit(self, token: str, scope: Mapping[str, Any]) -> Principal | None:
+        """Authenticate ``token`` and count the call for its key's family, then for its
+        employer's month; ``None`` means no usable key (401, nothing counted).
 
-        Raises ``ApiProblem`` (429 ``rate_limited`` or ``quota_exceeded``) to refuse it. A call
-        refused for its rate is not counted against the quota.
+        Raises ``ApiProblem`` (429 ``rate_limited`` or ``quota_exceeded``) to refuse the call. A
+        call refused for its rate is not counted against the quota.
         """
         # Connexion tries each security scheme the request carries; count the call only once.
         if self.admitted:
-            return
-        self.admitted = True
+            return await run_in_threadpool(self.policy.lookup, token)
         family = self.policy.families[str(operation_id(scope))]
-        item = self.policy.item(family, principal.rate_multiplier)
-        self.rate = await self.policy.limiter.hit(item, "key", str(principal.key_id), family)
-        if self.rate is not None and not self.rate.allowed:
+        now = utcnow()
+        month = usage.month_of(now)
+        secret_hash = api_keys.hash_secret(token)
+        admission = self.policy.admission
+        principal: Principal | None = None
+        try:
+            outcome = await admission.admit(
+                secret_hash,
+                now=now,
+                family=family,
+                per_minute=self.policy.per_minute[family],
+                month=month,
+            )
+            if isinstance(outcome, Miss):
+                principal = await run_in_threadpool(self.policy.lookup, token)
+                if principal is None:
+                    return None
+                outcome = await admission.admit(
+                    secret_hash,
+                    now=now,
+                    family=family,
+                    per_minute=self.policy.per_minute[family],
+                    month=month,
+                    read=(principal, outcome.generation),
+                )
+        except (RedisError, OSError) as error:
+            logger.warning("rate limiter unavailable, serving without limits: %r", error)
+            if principal is None:
+                principal = await run_in_threadpool(self.policy.lookup, token)
+            self.admitted = principal is not None
+            return principal
+        if not isinstance(outcome, Admitted):
+            return None  # expired since it was cached, or (racing a change) still a miss
+        self.admitted = True
+        self.rate = outcome.rate
+        if not self.rate.allowed:
             raise ApiProblem(
                 "rate_limited",
                 f"Too many {family} requests for this API key; "
                 f"retry in {self.rate.reset_seconds} seconds.",
                 headers={"Retry-After": str(self.rate.reset_seconds)},
             )
-        quota = await self.policy.quota.count(principal)
+        assert outcome.used_this_month is not None  # counted: the rate allowed it
+        quota = await self.policy.quota.settle(outcome.principal, outcome.used_this_month, now)
         if quota is not None and not quota.allowed:
             raise ApiProblem(
                 "quota_exceeded",
@@ -92,6 +134,8 @@ class KeyedCall:
                 "the quota renews on the first of next month (UTC).",
                 headers={"Retry-After": str(quota.retry_after_seconds)},
             )
+        self.data_generation = outcome.data_generation
+        return outcome.principal
 
 
 class KeyedCallMiddleware:

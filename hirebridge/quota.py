@@ -1,15 +1,17 @@
 """Monthly request quotas per employer (C1), counted in Redis and persisted to the database.
 
 Every keyed call that passes its rate limit is one ``INCR`` of the key
-``hirebridge:usage:<employer>:<YYYY-MM>``, shared by every worker process and host. The counters
-are copied to ``monthly_usage`` off the request path (``UsageRecorder``), and a counter Redis has
-lost (a restart without persistence, an eviction) is re-seeded from that copy: the call whose
-``INCR`` answers 1 is the only one that sees the key missing, so it alone adds the persisted count.
-Like the rate limiter, the quota fails open when Redis cannot be reached.
+``hirebridge:usage:<employer>:<YYYY-MM>`` (in ``hirebridge.admission``'s script), shared by every
+worker process and host. The counters are copied to ``monthly_usage`` off the request path
+(``UsageRecorder``), and a counter Redis has lost (a restart without persistence, an eviction) is
+re-seeded from that copy: the call whose ``INCR`` answers 1 is the only one that sees the key
+missing, so it alone adds the persisted count. Like the rate limiter, the quota fails open when
+Redis cannot be reached.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
+from hirebridge.admission import usage_key
 from hirebridge.redis_client import PerLoop
 from storage import usage
 from storage.api_keys import Principal
@@ -28,7 +31,7 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 # A month's counter outlives its month by a few days, so late flushes still find it; then it goes.
-_COUNTER_TTL_SECONDS = 40 * 24 * 3600
+COUNTER_TTL_SECONDS = 40 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -128,21 +131,23 @@ class MonthlyQuota:
 
     @staticmethod
     def counter_key(employer_id: int, month: str) -> str:
-        return f"hirebridge:usage:{employer_id}:{month}"
+        return usage_key(employer_id, month)
 
-    async def count(self, principal: Principal) -> QuotaDecision | None:
-        """Count one call of ``principal``'s employer; ``None`` means Redis is unreachable."""
-        now = utcnow()
+    async def settle(self, principal: Principal, used: int, now: datetime) -> QuotaDecision | None:
+        """Apply the quota to a call whose ``INCR`` of the month's counter (``counter_key``)
+        answered ``used`` (``hirebridge.admission`` counts it); ``None`` means Redis is
+        unreachable. The call that found the counter missing adds the persisted count first."""
         month = usage.month_of(now)
-        key = self.counter_key(principal.employer_id, month)
-        client = self.clients.get()
-        try:
-            used = int(await client.incr(key))
-            if used == 1:
-                used = await self._reseed(client, key, principal.employer_id, month)
-        except (RedisError, OSError) as error:
-            logger.warning("usage counter unavailable, serving without the quota: %r", error)
-            return None
+        if used == 1:
+            key = self.counter_key(principal.employer_id, month)
+            try:
+                used = await self._reseed(self.clients.get(), key, principal.employer_id, month)
+            except (RedisError, OSError) as error:
+                logger.warning("usage counter unavailable, serving without the quota: %r", error)
+                # Left at 1 it would never be re-seeded: let the next call find it missing.
+                with contextlib.suppress(RedisError, OSError):
+                    await self.clients.get().delete(key)
+                return None
         self.recorder.observe(principal.employer_id, month, used)
         quota = usage.MONTHLY_REQUEST_QUOTA[principal.plan]
         return QuotaDecision(
@@ -170,7 +175,7 @@ class MonthlyQuota:
         persisted = await run_in_threadpool(self._persisted, employer_id, month)
         async with client.pipeline(transaction=True) as pipe:
             pipe.incrby(key, persisted)
-            pipe.expire(key, _COUNTER_TTL_SECONDS)
+            pipe.expire(key, COUNTER_TTL_SECONDS)
             total, _ = await pipe.execute()
         return int(total)
 

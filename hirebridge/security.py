@@ -77,7 +77,8 @@ def _log_failure(future: asyncio.Future[None]) -> None:
 last_used = LastUsedRecorder()
 
 
-def _lookup(token: str) -> Principal | None:
+def lookup_principal(token: str) -> Principal | None:
+    """The key's principal, read from the database (``hirebridge.admission`` caches it)."""
     with db.current().read_only() as session:
         return api_keys.authenticate(session, token)
 
@@ -87,17 +88,19 @@ async def authenticate(
 ) -> TokenInfo | None:
     """Resolve a presented key; ``None`` means 401, a scope shortfall raises 403.
 
-    Right after the key is known, the call is counted against its rate limit and its employer's
-    monthly quota (429 when over either), before any other work: Connexion passes ``request``.
+    The key is resolved and the call counted against its rate limit and its employer's monthly
+    quota (429 when over either) in one step, before any other work (``KeyedCall.admit``, which
+    caches principals in Redis): Connexion passes ``request``.
     """
     if not api_keys.looks_like_key(token):
         return None
-    principal = await run_in_threadpool(_lookup, token)
-    if principal is None:
-        return None
     keyed_call = KeyedCall.of(request.scope) if request is not None else None
     if keyed_call is not None:
-        await keyed_call.admit(principal, request.scope)
+        principal = await keyed_call.admit(token, request.scope)
+    else:
+        principal = await run_in_threadpool(lookup_principal, token)
+    if principal is None:
+        return None
     if not set(required_scopes or ()) <= principal.scopes:
         raise OAuthScopeProblem(
             token_scopes=sorted(principal.scopes), required_scopes=list(required_scopes or ())
@@ -108,6 +111,7 @@ async def authenticate(
         "key_id": principal.key_id,
         "employer_id": principal.employer_id,
         "scopes": sorted(principal.scopes),
+        "data_generation": keyed_call.data_generation if keyed_call is not None else None,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -58,13 +59,27 @@ def _rate_limits(value: str) -> dict[str, int]:
     return limits
 
 
-def _positive_float(name: str, value: str) -> float:
+def _float(name: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
         raise SettingsError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SettingsError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def _positive_float(name: str, value: str) -> float:
+    number = _float(name, value)
     if not number > 0:
         raise SettingsError(f"{name} must be above 0, got {number}")
+    return number
+
+
+def _non_negative_float(name: str, value: str) -> float:
+    number = _float(name, value)
+    if number < 0:
+        raise SettingsError(f"{name} must be 0 or more, got {number}")
     return number
 
 
@@ -163,6 +178,8 @@ class Settings:
         public_apply_per_minute: applications a client address may send to the public board.
         api_rate_limits: calls per key per minute in each rate family of the partner API (R1).
         usage_flush_seconds: how often a process persists the monthly usage counters it touched.
+        read_cache_seconds: the longest a process keeps a cached page of an employer's jobs
+            (``handlers.read_cache``; a change invalidates it at once); 0 turns the cache off.
         webhook_allow_insecure_targets: allow plain-http webhook URLs and loopback, private and
             link-local targets (local development and tests only).
         smtp_host: the mail server for operator e-mails (key approval, disabled webhooks); empty
@@ -196,6 +213,7 @@ class Settings:
         default_factory=lambda: dict(DEFAULT_API_RATE_LIMITS)
     )
     usage_flush_seconds: float = 5.0
+    read_cache_seconds: float = 60.0
     webhook_allow_insecure_targets: bool = False
     smtp_host: str = ""
     smtp_port: int = 25
@@ -257,6 +275,9 @@ class Settings:
             api_rate_limits=_rate_limits(env.get("API_RATE_LIMITS", "")),
             usage_flush_seconds=_positive_float(
                 "USAGE_FLUSH_SECONDS", env.get("USAGE_FLUSH_SECONDS", "5")
+            ),
+            read_cache_seconds=_non_negative_float(
+                "READ_CACHE_SECONDS", env.get("READ_CACHE_SECONDS", "60")
             ),
             webhook_allow_insecure_targets=_flag(env.get("WEBHOOK_ALLOW_INSECURE_TARGETS", "0")),
             smtp_host=env.get("SMTP_HOST", "").strip(),

@@ -30,6 +30,7 @@ import redis
 from prometheus_client import start_http_server
 from rq import Queue, SimpleWorker
 
+from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.logging_setup import configure_logging
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.settings import Settings
@@ -64,7 +65,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """
     configure_logging(settings.log_level)
     # The RQ worker, the pump and the recorder each use a connection at times.
-    db.configure(settings.resolved_database_url, pool_size=4)
+    database = db.configure(settings.resolved_database_url, pool_size=4)
     secret_box.configure(settings.webhook_secret_key)
     webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     mail.configure(mail.Mailer.from_settings(settings))
@@ -73,6 +74,8 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     # the pump and the notices get a connection that gives up quickly instead.
     rq_connection = connect(url, timeout=30)
     connection = connect(url, timeout=5)
+    # The expiry sweep changes jobs: the API's cached job pages must not outlive it.
+    install_cache_invalidation(database.session_factory, lambda: connection)
     pump_loop = None if burst else PumpLoop(connection)
     delivery_engine = engine.DeliveryEngine(
         on_disabled=functools.partial(notify_disabled, connection),

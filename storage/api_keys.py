@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
+from storage.db import CACHE_NEUTRAL
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import (
     ApiKey,
@@ -83,6 +84,7 @@ class Principal:
     scopes: frozenset[str]
     plan: Plan = Plan.PROFESSIONAL
     rate_multiplier: int = 1
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,7 @@ def authenticate(session: Session, plaintext: str) -> Principal | None:
         scopes=frozenset(row.scopes),
         plan=row.plan,
         rate_multiplier=row.rate_multiplier,
+        expires_at=row.expires_at,
     )
 
 
@@ -282,6 +285,7 @@ def record_key_use(session: Session, key_id: int, when: datetime | None = None) 
             or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < when - LAST_USED_RESOLUTION),
         )
         .values(last_used_at=when)
+        .execution_options(**{CACHE_NEUTRAL: True})
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -124,6 +124,11 @@ class Database:
 _current: Database | None = None
 
 
+# Execution option of an ORM write that changes nothing a cache holds (a key's last-used stamp):
+# ``hirebridge.cache_invalidation`` lets it pass without invalidating anything.
+CACHE_NEUTRAL = "cache_neutral"
+
+
 class _CommitHook:
     """Work to join to the next unit of work that commits, once."""
 

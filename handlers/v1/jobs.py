@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Reply, employer_id
+from handlers.read_cache import job_pages
 from handlers.representation import job_summary
 from handlers.shared import jobs as shared
 from storage import jobs
@@ -12,19 +13,25 @@ from storage.db import read_only
 from storage.models import JobStatus
 
 
-def list_jobs(
+async def list_jobs(
     token_info: dict[str, Any], status: str | None = None, page: int = 1, page_size: int = 50
 ) -> Reply:
-    with read_only() as session:
-        result = jobs.list_jobs(
-            session,
-            employer_id(token_info),
-            status=JobStatus(status) if status else None,
-            page=page,
-            page_size=page_size,
-        )
-        items = [job_summary(job) for job in result.items]
-    return {"total": result.total, "page": page, "pageSize": page_size, "items": items}, 200
+    """The hot read of the partner API: pages are cached per generation of the employer's jobs
+    (``handlers.read_cache``), and a cached page is answered without a worker thread."""
+
+    def read() -> dict[str, Any]:
+        with read_only() as session:
+            result = jobs.list_jobs(
+                session,
+                employer_id(token_info),
+                status=JobStatus(status) if status else None,
+                page=page,
+                page_size=page_size,
+            )
+            items = [job_summary(job) for job in result.items]
+        return {"total": result.total, "page": page, "pageSize": page_size, "items": items}
+
+    return await job_pages.reply(token_info, ("v1", status, page, page_size), read), 200
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

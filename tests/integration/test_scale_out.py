@@ -32,9 +32,10 @@ from conftest import (
     stop_live_server,
 )
 from hirebridge.quota import MonthlyQuota
-from storage import credits, db, employers, usage
+from storage import api_keys, credits, db, employers, usage
 from storage.clock import utcnow
 from storage.models import CreditKind, Plan
+from tests.integration.test_cli import hirebridge
 from tests.integration.test_rate_limits import fresh_window
 from tests.support.receivers import Receiver, wait_for
 
@@ -51,6 +52,7 @@ def _redis_url() -> str:
 class Deployment:
     hosts: list[LiveServer]
     workers: list[subprocess.Popen[bytes]]
+    env: dict[str, str]
 
     def url(self, n: int) -> str:
         """The n-th call's host: calls alternate between the hosts."""
@@ -70,7 +72,7 @@ def deployment(
     workers = [
         subprocess.Popen([sys.executable, "-m", "hirebridge", "worker"], env=env) for _ in range(2)
     ]
-    yield Deployment(hosts=hosts, workers=workers)
+    yield Deployment(hosts=hosts, workers=workers, env=env)
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
     for worker in workers:
@@ -134,6 +136,43 @@ def test_a_monthly_quota_is_shared_not_doubled(deployment: Deployment) -> None:
     assert statuses == {200: left, 429: 20 - left}
     refused = [r for r in responses if r.status_code == 429]
     assert {r.json()["code"] for r in refused} == {"quota_exceeded"}
+
+
+def test_what_one_host_changes_every_host_reads_at_once(deployment: Deployment) -> None:
+    """Job pages and principals are cached in each worker; a change made through one host (or
+    the CLI) is what the next call reads, on every worker of every host."""
+    _, key = employer()
+    headers = {"X-Api-Key": key}
+
+    def titles(n: int) -> list[str]:
+        response = httpx.get(f"{deployment.url(n)}/api/v1/jobs", headers=headers, timeout=30)
+        assert response.status_code == 200, response.text
+        return [item["title"] for item in response.json()["items"]]
+
+    # Enough calls that every worker of both hosts has the page cached.
+    assert [titles(n) for n in range(16)] == [[]] * 16
+    created = httpx.post(f"{deployment.url(1)}/api/v1/jobs", json=SEED_JOB, headers=headers)
+    assert created.status_code == 201, created.text
+    assert [titles(n) for n in range(16)] == [[SEED_JOB["title"]]] * 16
+    renamed = httpx.put(
+        f"{deployment.url(0)}/api/v1/jobs/{created.json()['id']}",
+        json={"title": "Renamed on host 0"},
+        headers=headers,
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert [titles(n) for n in range(16)] == [["Renamed on host 0"]] * 16
+
+    with db.unit_of_work() as session:
+        principal = api_keys.authenticate(session, key)
+    assert principal is not None
+    # The CLI is another process again, with no cache of its own: its commit moves the generation.
+    revoked = hirebridge(deployment.env, "keys", "revoke", str(principal.key_id))
+    assert revoked.returncode == 0, revoked.stderr
+    statuses = [
+        httpx.get(f"{deployment.url(n)}/api/v1/jobs", headers=headers, timeout=30).status_code
+        for n in range(16)
+    ]
+    assert statuses == [401] * 16
 
 
 def test_credits_and_idempotent_retries_hold_across_hosts(deployment: Deployment) -> None:

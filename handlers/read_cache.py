@@ -1,0 +1,72 @@
+"""A per-process cache of read replies, valid for one generation of the caller's data.
+
+A keyed call learns the generation of its employer's data as it is admitted
+(``hirebridge.admission``: the Redis epoch, the all-jobs generation and the employer's own), and
+every committed change to that data moves it (``hirebridge.cache_invalidation``). A reply cached
+under a generation is therefore what the database would answer for as long as the generation
+holds, in every process: a client that changed a job reads the change at its next call, whichever
+process serves it. When Redis cannot be reached the generation is unknown and nothing is cached.
+
+A reply is never kept longer than ``READ_CACHE_SECONDS`` (60 by default: the bound on staleness
+should a generation fail to move because Redis was unreachable at the commit; 0 turns the cache
+off), and at most ``MAX_ENTRIES`` are kept, least recently used first out. Replies are shared
+between calls: callers must not change them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+from handlers.context import employer_id
+from storage import db
+
+T = TypeVar("T")
+
+MAX_ENTRIES = 4_096
+
+
+class ReadCache:
+    def __init__(self, *, ttl_seconds: float = 60.0, max_entries: int = MAX_ENTRIES) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def configure(self, ttl_seconds: float) -> None:
+        """Keep replies at most ``ttl_seconds`` (0: never keep one); forgets what is kept."""
+        with self._lock:
+            self.ttl = ttl_seconds
+            self._entries.clear()
+
+    async def reply(
+        self, token_info: dict[str, Any], key: tuple[Hashable, ...], read: Callable[[], T]
+    ) -> T:
+        """The cached reply of ``key`` for the caller's data, or ``read()`` (run in a worker
+        thread), kept for next time. A hit is answered on the event loop, without a thread."""
+        generation = token_info.get("data_generation")
+        if generation is None or self.ttl <= 0:
+            return await run_in_threadpool(read)
+        # Replies of different databases served by one process (the tests) must not mix.
+        full_key = (str(db.current().url), employer_id(token_info), generation, *key)
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(full_key)
+            if entry is not None and entry[0] > now:
+                self._entries.move_to_end(full_key)
+                return entry[1]  # type: ignore[no-any-return]
+        value = await run_in_threadpool(read)
+        with self._lock:
+            self._entries[full_key] = (now + self.ttl, value)
+            self._entries.move_to_end(full_key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+
+job_pages = ReadCache()
