@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.lifecycle import ConnexionResponse
+
 from handlers.context import Reply, employer_id
 from handlers.read_cache import job_pages
 from handlers.representation import job_summary
@@ -15,7 +17,7 @@ from storage.models import JobStatus
 
 async def list_jobs(
     token_info: dict[str, Any], status: str | None = None, page: int = 1, page_size: int = 50
-) -> Reply:
+) -> ConnexionResponse:
     """The hot read of the partner API: pages are cached per generation of the employer's jobs
     (``handlers.read_cache``), and a cached page is answered without a worker thread."""
 
@@ -31,7 +33,7 @@ async def list_jobs(
             items = [job_summary(job) for job in result.items]
         return {"total": result.total, "page": page, "pageSize": page_size, "items": items}
 
-    return await job_pages.reply(token_info, ("v1", status, page, page_size), read), 200
+    return await job_pages.reply(token_info, ("v1", status, page, page_size), read)
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
