@@ -14,13 +14,19 @@ so the bearer handler here is a small subclass that passes them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from connexion.exceptions import OAuthScopeProblem
-from connexion.security import NO_VALUE, ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.security import (
+    NO_VALUE,
+    AbstractSecurityHandler,
+    ApiKeySecurityHandler,
+    BearerSecurityHandler,
+)
 from starlette.concurrency import run_in_threadpool
 
 from hirebridge.keyed_calls import KeyedCall
@@ -115,8 +121,14 @@ async def authenticate(
     }
 
 
+# Connexion inspects the check function's signature on every request; it never changes.
+_accepts_kwarg = staticmethod(functools.cache(AbstractSecurityHandler._accepts_kwarg))
+
+
 class ScopedBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
     """``Authorization: Bearer <key>``, checked with the operation's required scopes."""
+
+    _accepts_kwarg = _accepts_kwarg
 
     def get_fn(
         self, security_scheme: dict[str, Any], required_scopes: list[str]
@@ -134,6 +146,8 @@ class ScopedBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
 
 class ScopedApiKeyHandler(ApiKeySecurityHandler):  # type: ignore[misc]
     """``X-Api-Key: <key>``; Connexion already passes the required scopes for this scheme."""
+
+    _accepts_kwarg = _accepts_kwarg
 
     def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
         return authenticate
