@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.lifecycle import ConnexionResponse
 from sqlalchemy.orm import Session
 
 from handlers.context import Reply, v2_one
+from handlers.read_cache import job_pages
 from handlers.representation import job_summary
 from handlers.shared import jobs as shared
 from handlers.v2.pages import cursor_page
@@ -15,19 +17,24 @@ from storage.models import Job, JobStatus
 from storage.paging import Position, Slice
 
 
-def list_jobs(
+async def list_jobs(
     token_info: dict[str, Any],
     status: str | None = None,
     limit: int = 20,
     cursor: str | None = None,
-) -> Reply:
+) -> ConnexionResponse:
+    """Cached like v1's pages (``handlers.read_cache``); a cursor is checked before any read."""
+
     def fetch(session: Session, employer: int, after: Position | None, size: int) -> Slice[Job]:
         chosen = JobStatus(status) if status else None
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
 
-    return cursor_page(
-        token_info, "listJobs", {"status": status}, (cursor, limit), fetch, job_summary
-    )
+    def read() -> dict[str, Any]:
+        return cursor_page(
+            token_info, "listJobs", {"status": status}, (cursor, limit), fetch, job_summary
+        )[0]
+
+    return await job_pages.reply(token_info, ("v2", status, cursor, limit), read)
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

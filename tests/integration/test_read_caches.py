@@ -115,6 +115,28 @@ class TestJobPages:
         redis.Redis.from_url(redis_url).flushdb()
         assert titles(api) == ["Renamed"]
 
+    def test_v2_cursor_pages_are_cached_and_invalidated_alike(
+        self, api: Api, tenant: Tenant, job_id: int
+    ) -> None:
+        second = api.post(JOBS, json={**DRAFT, "title": "Data engineer"}).json()["id"]
+
+        def v2_titles(cursor: str | None = None) -> tuple[list[str], str | None]:
+            query = "?limit=1" + (f"&cursor={cursor}" if cursor else "")
+            response = api.get(f"/api/v2/jobs{query}")
+            assert response.status_code == 200, response.text
+            body = response.json()
+            return [job["title"] for job in body["data"]], body["pagination"]["nextCursor"]
+
+        first_page, cursor = v2_titles()
+        assert first_page == ["Data engineer"] and cursor is not None
+        assert v2_titles(cursor)[0] == ["Site reliability engineer"]
+        behind_the_back("UPDATE jobs SET title = 'Renamed' WHERE id = :id", id=job_id)
+        assert v2_titles(cursor)[0] == ["Site reliability engineer"]
+        assert api.get(f"/api/v2/jobs?limit=1&cursor={cursor}x").status_code == 400
+        closed = api.delete(f"/api/v2/jobs/{second}")
+        assert closed.status_code == 200, closed.text
+        assert v2_titles(cursor)[0] == ["Renamed"]
+
     def test_read_cache_seconds_zero_reads_the_database_every_time(
         self, api: Api, tenant: Tenant, job_id: int
     ) -> None:
