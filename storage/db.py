@@ -117,6 +117,24 @@ class Database:
             finally:
                 session.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reads that must agree with each other (a page showing a delivery and
+        its attempts): one REPEATABLE READ transaction on PostgreSQL, where READ COMMITTED lets
+        each statement see a newer state; SQLite's transactions see one state already. Read only.
+        """
+        if self.dialect != "postgresql":
+            with self.unit_of_work() as session:
+                yield session
+            return
+        isolated = self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        with isolated as connection:
+            session = Session(bind=connection, expire_on_commit=False)
+            try:
+                yield session
+            finally:
+                session.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -195,4 +213,11 @@ def unit_of_work() -> Iterator[Session]:
 def read_only() -> Iterator[Session]:
     """A session for reads only on the process's database (see ``Database.read_only``)."""
     with current().read_only() as session:
+        yield session
+
+
+@contextmanager
+def snapshot() -> Iterator[Session]:
+    """Reads that agree with each other on the process's database (see ``Database.snapshot``)."""
+    with current().snapshot() as session:
         yield session

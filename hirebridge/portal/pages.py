@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.orm import Session as DbSession
 
 from storage import api_keys, credits, employers, users, webhooks
-from storage.db import unit_of_work
+from storage.db import snapshot, unit_of_work
 from storage.deliveries import AttemptResult
 from storage.models import (
     ApiKey,
@@ -274,8 +274,9 @@ def webhook_rows(employer_id: int, page: int) -> Page[WebhookRow]:
 
 
 def webhook_detail(employer_id: int, webhook_id: int, page: int) -> WebhookDetail:
-    """A webhook and one page of its deliveries (newest first), each with its attempts."""
-    with unit_of_work() as session:
+    """A webhook and one page of its deliveries (newest first), each with its attempts, as they
+    stood at one moment (a delivery's status always matches its attempts)."""
+    with snapshot() as session:
         subscription = webhooks.get_subscription(session, employer_id, webhook_id)
         result = webhooks.list_deliveries(
             session,

@@ -104,3 +104,24 @@ def test_read_only_sessions_are_units_of_work_on_sqlite(database: db.Database) -
         session.execute(text("INSERT INTO marks VALUES ('kept')"))
     with database.read_only() as session:
         assert list(session.scalars(text("SELECT name FROM marks"))) == ["kept"]
+
+
+def test_a_snapshot_reads_one_state_on_postgresql(postgresql_url: str) -> None:
+    database = db.Database(postgresql_url, pool_size=2)
+    try:
+        with database.unit_of_work() as session:
+            session.execute(text("CREATE TABLE IF NOT EXISTS snapshot_marks (name TEXT)"))
+            session.execute(text("DELETE FROM snapshot_marks"))
+        with database.snapshot() as session:
+            before = session.scalar(text("SELECT count(*) FROM snapshot_marks"))
+            with database.unit_of_work() as writer:
+                writer.execute(text("INSERT INTO snapshot_marks VALUES ('new')"))
+            during = session.scalar(text("SELECT count(*) FROM snapshot_marks"))
+        with database.read_only() as session:
+            after = session.scalar(text("SELECT count(*) FROM snapshot_marks"))
+        with database.unit_of_work() as session:
+            session.execute(text("DROP TABLE snapshot_marks"))
+    finally:
+        database.dispose()
+
+    assert (before, during, after) == (0, 0, 1)
