@@ -14,6 +14,7 @@ the limiter must not become an outage of the API.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -84,30 +85,22 @@ class KeyedCall:
             return await run_in_threadpool(self.policy.lookup, token)
         family = self.policy.families[str(operation_id(scope))]
         now = utcnow()
-        month = usage.month_of(now)
-        secret_hash = api_keys.hash_secret(token)
-        admission = self.policy.admission
+        admit = functools.partial(
+            self.policy.admission.admit,
+            api_keys.hash_secret(token),
+            now=now,
+            family=family,
+            per_minute=self.policy.per_minute[family],
+            month=usage.month_of(now),
+        )
         principal: Principal | None = None
         try:
-            outcome = await admission.admit(
-                secret_hash,
-                now=now,
-                family=family,
-                per_minute=self.policy.per_minute[family],
-                month=month,
-            )
+            outcome = await admit()
             if isinstance(outcome, Miss):
                 principal = await run_in_threadpool(self.policy.lookup, token)
                 if principal is None:
                     return None
-                outcome = await admission.admit(
-                    secret_hash,
-                    now=now,
-                    family=family,
-                    per_minute=self.policy.per_minute[family],
-                    month=month,
-                    read=(principal, outcome.generation),
-                )
+                outcome = await admit(read=(principal, outcome.generation))
         except (RedisError, OSError) as error:
             logger.warning("rate limiter unavailable, serving without limits: %r", error)
             if principal is None:
