@@ -36,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +180,46 @@ def wrk(
     )
 
 
+def profile(master: subprocess.Popen[bytes], seconds: int, run: Callable[[], Run]) -> None:
+    """Sample one API worker with py-spy (only while it holds the GIL) during ``run`` and print
+    the functions that take the largest shares of its CPU, inclusive of what they call."""
+    py_spy = Path(sys.executable).with_name("py-spy")
+    worker = psutil.Process(master.pid).children()[0].pid
+    with tempfile.NamedTemporaryFile(suffix=".txt") as raw:
+        sampler = subprocess.Popen(
+            [
+                *(str(py_spy), "record", "--gil", "--format", "raw", "--rate", "250"),
+                *("--nonblocking", "--pid", str(worker), "--duration", str(seconds)),
+                *("--output", raw.name),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        run()
+        sampler.wait(timeout=seconds + 30)
+        shares, total = inclusive_shares(Path(raw.name).read_text())
+    print(f"py-spy --gil, one worker, {total} samples: functions by inclusive share")
+    # The frames every sample shares (the server's main loop) say nothing; from 3% down is noise.
+    for name, share in shares:
+        if 0.03 <= share < shares[0][1] - 0.01:
+            print(f"  {share:6.1%}  {name}")
+
+
+def inclusive_shares(collapsed: str) -> tuple[list[tuple[str, float]], int]:
+    """(function, share of samples with it on the stack), largest first, from py-spy's raw
+    (collapsed stacks) output; line numbers are dropped so a function counts once per stack."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for line in collapsed.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack:
+            continue
+        total += int(count)
+        for name in {re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")}:
+            counts[name] += int(count)
+    return [(name, count / total) for name, count in counts.most_common()], total
+
+
 def rss_mb(master: subprocess.Popen[bytes]) -> list[float]:
     return [
         round(child.memory_info().rss / 2**20, 1) for child in psutil.Process(master.pid).children()
@@ -190,6 +232,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2, help="floor/service alternations")
+    parser.add_argument(
+        "--profile", action="store_true", help="then profile a worker under load (py-spy)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/api.py needs wrk: apt-get install wrk")
@@ -318,6 +363,21 @@ def main() -> None:
                     flush=True,
                 )
         print(f"P4: API worker resident memory after the runs: {rss_mb(service)} MB (target < 200)")
+        if args.profile:
+            jobs_label, jobs_path, _, _ = operations[0]
+            profile(
+                service,
+                args.duration,
+                lambda: wrk(
+                    "service",
+                    jobs_label,
+                    service_url + jobs_path,
+                    key,
+                    duration=args.duration,
+                    connections=args.connections,
+                    script=None,
+                ),
+            )
     finally:
         for process in reversed(processes):
             process.terminate()
