@@ -1,5 +1,8 @@
 """A per-process cache of read replies, valid for one generation of the caller's data.
 
+It holds the replies of the job reads (``GET /jobs`` and ``GET /jobs/{jobId}`` of v1 and v2), which
+show nothing but the employer's job rows.
+
 A keyed call learns the generation of its employer's data as it is admitted
 (``hirebridge.admission``: the Redis epoch, the all-jobs generation and the employer's own), and
 every committed change to that data moves it (``hirebridge.cache_invalidation``). A reply cached

@@ -41,8 +41,10 @@ def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
     return job, 201, {"Location": f"/api/v1/jobs/{job['id']}"}
 
 
-def get_job(token_info: dict[str, Any], job_id: int) -> Reply:
-    return shared.get_job(token_info, job_id), 200
+async def get_job(token_info: dict[str, Any], job_id: int) -> ConnexionResponse:
+    return await job_pages.reply(
+        token_info, ("v1 job", job_id), lambda: shared.get_job(token_info, job_id)
+    )
 
 
 def update_job(token_info: dict[str, Any], job_id: int, body: dict[str, Any]) -> Reply:

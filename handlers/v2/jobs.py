@@ -42,8 +42,10 @@ def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
     return v2_one(job, 201, {"Location": f"/api/v2/jobs/{job['id']}"})
 
 
-def get_job(token_info: dict[str, Any], job_id: int) -> Reply:
-    return v2_one(shared.get_job(token_info, job_id))
+async def get_job(token_info: dict[str, Any], job_id: int) -> ConnexionResponse:
+    return await job_pages.reply(
+        token_info, ("v2 job", job_id), lambda: v2_one(shared.get_job(token_info, job_id))[0]
+    )
 
 
 def update_job(token_info: dict[str, Any], job_id: int, body: dict[str, Any]) -> Reply:

@@ -115,6 +115,28 @@ class TestJobPages:
         redis.Redis.from_url(redis_url).flushdb()
         assert titles(api) == ["Renamed"]
 
+    def test_one_job_is_cached_per_version_and_another_employers_stays_missing(
+        self,
+        api: Api,
+        tenant: Tenant,
+        job_id: int,
+        make_employer: EmployerFactory,
+        make_key: KeyFactory,
+    ) -> None:
+        for path in (f"{JOBS}/{job_id}", f"/api/v2/jobs/{job_id}"):
+            assert api.get(path).status_code == 200
+        behind_the_back("UPDATE jobs SET description = 'Changed' WHERE id = :id", id=job_id)
+        assert api.get(f"{JOBS}/{job_id}").json()["description"] == "Keep the lights on."
+        assert api.get(f"/api/v2/jobs/{job_id}").json()["data"]["description"] == (
+            "Keep the lights on."
+        )
+        other_key = make_key(make_employer())[1]
+        for _ in range(2):
+            assert api.get(f"{JOBS}/{job_id}", key=other_key).status_code == 404
+        assert api.put(f"{JOBS}/{job_id}", json={"title": "Renamed"}).status_code == 200
+        assert api.get(f"{JOBS}/{job_id}").json()["description"] == "Changed"
+        assert api.get(f"/api/v2/jobs/{job_id}").json()["data"]["title"] == "Renamed"
+
     def test_v2_cursor_pages_are_cached_and_invalidated_alike(
         self, api: Api, tenant: Tenant, job_id: int
     ) -> None:
