@@ -77,19 +77,23 @@ def list_jobs(
     page: int,
     page_size: int,
 ) -> JobPage:
-    """One page of the employer's jobs, newest first."""
+    """One page of the employer's jobs, newest first.
+
+    The page and the count of all matches come from one statement (``count(*) OVER ()`` is
+    computed before the offset and limit); only a page past the end needs a count of its own.
+    """
     conditions = _own_jobs(employer_id, status)
+    rows = session.execute(
+        select(Job, func.count().over())
+        .where(*conditions)
+        .order_by(*JOB_ORDER.clauses())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    if rows:
+        return JobPage(total=rows[0][1], items=[job for job, _ in rows])
     total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
-    items = list(
-        session.scalars(
-            select(Job)
-            .where(*conditions)
-            .order_by(*JOB_ORDER.clauses())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
-    )
-    return JobPage(total=total, items=items)
+    return JobPage(total=total, items=[])
 
 
 def list_jobs_after(
