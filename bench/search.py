@@ -125,7 +125,9 @@ def _rows(start: int) -> tuple[str, str, str, str]:
             cv_text=fields["cv_text"],
         )
         vectors = pg_search.search_vectors(
-            candidates.searchable_words(shell), fields["last_active_at"]
+            candidates.searchable_words(shell),
+            fields["last_active_at"],
+            fields["preferred_country_ids"],
         )
         values = [
             candidate_id,

@@ -16,12 +16,14 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     cast,
     column,
     exists,
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -179,8 +181,11 @@ def _index(session: Session, candidate: Candidate) -> None:
 
 
 def _index_postgres(session: Session, candidate: Candidate, document: list[str]) -> None:
-    """The candidate's search rows: what matching filters on, and what ranking reads."""
-    vectors = pg_search.search_vectors(document, candidate.last_active_at)
+    """The candidate's search rows: what matching filters on (the preferred countries and recency
+    among them, as lexemes), and what ranking reads."""
+    vectors = pg_search.search_vectors(
+        document, candidate.last_active_at, candidate.preferred_country_ids
+    )
     _upsert(
         session,
         CandidateSearch,
@@ -473,63 +478,13 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         )
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
 
-    postgres = _dialect(session) == "postgresql"
-    seqscan = _postgres_planner(session) if postgres else None
-    # PostgreSQL matches, counts and orders on the narrow candidate_search rows; SQLite on
-    # candidates, with the words in candidate_fts.
-    source: type[Candidate | CandidateSearch] = CandidateSearch if postgres else Candidate
-    identity = CandidateSearch.candidate_id if postgres else Candidate.id
-    filters = _filters(source, identity, employer.id, request)
-    conditions = [_postgres_match(node) if postgres else _sqlite_match(node), *filters]
     page_end = request.page * request.page_size
     # What any page can show: the ranked window, then more recent matches up to the page's end.
     keep = max(RESCORE_WINDOW, page_end)
-    matches = select(identity.label("id"), source.last_active_at.label("last_active_at")).where(
-        *conditions
-    )
-    newest_first = (source.last_active_at.desc(), identity.desc())
-    # One statement: up to 10,001 matches (whichever the index yields first), their number, and
-    # the ``keep`` most recent of them; only those rows come back. On PostgreSQL also how far
-    # through the table the matches were found (their last block, of how many): see
-    # _postgres_most_recent.
-    place = literal_column("candidate_search.ctid") if postgres else literal(None)
-    sample = matches.add_columns(place.label("place")).limit(MAX_RESULT_WINDOW + 1).cte("sample")
-    counted = select(func.count()).select_from(sample).scalar_subquery()
-    reached = select(func.max(sample.c.place)).scalar_subquery() if postgres else literal(None)
-    blocks: ColumnElement[Any] = literal_column(_BLOCKS if postgres else "NULL")
-    found: list[Any] = list(
-        session.execute(
-            select(
-                sample.c.id,
-                sample.c.last_active_at,
-                counted.label("total"),
-                reached.label("reached"),
-                blocks.label("blocks"),
-            )
-            .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
-            .limit(keep)
-        )
-    )
-    total = found[0].total if found else 0
+    search = _postgres_search if _dialect(session) == "postgresql" else _sqlite_search
+    total, found, ranks = search(session, node, employer.id, request, keep)
     exact = total <= MAX_RESULT_WINDOW
-    if not exact and len(found) == keep:
-        # More matches than are counted: the most recent ones are served. The sample holds real
-        # matches, so at least ``keep`` matches are as recent as its keep-th most recent: the keep
-        # most recent of all are among the matches at least that recent.
-        floor = found[-1].last_active_at
-        if postgres:
-            found = _postgres_most_recent(session, node, filters, found, floor)
-        else:
-            recent = matches.where(source.last_active_at >= floor)
-            found = list(session.execute(recent.order_by(*newest_first).limit(keep)))
-    elif not exact:
-        found = list(session.execute(matches.order_by(*newest_first).limit(keep)))
     window = found[:RESCORE_WINDOW]
-    ranks = (_postgres_ranks if postgres else _sqlite_ranks)(
-        session, node, [row.id for row in window]
-    )
-    if seqscan is not None:
-        session.execute(text("SELECT set_config('enable_seqscan', :on, true)"), {"on": seqscan})
     window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
     ordered = window + found[RESCORE_WINDOW:]
     ids = [row.id for row in ordered[page_end - request.page_size : page_end]]
@@ -540,30 +495,197 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     )
 
 
+def _sqlite_search(
+    session: Session, node: Node, employer_id: int, request: SearchRequest, keep: int
+) -> tuple[int, list[Any], dict[int, float]]:
+    """(matches counted up to 10,001; the ``keep`` most recent matches; ranks of the first
+    ``RESCORE_WINDOW`` of them), on ``candidates`` with the words in ``candidate_fts``."""
+    filters: list[ColumnElement[bool]] = [searchable_by(employer_id)]
+    if request.preferred_country_ids:
+        filters.append(
+            exists().where(
+                CandidatePreferredCountry.candidate_id == Candidate.id,
+                CandidatePreferredCountry.country_id.in_(request.preferred_country_ids),
+            )
+        )
+    if request.active_within_days is not None:
+        filters.append(
+            Candidate.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
+        )
+    matches = select(Candidate.id.label("id"), Candidate.last_active_at).where(
+        _sqlite_match(node), *filters
+    )
+    newest_first = (Candidate.last_active_at.desc(), Candidate.id.desc())
+    sample = matches.limit(MAX_RESULT_WINDOW + 1).cte("sample")
+    counted = select(func.count()).select_from(sample).scalar_subquery()
+    found: list[Any] = list(
+        session.execute(
+            select(sample.c.id, sample.c.last_active_at, counted.label("total"))
+            .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
+            .limit(keep)
+        )
+    )
+    total = found[0].total if found else 0
+    if total > MAX_RESULT_WINDOW:
+        # More matches than are counted: the most recent ones are served. The sample holds real
+        # matches, so at least ``keep`` of all matches are as recent as its keep-th most recent.
+        recent = matches.where(Candidate.last_active_at >= found[-1].last_active_at)
+        if len(found) < keep:
+            recent = matches
+        found = list(session.execute(recent.order_by(*newest_first).limit(keep)))
+    ids = [row.id for row in found[:RESCORE_WINDOW]]
+    return total, found, _sqlite_ranks(session, node, ids)
+
+
 _BLOCKS = "pg_relation_size('candidate_search'::regclass) / current_setting('block_size')::int"
 
 
+@dataclass(frozen=True)
+class _PostgresScope:
+    """What a PostgreSQL search restricts its matches to, besides the words."""
+
+    employer_id: int
+    country_ids: tuple[int, ...]
+    since: datetime | None  # last active at or after
+    newest: datetime | None  # the latest ``last_active_at`` of all profiles (none: no profiles)
+
+    def conditions(self, node: Node, first_day: int | None = None) -> list[ColumnElement[bool]]:
+        """What the GIN index answers: the words, the preferred countries, and the days from
+        ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
+        returns: the employer's scope, and the exact moment of ``since`` (the buckets are days)."""
+        queries = [pg_search.tsquery_literal(node, hints=True)]
+        if self.country_ids:
+            queries.append(pg_search.countries_tsquery(self.country_ids))
+        if self.since is not None:
+            since_day = pg_search.activity_day(self.since)
+            first_day = since_day if first_day is None else max(first_day, since_day)
+        if first_day is not None:
+            last_day = pg_search.activity_day(self.newest) if self.newest else first_day
+            queries.append(pg_search.days_tsquery(first_day, max(first_day, last_day)))
+        conditions: list[ColumnElement[bool]] = [
+            CandidateSearch.terms.op("@@")(literal(query, TSQUERY)) for query in queries
+        ]
+        conditions.append(searchable_by(self.employer_id, CandidateSearch))
+        if self.since is not None:
+            conditions.append(CandidateSearch.last_active_at >= self.since)
+        return conditions
+
+
+def _postgres_search(
+    session: Session, node: Node, employer_id: int, request: SearchRequest, keep: int
+) -> tuple[int, list[Any], dict[int, float]]:
+    """``_sqlite_search`` on the narrow ``candidate_search`` rows: matching and filtering in one
+    GIN query, and, when every match is counted, ranking in the same statement."""
+    previous_seqscan, newest = _postgres_planner(session)
+    scope = _PostgresScope(
+        employer_id=employer_id,
+        country_ids=tuple(sorted(set(request.preferred_country_ids))),
+        since=(
+            None
+            if request.active_within_days is None
+            else utcnow() - timedelta(days=request.active_within_days)
+        ),
+        newest=newest,
+    )
+    searched = CandidateSearch
+    # One statement: up to 10,001 matches (whichever the index yields first), their number, the
+    # ``keep`` most recent of them, and how far through the table the matches were found (their
+    # last block, of how many: see _postgres_most_recent). When that is every match, the same
+    # statement restores the planner's settings and, if it returns just the ranked window (every
+    # page up to the 1,000th result), ranks it.
+    sample = (
+        select(
+            searched.candidate_id.label("id"),
+            searched.last_active_at.label("last_active_at"),
+            literal_column("candidate_search.ctid").label("place"),
+        )
+        .where(*scope.conditions(node))
+        .limit(MAX_RESULT_WINDOW + 1)
+        .cte("sample")
+    )
+    counted = select(func.count()).select_from(sample).scalar_subquery()
+    # ORDER BY and LIMIT directly over the sample: a bounded (top-N) sort.
+    most_recent = (
+        select(sample.c.id, sample.c.last_active_at, counted.label("total"))
+        .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
+        .limit(keep)
+        .subquery("most_recent")
+    )
+    rank: ColumnElement[Any] = null()
+    if keep == RESCORE_WINDOW:
+        words = CandidateSearchWords
+        rank = (
+            select(pg_search.rank_sql(words.words, _ranking_query(node), words.length))
+            .where(
+                words.candidate_id == most_recent.c.id,
+                most_recent.c.total <= MAX_RESULT_WINDOW,
+            )
+            .scalar_subquery()
+        )
+    # Evaluated once (a subquery without correlation), and only if a row comes back.
+    restored = select(
+        func.set_config(
+            "enable_seqscan",
+            case((counted <= MAX_RESULT_WINDOW, previous_seqscan), else_="off"),
+            True,
+        )
+    ).scalar_subquery()
+    found: list[Any] = list(
+        session.connection().execute(
+            select(
+                most_recent.c.id,
+                most_recent.c.last_active_at,
+                most_recent.c.total,
+                rank.label("rank"),
+                select(func.max(sample.c.place)).scalar_subquery().label("reached"),
+                literal_column(_BLOCKS).label("blocks"),
+                restored.label("restored"),
+            ).order_by(most_recent.c.last_active_at.desc(), most_recent.c.id.desc())
+        )
+    )
+    if not found:
+        _restore_planner(session, previous_seqscan)
+        return 0, [], {}
+    total = found[0].total
+    if total <= MAX_RESULT_WINDOW:
+        if keep == RESCORE_WINDOW:
+            ranks = {row.id: float(row.rank) for row in found if row.rank is not None}
+        else:
+            ranks = _postgres_ranks(session, node, [row.id for row in found[:RESCORE_WINDOW]])
+        return total, found, ranks
+    if len(found) == keep:
+        found = _postgres_most_recent(session, node, scope, found)
+    else:
+        # More than 10,000 matches but fewer than ``keep``: only when ``keep`` passes 10,001.
+        found = list(
+            session.connection().execute(
+                select(searched.candidate_id.label("id"), searched.last_active_at)
+                .where(*scope.conditions(node))
+                .order_by(searched.last_active_at.desc(), searched.candidate_id.desc())
+                .limit(keep)
+            )
+        )
+    ranks = _postgres_ranks(session, node, [row.id for row in found[:RESCORE_WINDOW]])
+    _restore_planner(session, previous_seqscan)
+    return total, found, ranks
+
+
 def _postgres_most_recent(
-    session: Session,
-    node: Node,
-    filters: list[ColumnElement[bool]],
-    sample: list[Any],
-    floor: datetime,
+    session: Session, node: Node, scope: _PostgresScope, sample: list[Any]
 ) -> list[Any]:
     """The ``len(sample)`` most recent matches, given the most recent of 10,001 matches found in
     table order, at least that many of them active since ``floor``.
 
     The GIN index can return only the matches active within a span of days (the query ANDed with
-    recency buckets, ``storage.search.postgres``): the span from ``floor``'s day holds enough
-    matches, and the ``keep`` most recent of those are the most recent of all. It may hold many
-    more (the sample's part of all matches is unknown); so the search first tries the span that
-    should hold about twice ``keep`` matches, estimated from how far through the table the sample
-    reached, and falls back to ``floor``'s day when that span holds too few.
+    recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
+    most recent match holds enough matches, and the ``keep`` most recent of those are the most
+    recent of all. It may hold many more (the sample's part of all matches is unknown); so the
+    search first tries the span that should hold about twice ``keep`` matches, estimated from how
+    far through the table the sample reached, and falls back to that day when that span holds too
+    few.
     """
     keep = len(sample)
-    newest = session.scalar(select(func.max(Candidate.last_active_at)))
-    last_day = pg_search.activity_day(newest or floor)
-    spans = [pg_search.activity_day(floor)]
+    spans = [pg_search.activity_day(sample[-1].last_active_at)]
     head = sample[0]
     if head.reached and head.blocks:
         share = (int(str(head.reached)[1:].split(",")[0]) + 1) / head.blocks
@@ -572,13 +694,10 @@ def _postgres_most_recent(
             spans.insert(0, pg_search.activity_day(sample[guess - 1].last_active_at))
     found: list[Any] = []
     for first_day in spans:
-        query = pg_search.recent_tsquery(node, first_day, last_day)
         found = list(
-            session.execute(
+            session.connection().execute(
                 select(CandidateSearch.candidate_id.label("id"), CandidateSearch.last_active_at)
-                .where(
-                    CandidateSearch.terms.op("@@")(cast(literal(query, Text), TSQUERY)), *filters
-                )
+                .where(*scope.conditions(node, first_day))
                 .order_by(
                     CandidateSearch.last_active_at.desc(), CandidateSearch.candidate_id.desc()
                 )
@@ -590,8 +709,9 @@ def _postgres_most_recent(
     return found
 
 
-def _postgres_planner(session: Session) -> str:
-    """Plans for the search's own statements; returns the setting to restore after them.
+def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
+    """Plans for the search's own statements; returns the setting to restore after them, and the
+    latest ``last_active_at`` of all profiles (where recency-bucket spans end).
 
     Exact bitmaps (``work_mem``: a lossy bitmap page makes PostgreSQL test every row on it), and
     no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
@@ -599,40 +719,30 @@ def _postgres_planner(session: Session) -> str:
     10,001 matches of a common word costs far more than its estimate. The GIN index is the one
     way to the matches left (``candidate_search`` has no other index to walk).
     """
-    previous = session.execute(
-        text(
-            "SELECT current_setting('enable_seqscan'), set_config('work_mem', '64MB', true), "
-            "set_config('enable_seqscan', 'off', true)"
-        )
-    ).one()
-    return str(previous[0])
-
-
-def _filters(
-    source: type[Candidate | CandidateSearch],
-    identity: Any,
-    employer_id: int,
-    request: SearchRequest,
-) -> list[ColumnElement[bool]]:
-    filters: list[ColumnElement[bool]] = [searchable_by(employer_id, source)]
-    if request.preferred_country_ids:
-        filters.append(
-            exists().where(
-                CandidatePreferredCountry.candidate_id == identity,
-                CandidatePreferredCountry.country_id.in_(request.preferred_country_ids),
+    previous = (
+        session.connection()
+        .execute(
+            select(
+                func.current_setting("enable_seqscan", type_=Text),
+                func.set_config("work_mem", "64MB", True),
+                func.set_config("enable_seqscan", "off", True),
+                select(func.max(Candidate.last_active_at)).scalar_subquery(),
             )
         )
-    if request.active_within_days is not None:
-        filters.append(
-            source.last_active_at >= utcnow() - timedelta(days=request.active_within_days)
-        )
-    return filters
+        .one()
+    )
+    return str(previous[0]), previous[3]
 
 
-def _postgres_match(node: Node) -> ColumnElement[bool]:
-    """``terms @@ query``, with two-word phrases as word pairs (no re-reading of rows)."""
-    query = cast(literal(pg_search.tsquery_literal(node, hints=True), Text), TSQUERY)
-    return CandidateSearch.terms.op("@@")(query)
+def _restore_planner(session: Session, seqscan: str) -> None:
+    restore = text("SELECT set_config('enable_seqscan', :on, true)")
+    session.connection().execute(restore, {"on": seqscan})
+
+
+def _ranking_query(node: Node) -> ColumnElement[Any]:
+    # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg prepares
+    # a statement from its fifth use) a cast would parse the query again for every row ranked.
+    return literal(pg_search.tsquery_literal(node), TSQUERY)
 
 
 def _postgres_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, float]:
@@ -640,12 +750,11 @@ def _postgres_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, f
     and positions rather than from the large matching one."""
     if not ids:
         return {}
-    ranking = cast(literal(pg_search.tsquery_literal(node), Text), TSQUERY)
     words = CandidateSearchWords
-    rows = session.execute(
-        select(words.candidate_id, pg_search.rank_sql(words.words, ranking, words.length)).where(
-            words.candidate_id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
-        )
+    rows = session.connection().execute(
+        select(
+            words.candidate_id, pg_search.rank_sql(words.words, _ranking_query(node), words.length)
+        ).where(words.candidate_id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger))))
     )
     return {candidate_id: float(rank) for candidate_id, rank in rows}
 
@@ -677,20 +786,24 @@ def _sqlite_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, flo
 def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]:
     if not ids:
         return []
-    candidates = {
-        candidate.id: candidate
-        for candidate in session.scalars(
-            select(Candidate)
-            .where(Candidate.id.in_(ids))
-            .options(selectinload(Candidate.preferred_countries))
-        )
-    }
-    free = unlocked_ids(session, employer_id, ids) | applicant_ids(session, employer_id, ids)
+    # Whether the employer may see each full profile for free, in the same statement as the rows:
+    # unlocked within 30 days, applied to one of its jobs, or its own record.
+    unlocked = exists().where(
+        CandidateUnlock.employer_id == employer_id,
+        CandidateUnlock.candidate_id == Candidate.id,
+        CandidateUnlock.unlocked_at > utcnow() - UNLOCK_PERIOD,
+    )
+    rows = session.execute(
+        select(Candidate, or_(unlocked, applied_to(employer_id)))
+        .where(Candidate.id.in_(ids))
+        .options(selectinload(Candidate.preferred_countries))
+    )
+    found = {candidate.id: (candidate, free) for candidate, free in rows}
     return [
         SearchHit(
-            candidate=candidates[candidate_id],
-            is_unlocked=candidate_id in free
-            or candidates[candidate_id].owner_employer_id == employer_id,
+            candidate=found[candidate_id][0],
+            is_unlocked=bool(found[candidate_id][1])
+            or found[candidate_id][0].owner_employer_id == employer_id,
         )
         for candidate_id in ids
     ]

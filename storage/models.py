@@ -332,10 +332,11 @@ class CandidateSearch(Base):
 
     Narrow on purpose: matching, counting and ordering matches by recency read only these rows
     (a few dozen bytes each), not the wide candidates table. ``terms`` (each word with its
-    positions, every pair of adjacent words, so that a two-word phrase is one index key, and
-    recency buckets of ``last_active_at``; ``storage.search.postgres``) is what the GIN index
-    matches; it is kept out of line (``toast_tuple_target`` 128) and read back only to check a
-    phrase of three or more words. Written by the service with the candidate, in its transaction.
+    positions, every pair of adjacent words, so that a two-word phrase is one index key, recency
+    buckets of ``last_active_at`` and the preferred countries; ``storage.search.postgres``) is what
+    the GIN index matches, filters included; it is kept out of line (``toast_tuple_target`` 128)
+    and read back only to check a phrase of three or more words. Written by the service with the
+    candidate, in its transaction.
     """
 
     __tablename__ = "candidate_search"

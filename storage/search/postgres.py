@@ -108,29 +108,46 @@ def recency_cover(first_day: int, last_day: int) -> list[str]:
     return lexemes
 
 
-def recent_tsquery(node: Node, first_day: int, last_day: int) -> str:
-    """The matching tsquery of ``node``, restricted to profiles last active in those days."""
-    return (
-        f"({tsquery_literal(node, hints=True)}) & "
-        f"({' | '.join(recency_cover(first_day, last_day))})"
-    )
+# Filters as lexemes too: each preferred country of the profile is one (``FILLER`` again, so no
+# query word can name it). Matched by the GIN index, the filter costs no lookup per match in
+# ``candidate_preferred_countries``.
+def country_lexeme(country_id: int) -> str:
+    return _lexeme(f"{FILLER}c.{country_id}")
+
+
+# The filters are tsqueries of their own, each a separate ``@@`` condition on the same index: the
+# GIN scan then walks the keys' posting lists alongside each other. ANDed into the words' tsquery
+# instead, an OR group of buckets made PostgreSQL read every profile of the group and test the
+# words on each (at 1M profiles, a span of 12 buckets: 20 ms of GIN scan, against 9 ms as its own
+# key); the countries, an OR group too, follow the same rule.
+def countries_tsquery(country_ids: Sequence[int]) -> str:
+    """Profiles preferring any of ``country_ids``."""
+    return " | ".join(country_lexeme(country) for country in country_ids)
+
+
+def days_tsquery(first_day: int, last_day: int) -> str:
+    """Profiles last active from day ``first_day`` to ``last_day`` (``activity_day``)."""
+    return " | ".join(recency_cover(first_day, last_day))
 
 
 @dataclass(frozen=True)
 class SearchVectors:
     """What PostgreSQL's search tables keep of a profile."""
 
-    terms: str  # the matching vector: ``tsvector_literal``, and the recency buckets
+    terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
     length: int  # the document length ranking normalises by: positions, plus one per pair
 
 
-def search_vectors(document: Sequence[str], last_active_at: datetime) -> SearchVectors:
+def search_vectors(
+    document: Sequence[str], last_active_at: datetime, preferred_country_ids: Sequence[int] = ()
+) -> SearchVectors:
     positions, pairs = _entries(document)
     words = _words(positions)
     buckets = recency_lexemes(activity_day(last_active_at))
+    countries = [country_lexeme(country) for country in sorted(set(preferred_country_ids))]
     return SearchVectors(
-        terms=" ".join([*words, *(_lexeme(pair) for pair in pairs), *buckets]),
+        terms=" ".join([*words, *(_lexeme(pair) for pair in pairs), *buckets, *countries]),
         words=" ".join(words),
         length=sum(map(len, positions.values())) + len(pairs),
     )

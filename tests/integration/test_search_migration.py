@@ -1,0 +1,88 @@
+"""Migration 0008 on PostgreSQL: existing matching vectors gain their country lexemes (and lose them
+again on downgrade), the table keeps its storage settings and its GIN index."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from conftest import ADMIN_DATABASE_URL, _admin_conninfo
+from storage import candidates, db, employers, migrate
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    name = f"hirebridge_search_migration_{secrets.token_hex(4)}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def terms(conn: psycopg.Connection[tuple[object, ...]]) -> dict[int, str]:
+    rows = conn.execute("SELECT candidate_id, terms::text FROM candidate_search").fetchall()
+    return {int(str(candidate_id)): str(vector) for candidate_id, vector in rows}
+
+
+def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: str) -> None:
+    migrate.upgrade(database_url, "0007")
+    database = db.Database(database_url, pool_size=1)
+    try:
+        with database.unit_of_work() as session:
+            employers.create_employer(session, name="E", contract_unlimited=True)
+            made = [
+                candidates.create_platform_candidate(
+                    session,
+                    {
+                        "full_name": "A B",
+                        "email": f"{number}@example.com",
+                        "cv_text": "process engineer",
+                        "preferred_country_ids": countries,
+                        "last_active_at": datetime(2026, 11, 1, tzinfo=UTC),
+                    },
+                ).id
+                for number, countries in enumerate([[44, 971], [], [7]])
+            ]
+    finally:
+        database.dispose()
+    conninfo = (
+        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        written = terms(conn)  # by today's code: with the country lexemes
+        # As revision 0007 wrote them: without.
+        conn.execute(
+            "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY("
+            "SELECT lexeme FROM unnest(terms) WHERE starts_with(lexeme, chr(8291) || 'c.')))"
+        )
+        before = terms(conn)
+        assert before != written and before[made[1]] == written[made[1]]
+
+        migrate.upgrade(database_url, "0008")
+        assert terms(conn) == written
+        options = conn.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'candidate_search'"
+        ).fetchone()
+        assert options is not None and "toast_tuple_target=128" in list(options[0])
+        conn.execute("SET enable_seqscan = off")
+        plan = conn.execute(
+            "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
+            [f"'process engineer' & '{chr(8291)}c.971'"],
+        ).fetchall()
+        assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
+        found = conn.execute(
+            "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
+            [f"'process engineer' & ('{chr(8291)}c.971' | '{chr(8291)}c.7')"],
+        ).fetchall()
+        assert sorted(int(str(row[0])) for row in found) == [made[0], made[2]]
+
+        migrate.upgrade(database_url, "0008")  # already there: nothing to do
+        command.downgrade(migrate.alembic_config(database_url), "0007")
+        assert terms(conn) == before

@@ -1,0 +1,44 @@
+"""PostgreSQL's literals for the filters: country and recency lexemes and their tsqueries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.search.postgres import (
+    countries_tsquery,
+    country_lexeme,
+    days_tsquery,
+    recency_cover,
+    recency_lexemes,
+    search_vectors,
+)
+from storage.search.tokens import FILLER
+
+ACTIVE = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+
+
+def test_the_matching_vector_holds_each_preferred_country_once() -> None:
+    plain = search_vectors(["process", "engineer"], ACTIVE)
+    vectors = search_vectors(["process", "engineer"], ACTIVE, [971, 44, 971])
+    assert vectors.terms == f"{plain.terms} '{FILLER}c.44' '{FILLER}c.971'"
+    # Ranking reads neither the countries nor the recency buckets.
+    assert (vectors.words, vectors.length) == (plain.words, plain.length)
+    assert country_lexeme(44) == f"'{FILLER}c.44'"
+
+
+def test_the_filters_are_tsqueries_of_their_own() -> None:
+    assert countries_tsquery([44, 971]) == f"'{FILLER}c.44' | '{FILLER}c.971'"
+    assert days_tsquery(20_000, 20_001) == f"'{FILLER}0.20001' | '{FILLER}0.20000'"
+    assert days_tsquery(78 * 256, 79 * 256 - 1) == f"'{FILLER}2.78'"
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(0, 0), (20_000, 20_000), (19_990, 20_409), (15, 4_097), (1, 70_000), (4_096, 8_191)],
+)
+def test_a_recency_cover_is_exactly_its_span_of_days(first: int, last: int) -> None:
+    cover = set(recency_cover(first, last))
+    for day in range(max(0, first - 5_000), last + 5_000):
+        assert bool(cover & set(recency_lexemes(day))) == (first <= day <= last), day
