@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -31,6 +32,10 @@ class HirebridgeServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from hirebridge.asgi import app
 
+        # The application's own objects (documents, validators, routes) live as long as the
+        # worker: moved out of the collector's generations, full collections skip them, which
+        # shortens the pauses that make a request's tail latency.
+        gc.freeze()
         return app
 
 
