@@ -45,9 +45,8 @@ def _session() -> Iterator[Session]:
     settings = _settings()
     database = db.configure(settings.resolved_database_url, pool_size=2)
     # A revoked key or a new plan takes effect at the API's next request, not when caches expire.
-    install_cache_invalidation(
-        database.session_factory, functools.cache(lambda: connect(redis_url(settings)))
-    )
+    invalidations = functools.cache(lambda: connect(redis_url(settings)))
+    install_cache_invalidation(database.session_factory, invalidations)
     try:
         with db.unit_of_work() as session:
             yield session
@@ -58,6 +57,10 @@ def _session() -> Iterator[Session]:
         if "no such table" in text or "does not exist" in text:
             raise CliError("the database has no schema yet; run `hirebridge db upgrade`") from None
         raise CliError(f"database error: {text.splitlines()[0]}") from None
+    finally:
+        if invalidations.cache_info().currsize:
+            # Closed, so that an embedded Redis this command started stops when it exits.
+            invalidations().close()
 
 
 def _parse_expiry(value: str | None) -> datetime | None:

