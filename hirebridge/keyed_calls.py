@@ -1,15 +1,18 @@
 """Admission of keyed partner-API calls: the per-key rate limits (R1) and the monthly quota (C1).
 
-A call is admitted by the security handler right after its key is authenticated, before scopes
-are checked and long before the handler runs, so a refused call reads no body and charges nothing
-(J4). The rate-limit headers go on every response to an authenticated call, 403s and validation
-400s included: ``KeyedCallMiddleware`` wraps Connexion's exception middleware so it sees those
+A call is admitted by the security handler as its key is authenticated, in the same Redis script
+(``hirebridge.admission``: the key's cached principal, its rate window, its employer's month),
+before scopes are checked and long before the handler runs, so a refused call reads no body and
+charges nothing (J4). A key Redis has no principal for is read from the database once.
+
+The rate-limit headers go on every response to an authenticated call, 403s and validation 400s
+included: ``KeyedCallMiddleware`` wraps Connexion's exception middleware so it sees those
 responses too, and hands each request a ``KeyedCall`` through the ASGI scope, where the security
 handler finds it.
 
-Both counters live in Redis. When Redis cannot be reached, calls are served without limits and
-without headers (fail open, like the public board): the limits protect capacity, and an outage of
-the limiter must not become an outage of the API.
+Both counters live in Redis. When Redis cannot be reached, keys are read from the database and
+calls are served without limits and without headers (fail open, like the public board): the
+limits protect capacity, and an outage of the limiter must not become an outage of the API.
 """
 
 from __future__ import annotations
