@@ -8,21 +8,17 @@ pure-Python reference says match.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, text
-from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
-from storage import candidates, db, employers, migrate
+from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
 from storage.search.query import parse_query
+from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
 
 VOCABULARY = [
@@ -97,20 +93,7 @@ queries = st.recursive(word_term(), render, max_leaves=8)
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, db.Database]]:
     """A PostgreSQL database and a SQLite file of their own, holding nothing but each corpus."""
-    name = f"hirebridge_search_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    pg_url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    sqlite_url = f"sqlite:///{Path(tmp_path_factory.mktemp('fts')) / 'search.db'}"
-    opened = {}
-    for backend, url in (("postgresql", pg_url), ("sqlite", sqlite_url)):
-        migrate.upgrade(url)
-        opened[backend] = db.Database(url, pool_size=1)
-    yield opened
-    for database in opened.values():
-        database.dispose()
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from own_search_databases("hirebridge_search", tmp_path_factory.mktemp("fts"))
 
 
 def load_corpus(

@@ -4,23 +4,19 @@ exactly what the reference says, with every match counted and past the counted w
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, event, text
-from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
-from storage import candidates, db, employers, migrate
+from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
 from storage.search.query import parse_query
+from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
 
 KINDS = ["platform", "withdrawn", "own", "other"]
@@ -47,20 +43,7 @@ request = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, db.Database]]:
-    name = f"hirebridge_search_filters_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    pg_url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    sqlite_url = f"sqlite:///{Path(tmp_path_factory.mktemp('fts')) / 'filters.db'}"
-    opened = {}
-    for backend, url in (("postgresql", pg_url), ("sqlite", sqlite_url)):
-        migrate.upgrade(url)
-        opened[backend] = db.Database(url, pool_size=1)
-    yield opened
-    for database in opened.values():
-        database.dispose()
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from own_search_databases("hirebridge_search_filters", tmp_path_factory.mktemp("fts"))
 
 
 def load(
