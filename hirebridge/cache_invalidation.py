@@ -13,7 +13,7 @@ before the data it stands for. The commit's caller waits for the ``INCR`` (well 
 millisecond), so a client that has its answer reads its own writes from any process.
 
 If Redis cannot be reached at that moment, the change is logged; cached principals then last at
-most ``PRINCIPAL_TTL_SECONDS`` and cached job pages at most ``handlers.read_cache.TTL_SECONDS``.
+most ``PRINCIPAL_TTL_SECONDS`` (60) and cached job reads at most ``READ_CACHE_SECONDS`` (60).
 """
 
 from __future__ import annotations
