@@ -9,13 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
+    DateTime,
     Select,
     Text,
     and_,
-    any_,
-    bindparam,
     case,
     cast,
     column,
@@ -23,16 +21,15 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    null,
     or_,
     select,
     table,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from storage.clock import utcnow
 from storage.credits import charge_credit
@@ -478,16 +475,9 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         )
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
 
-    page_end = request.page * request.page_size
-    # What any page can show: the ranked window, then more recent matches up to the page's end.
-    keep = max(RESCORE_WINDOW, page_end)
     search = _postgres_search if _dialect(session) == "postgresql" else _sqlite_search
-    total, found, ranks = search(session, node, employer.id, request, keep)
+    total, ids = search(session, node, employer.id, request)
     exact = total <= MAX_RESULT_WINDOW
-    window = found[:RESCORE_WINDOW]
-    window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
-    ordered = window + found[RESCORE_WINDOW:]
-    ids = [row.id for row in ordered[page_end - request.page_size : page_end]]
     return SearchPage(
         total=total if exact else MAX_RESULT_WINDOW,
         total_is_exact=exact,
@@ -495,11 +485,19 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     )
 
 
+def _kept(request: SearchRequest) -> int:
+    """How many of the most recent matches any page up to ``request``'s can show: the ranked
+    window, then more recent matches up to the page's end."""
+    return max(RESCORE_WINDOW, request.page * request.page_size)
+
+
 def _sqlite_search(
-    session: Session, node: Node, employer_id: int, request: SearchRequest, keep: int
-) -> tuple[int, list[Any], dict[int, float]]:
-    """(matches counted up to 10,001; the ``keep`` most recent matches; ranks of the first
-    ``RESCORE_WINDOW`` of them), on ``candidates`` with the words in ``candidate_fts``."""
+    session: Session, node: Node, employer_id: int, request: SearchRequest
+) -> tuple[int, list[int]]:
+    """(matches counted up to 10,001; the ids of the requested page), on ``candidates`` with the
+    words in ``candidate_fts``: the ``keep`` most recent matches come back, and the first
+    ``RESCORE_WINDOW`` of them are ordered by rank here."""
+    keep = _kept(request)
     filters: list[ColumnElement[bool]] = [searchable_by(employer_id)]
     if request.preferred_country_ids:
         filters.append(
@@ -530,11 +528,13 @@ def _sqlite_search(
         # More matches than are counted: the most recent ones are served. The sample holds real
         # matches, so at least ``keep`` of all matches are as recent as its keep-th most recent.
         recent = matches.where(Candidate.last_active_at >= found[-1].last_active_at)
-        if len(found) < keep:
-            recent = matches
         found = list(session.execute(recent.order_by(*newest_first).limit(keep)))
-    ids = [row.id for row in found[:RESCORE_WINDOW]]
-    return total, found, _sqlite_ranks(session, node, ids)
+    window = found[:RESCORE_WINDOW]
+    ranks = _sqlite_ranks(session, node, [row.id for row in window])
+    window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
+    ordered = window + found[RESCORE_WINDOW:]
+    page_end = request.page * request.page_size
+    return total, [row.id for row in ordered[page_end - request.page_size : page_end]]
 
 
 _BLOCKS = "pg_relation_size('candidate_search'::regclass) / current_setting('block_size')::int"
@@ -572,10 +572,11 @@ class _PostgresScope:
 
 
 def _postgres_search(
-    session: Session, node: Node, employer_id: int, request: SearchRequest, keep: int
-) -> tuple[int, list[Any], dict[int, float]]:
-    """``_sqlite_search`` on the narrow ``candidate_search`` rows: matching and filtering in one
-    GIN query, and, when every match is counted, ranking in the same statement."""
+    session: Session, node: Node, employer_id: int, request: SearchRequest
+) -> tuple[int, list[int]]:
+    """``_sqlite_search`` on the narrow ``candidate_search`` rows, in one statement when there
+    are at most 10,000 matches: matching and filtering in one GIN query, counting, keeping the
+    most recent, ranking the window and ordering it, and returning only the page's ids."""
     previous_seqscan, newest = _postgres_planner(session)
     scope = _PostgresScope(
         employer_id=employer_id,
@@ -587,12 +588,9 @@ def _postgres_search(
         ),
         newest=newest,
     )
+    keep = _kept(request)
     searched = CandidateSearch
-    # One statement: up to 10,001 matches (whichever the index yields first), their number, the
-    # ``keep`` most recent of them, and how far through the table the matches were found (their
-    # last block, of how many: see _postgres_most_recent). When that is every match, the same
-    # statement restores the planner's settings and, if it returns just the ranked window (every
-    # page up to the 1,000th result), ranks it.
+    # Up to 10,001 matches (whichever the index yields first), and their number.
     sample = (
         select(
             searched.candidate_id.label("id"),
@@ -604,77 +602,117 @@ def _postgres_search(
         .cte("sample")
     )
     counted = select(func.count()).select_from(sample).scalar_subquery()
+    summary = select(counted.label("total")).cte("summary")
+    inexact = summary.c.total > MAX_RESULT_WINDOW
     # ORDER BY and LIMIT directly over the sample: a bounded (top-N) sort.
-    most_recent = (
-        select(sample.c.id, sample.c.last_active_at, counted.label("total"))
+    most_recent = _by_recency(
+        select(sample.c.id, sample.c.last_active_at)
         .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
         .limit(keep)
         .subquery("most_recent")
     )
-    rank: ColumnElement[Any] = null()
-    if keep == RESCORE_WINDOW:
-        words = CandidateSearchWords
-        rank = (
-            select(pg_search.rank_sql(words.words, _ranking_query(node), words.length))
-            .where(
-                words.candidate_id == most_recent.c.id,
-                most_recent.c.total <= MAX_RESULT_WINDOW,
-            )
-            .scalar_subquery()
-        )
-    # Evaluated once (a subquery without correlation), and only if a row comes back.
-    restored = select(
-        func.set_config(
-            "enable_seqscan",
-            case((counted <= MAX_RESULT_WINDOW, previous_seqscan), else_="off"),
-            True,
+    ranked = select(summary.c.total <= MAX_RESULT_WINDOW).scalar_subquery()
+    ordered = _in_result_order(most_recent, node, ranked=ranked)
+    # With more than 10,000 matches, how far through the table they were found (the last block
+    # of the sample, of how many), and the sample's most recent moments, in order: see
+    # _postgres_most_recent. Otherwise this statement is the search, and restores the planner.
+    reached = select(func.max(sample.c.place)).scalar_subquery()
+    # (Plain timestamps: the rows' own type would convert each of the 1,000 in Python.)
+    moments = select(
+        func.array_agg(
+            aggregate_order_by(most_recent.c.last_active_at, most_recent.c.recency),
+            type_=ARRAY(DateTime(timezone=True)),
         )
     ).scalar_subquery()
-    found: list[Any] = list(
-        session.connection().execute(
-            select(
-                most_recent.c.id,
-                most_recent.c.last_active_at,
-                most_recent.c.total,
-                rank.label("rank"),
-                select(func.max(sample.c.place)).scalar_subquery().label("reached"),
-                literal_column(_BLOCKS).label("blocks"),
-                restored.label("restored"),
-            ).order_by(most_recent.c.last_active_at.desc(), most_recent.c.id.desc())
-        )
+    restored = func.set_config(
+        "enable_seqscan", case((inexact, "off"), else_=previous_seqscan), True
     )
-    if not found:
-        _restore_planner(session, previous_seqscan)
-        return 0, [], {}
+    found = _page_rows(
+        session,
+        select(
+            summary.c.total,
+            case((inexact, reached)).label("reached"),
+            case((inexact, literal_column(_BLOCKS))).label("blocks"),
+            case((inexact, moments)).label("moments"),
+            restored.label("restored"),
+        ),
+        ordered,
+        request,
+        exact=True,
+    )
     total = found[0].total
     if total <= MAX_RESULT_WINDOW:
-        if keep == RESCORE_WINDOW:
-            ranks = {row.id: float(row.rank) for row in found if row.rank is not None}
-        else:
-            ranks = _postgres_ranks(session, node, [row.id for row in found[:RESCORE_WINDOW]])
-        return total, found, ranks
-    if len(found) == keep:
-        found = _postgres_most_recent(session, node, scope, found)
-    else:
-        # More than 10,000 matches but fewer than ``keep``: only when ``keep`` passes 10,001.
-        found = list(
-            session.connection().execute(
-                select(searched.candidate_id.label("id"), searched.last_active_at)
-                .where(*scope.conditions(node))
-                .order_by(searched.last_active_at.desc(), searched.candidate_id.desc())
-                .limit(keep)
-            )
+        return total, [row.id for row in found if row.id is not None]
+    return total, _postgres_most_recent(session, node, scope, found[0], request, previous_seqscan)
+
+
+def _by_recency(recent: Any) -> Any:
+    """``recent``'s rows (``id``, ``last_active_at``) numbered from the most recent: ``recency``."""
+    number = func.row_number().over(order_by=(recent.c.last_active_at.desc(), recent.c.id.desc()))
+    return select(recent.c.id, recent.c.last_active_at, number.label("recency")).cte()
+
+
+def _in_result_order(numbered: Any, node: Node, *, ranked: ColumnElement[bool]) -> Any:
+    """``numbered``'s rows numbered in result order (``place``): the ``RESCORE_WINDOW`` most
+    recent by rank (when ``ranked``), then by recency; ties by recency.
+
+    The rank is PostgreSQL's, read from each profile's small vector of words and positions (a
+    subquery per row of the window: an index lookup in ``candidate_search_words``); ``ranked`` is
+    evaluated once, before any row is ranked.
+    """
+    words = CandidateSearchWords
+    rank = (
+        select(pg_search.rank_sql(words.words, _ranking_query(node), words.length))
+        .where(words.candidate_id == numbered.c.id, numbered.c.recency <= RESCORE_WINDOW, ranked)
+        .scalar_subquery()
+    )
+    place = func.row_number().over(
+        order_by=(
+            (numbered.c.recency > RESCORE_WINDOW).asc(),
+            func.coalesce(rank, 0).desc(),
+            numbered.c.last_active_at.desc(),
+            numbered.c.id.desc(),
         )
-    ranks = _postgres_ranks(session, node, [row.id for row in found[:RESCORE_WINDOW]])
-    _restore_planner(session, previous_seqscan)
-    return total, found, ranks
+    )
+    return select(numbered.c.id, place.label("place")).subquery("ordered")
+
+
+def _page_rows(
+    session: Session,
+    summary: Select[Any],
+    ordered: Any,
+    request: SearchRequest,
+    *,
+    exact: bool = False,
+) -> list[Any]:
+    """``summary``'s one row, joined to the ids of the requested page of ``ordered``, in order:
+    at least one row (``id`` null when the page is empty). With ``exact``, only when the
+    summary's ``total`` is at most 10,000."""
+    page_end = request.page * request.page_size
+    on_page = and_(ordered.c.place > page_end - request.page_size, ordered.c.place <= page_end)
+    head = summary.subquery("head")
+    if exact:
+        on_page = and_(head.c.total <= MAX_RESULT_WINDOW, on_page)
+    return list(
+        session.connection().execute(
+            select(head, ordered.c.id)
+            .select_from(head.outerjoin(ordered, on_page))
+            .order_by(ordered.c.place)
+        )
+    )
 
 
 def _postgres_most_recent(
-    session: Session, node: Node, scope: _PostgresScope, sample: list[Any]
-) -> list[Any]:
-    """The ``len(sample)`` most recent matches, given the most recent of 10,001 matches found in
-    table order, at least that many of them active since ``floor``.
+    session: Session,
+    node: Node,
+    scope: _PostgresScope,
+    sample: Any,
+    request: SearchRequest,
+    previous_seqscan: str,
+) -> list[int]:
+    """The requested page's ids when there are more than 10,000 matches: the page of the ``keep``
+    most recent matches, given the moments of the most recent of 10,001 matches found in table
+    order (``sample.moments``, newest first), and how far through the table those were found.
 
     The GIN index can return only the matches active within a span of days (the query ANDed with
     recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
@@ -682,31 +720,38 @@ def _postgres_most_recent(
     recent of all. It may hold many more (the sample's part of all matches is unknown); so the
     search first tries the span that should hold about twice ``keep`` matches, estimated from how
     far through the table the sample reached, and falls back to that day when that span holds too
-    few.
+    few. The statement that finds enough ranks them and restores the planner.
     """
-    keep = len(sample)
-    spans = [pg_search.activity_day(sample[-1].last_active_at)]
-    head = sample[0]
-    if head.reached and head.blocks:
-        share = (int(str(head.reached)[1:].split(",")[0]) + 1) / head.blocks
+    moments: list[datetime] = sample.moments
+    keep = len(moments)
+    spans = [pg_search.activity_day(moments[-1])]
+    if sample.reached and sample.blocks:
+        share = (int(str(sample.reached)[1:].split(",")[0]) + 1) / sample.blocks
         guess = math.ceil(2 * keep * min(1.0, share))
         if guess < keep:
-            spans.insert(0, pg_search.activity_day(sample[guess - 1].last_active_at))
+            spans.insert(0, pg_search.activity_day(moments[guess - 1]))
+    searched = CandidateSearch
     found: list[Any] = []
     for first_day in spans:
-        found = list(
-            session.connection().execute(
-                select(CandidateSearch.candidate_id.label("id"), CandidateSearch.last_active_at)
-                .where(*scope.conditions(node, first_day))
-                .order_by(
-                    CandidateSearch.last_active_at.desc(), CandidateSearch.candidate_id.desc()
-                )
-                .limit(keep)
-            )
+        recent = (
+            select(searched.candidate_id.label("id"), searched.last_active_at)
+            .where(*scope.conditions(node, first_day))
+            .order_by(searched.last_active_at.desc(), searched.candidate_id.desc())
+            .limit(keep)
+            .cte("recent")
         )
-        if len(found) == keep:
+        summary = select(select(func.count()).select_from(recent).scalar_subquery().label("held"))
+        enough = summary.scalar_subquery() >= keep
+        ordered = _in_result_order(_by_recency(recent), node, ranked=enough)
+        restored = func.set_config(
+            "enable_seqscan", case((enough, previous_seqscan), else_="off"), True
+        )
+        found = _page_rows(
+            session, summary.add_columns(restored.label("restored")), ordered, request
+        )
+        if found[0].held >= keep:
             break
-    return found
+    return [row.id for row in found if row.id is not None]
 
 
 def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
@@ -734,29 +779,10 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
     return str(previous[0]), previous[3]
 
 
-def _restore_planner(session: Session, seqscan: str) -> None:
-    restore = text("SELECT set_config('enable_seqscan', :on, true)")
-    session.connection().execute(restore, {"on": seqscan})
-
-
 def _ranking_query(node: Node) -> ColumnElement[Any]:
     # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg prepares
     # a statement from its fifth use) a cast would parse the query again for every row ranked.
     return literal(pg_search.tsquery_literal(node), TSQUERY)
-
-
-def _postgres_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, float]:
-    """``ts_rank`` of each profile (normalised by its length), read from its inline vector of words
-    and positions rather than from the large matching one."""
-    if not ids:
-        return {}
-    words = CandidateSearchWords
-    rows = session.connection().execute(
-        select(
-            words.candidate_id, pg_search.rank_sql(words.words, _ranking_query(node), words.length)
-        ).where(words.candidate_id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger))))
-    )
-    return {candidate_id: float(rank) for candidate_id, rank in rows}
 
 
 def _sqlite_match(node: Node) -> ColumnElement[bool]:
@@ -793,10 +819,18 @@ def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]
         CandidateUnlock.candidate_id == Candidate.id,
         CandidateUnlock.unlocked_at > utcnow() - UNLOCK_PERIOD,
     )
+    # A search row is masked (no contact details, summary or CV text): those are not even read.
     rows = session.execute(
         select(Candidate, or_(unlocked, applied_to(employer_id)))
         .where(Candidate.id.in_(ids))
-        .options(selectinload(Candidate.preferred_countries))
+        .options(
+            defer(Candidate.email),
+            defer(Candidate.email_key),
+            defer(Candidate.phone),
+            defer(Candidate.summary),
+            defer(Candidate.cv_text),
+            selectinload(Candidate.preferred_countries),
+        )
     )
     found = {candidate.id: (candidate, free) for candidate, free in rows}
     return [
