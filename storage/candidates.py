@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Float,
+    Integer,
     Select,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     column,
@@ -25,6 +28,8 @@ from sqlalchemy import (
     select,
     table,
     text,
+    true,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, aggregate_order_by
@@ -117,7 +122,7 @@ class CandidatePage:
 
 
 def searchable_by(
-    employer_id: int, source: type[Candidate | CandidateSearch] = Candidate
+    employer_id: int | ColumnElement[Any], source: type[Candidate | CandidateSearch] = Candidate
 ) -> ColumnElement[bool]:
     """What the employer's CV searches cover: platform profiles in the CV database, and the
     employer's own records (of ``candidates``, or of its search rows in ``candidate_search``)."""
@@ -541,6 +546,17 @@ _BLOCKS = "pg_relation_size('candidate_search'::regclass) / current_setting('blo
 
 
 @dataclass(frozen=True)
+class _Shape:
+    """Which conditions a PostgreSQL search's statement carries besides the words and the
+    employer's scope. Every value is a parameter, so each statement is built once per shape
+    and then reused: building and keying a statement of this size costs milliseconds."""
+
+    countries: bool
+    days: bool
+    since: bool
+
+
+@dataclass(frozen=True)
 class _PostgresScope:
     """What a PostgreSQL search restricts its matches to, besides the words."""
 
@@ -549,34 +565,60 @@ class _PostgresScope:
     since: datetime | None  # last active at or after
     newest: datetime | None  # the latest ``last_active_at`` of all profiles (none: no profiles)
 
-    def conditions(self, node: Node, first_day: int | None = None) -> list[ColumnElement[bool]]:
+    def conditions(self, node: Node, first_day: int | None = None) -> tuple[_Shape, dict[str, Any]]:
         """What the GIN index answers: the words, the preferred countries, and the days from
         ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
-        returns: the employer's scope, and the exact moment of ``since`` (the buckets are days)."""
-        queries = [pg_search.tsquery_literal(node, hints=True)]
+        returns: the employer's scope, and the exact moment of ``since`` (the buckets are days).
+        As the shape of the conditions and their values (see ``_conditions``)."""
+        values: dict[str, Any] = {
+            "words": pg_search.tsquery_literal(node, hints=True),
+            "employer_id": self.employer_id,
+        }
         if self.country_ids:
-            queries.append(pg_search.countries_tsquery(self.country_ids))
+            values["countries"] = pg_search.countries_tsquery(self.country_ids)
         if self.since is not None:
             since_day = pg_search.activity_day(self.since)
             first_day = since_day if first_day is None else max(first_day, since_day)
+            values["since"] = self.since
         if first_day is not None:
             last_day = pg_search.activity_day(self.newest) if self.newest else first_day
-            queries.append(pg_search.days_tsquery(first_day, max(first_day, last_day)))
-        conditions: list[ColumnElement[bool]] = [
-            CandidateSearch.terms.op("@@")(literal(query, TSQUERY)) for query in queries
-        ]
-        conditions.append(searchable_by(self.employer_id, CandidateSearch))
-        if self.since is not None:
-            conditions.append(CandidateSearch.last_active_at >= self.since)
-        return conditions
+            values["days"] = pg_search.days_tsquery(first_day, max(first_day, last_day))
+        shape = _Shape(
+            countries="countries" in values, days="days" in values, since="since" in values
+        )
+        return shape, values
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    """``_PostgresScope.conditions`` as SQL: each tsquery is a separate ``@@`` on the one GIN
+    index (``storage.search.postgres``), then the tests of the rows it returns."""
+    queries = ["words", *(name for name in ("countries", "days") if getattr(shape, name))]
+    conditions: list[ColumnElement[bool]] = [
+        CandidateSearch.terms.op("@@")(bindparam(name, type_=TSQUERY)) for name in queries
+    ]
+    conditions.append(searchable_by(bindparam("employer_id"), CandidateSearch))
+    if shape.since:
+        conditions.append(CandidateSearch.last_active_at >= bindparam("since"))
+    return conditions
+
+
+_statements: dict[tuple[str, _Shape, str], Select[Any]] = {}
+
+
+def _statement(kind: str, shape: _Shape, build: Callable[[_Shape], Select[Any]]) -> Select[Any]:
+    # ``_BLOCKS`` is in the key: tests replace it to make the table look large.
+    key = (kind, shape, _BLOCKS)
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = build(shape)
+    return statement
 
 
 def _postgres_search(
     session: Session, node: Node, employer_id: int, request: SearchRequest
 ) -> tuple[int, list[int]]:
-    """``_sqlite_search`` on the narrow ``candidate_search`` rows, in one statement when there
-    are at most 10,000 matches: matching and filtering in one GIN query, counting, keeping the
-    most recent, ranking the window and ordering it, and returning only the page's ids."""
+    """``_sqlite_search`` on the narrow ``candidate_search`` rows, in one statement unless there
+    are many more than 10,000 matches (``_search_statement``)."""
     previous_seqscan, newest = _postgres_planner(session)
     scope = _PostgresScope(
         employer_id=employer_id,
@@ -589,61 +631,141 @@ def _postgres_search(
         newest=newest,
     )
     keep = _kept(request)
+    shape, values = scope.conditions(node)
+    found = list(
+        session.connection().execute(
+            _statement("search", shape, _search_statement),
+            {
+                **values,
+                **_page_values(node, request, keep),
+                "previous_seqscan": previous_seqscan,
+                "counted": MAX_RESULT_WINDOW,
+                "sample_size": MAX_RESULT_WINDOW + 1,
+                "read_on_limit": 2 * MAX_RESULT_WINDOW,
+                "read_on_size": 2 * MAX_RESULT_WINDOW + 1,
+            },
+        )
+    )
+    head = found[0]
+    if head.everything:
+        return head.total, [row.id for row in found if row.id is not None]
+    return head.total, _postgres_most_recent(session, node, scope, head, request, previous_seqscan)
+
+
+def _page_values(node: Node, request: SearchRequest, keep: int) -> dict[str, Any]:
+    """The values of ``_in_result_order`` and ``_with_page``."""
+    page_end = request.page * request.page_size
+    return {
+        "keep": keep,
+        "rescore_window": RESCORE_WINDOW,
+        # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg
+        # prepares a statement from its fifth use) a cast would parse the query again for every
+        # row ranked.
+        "rank_query": pg_search.tsquery_literal(node),
+        "page_start": page_end - request.page_size,
+        "page_end": page_end,
+    }
+
+
+def _search_statement(shape: _Shape) -> Select[Any]:
+    """The search, and, when there are too many matches for that, what a second search for the
+    most recent of them needs (``_postgres_most_recent``).
+
+    The first 10,001 matches the index yields (the ``sample``) are counted. With at most 10,000,
+    those are all the matches: the ``keep`` most recent are kept (a bounded, top-N sort), the
+    first ``RESCORE_WINDOW`` of them ranked, and only the page's ids are returned. With more,
+    and the sample found in half the table or more (so about as many again are left, if the
+    matches are spread evenly), the statement reads on, up to twice the sample: when that finds
+    them all, it serves them the same way, for less than a second search costs. Otherwise it
+    returns the sample's ``keep`` most recent moments and how far through the table the sample
+    reached, and leaves the planner settings for that second search.
+    """
     searched = CandidateSearch
-    # Up to 10,001 matches (whichever the index yields first), and their number.
-    sample = (
+    # Every match, read only as far as the statement asks (a materialized CTE is filled on demand).
+    matches = (
         select(
             searched.candidate_id.label("id"),
             searched.last_active_at.label("last_active_at"),
             literal_column("candidate_search.ctid").label("place"),
         )
-        .where(*scope.conditions(node))
-        .limit(MAX_RESULT_WINDOW + 1)
+        .where(*_conditions(shape))
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    sample = (
+        select(matches)
+        .limit(bindparam("sample_size", type_=Integer))
         .cte("sample")
+        .prefix_with("NOT MATERIALIZED")
     )
-    counted = select(func.count()).select_from(sample).scalar_subquery()
-    summary = select(counted.label("total")).cte("summary")
-    inexact = summary.c.total > MAX_RESULT_WINDOW
-    # ORDER BY and LIMIT directly over the sample: a bounded (top-N) sort.
-    most_recent = _by_recency(
-        select(sample.c.id, sample.c.last_active_at)
-        .order_by(sample.c.last_active_at.desc(), sample.c.id.desc())
-        .limit(keep)
-        .subquery("most_recent")
+    counted = select(
+        func.count().label("total"), func.max(sample.c.place).label("reached")
+    ).subquery("counted")
+    # How far through the table the sample was found: up to its last row's block, as a share.
+    reached_block = cast(
+        func.split_part(func.btrim(cast(counted.c.reached, Text), "()"), ",", 1), Integer
     )
-    ranked = select(summary.c.total <= MAX_RESULT_WINDOW).scalar_subquery()
-    ordered = _in_result_order(most_recent, node, ranked=ranked)
-    # With more than 10,000 matches, how far through the table they were found (the last block
-    # of the sample, of how many), and the sample's most recent moments, in order: see
-    # _postgres_most_recent. Otherwise this statement is the search, and restores the planner.
-    reached = select(func.max(sample.c.place)).scalar_subquery()
+    share = cast(reached_block + 1, Float) / literal_column(_BLOCKS)
+    summary = select(counted.c.total, share.label("share")).cte("summary")
+    inexact = summary.c.total > bindparam("counted")
+    read_on = select(and_(inexact, summary.c.share >= 0.5)).scalar_subquery()
+    extended = (select(matches).where(read_on).limit(bindparam("read_on_size", type_=Integer))).cte(
+        "extended"
+    )
+    held = select(func.count()).select_from(extended).scalar_subquery()
+    decided = select(
+        summary.c.total,
+        summary.c.share,
+        or_(
+            summary.c.total <= bindparam("counted"),
+            and_(read_on, held <= bindparam("read_on_limit")),
+        ).label("everything"),
+    ).cte("decided")
+    at_hand = union_all(
+        select(sample.c.id, sample.c.last_active_at).where(
+            select(decided.c.total <= bindparam("counted")).scalar_subquery()
+        ),
+        select(extended.c.id, extended.c.last_active_at).where(
+            select(
+                and_(decided.c.everything, decided.c.total > bindparam("counted"))
+            ).scalar_subquery()
+        ),
+    ).subquery("at_hand")
+    everything = select(decided.c.everything).scalar_subquery()
+    ordered = _in_result_order(_most_recent(at_hand), ranked=everything)
     # (Plain timestamps: the rows' own type would convert each of the 1,000 in Python.)
+    sampled = _most_recent(sample)
     moments = select(
         func.array_agg(
-            aggregate_order_by(most_recent.c.last_active_at, most_recent.c.recency),
+            aggregate_order_by(sampled.c.last_active_at, sampled.c.recency),
             type_=ARRAY(DateTime(timezone=True)),
         )
     ).scalar_subquery()
     restored = func.set_config(
-        "enable_seqscan", case((inexact, "off"), else_=previous_seqscan), True
+        "enable_seqscan",
+        case((decided.c.everything, bindparam("previous_seqscan", type_=Text)), else_="off"),
+        True,
     )
-    found = _page_rows(
-        session,
-        select(
-            summary.c.total,
-            case((inexact, reached)).label("reached"),
-            case((inexact, literal_column(_BLOCKS))).label("blocks"),
-            case((inexact, moments)).label("moments"),
-            restored.label("restored"),
-        ),
-        ordered,
-        request,
-        exact=True,
+    head = select(
+        decided.c.total,
+        decided.c.everything,
+        case((decided.c.everything, None), else_=decided.c.share).label("share"),
+        case((decided.c.everything, None), else_=moments).label("moments"),
+        restored.label("restored"),
+    ).subquery("head")
+    return _with_page(head, ordered, head.c.everything)
+
+
+def _most_recent(rows: Any) -> Any:
+    """The ``keep`` most recent of ``rows`` (``id``, ``last_active_at``), numbered from the most
+    recent: ``recency``. (ORDER BY and LIMIT directly over the rows: a bounded, top-N sort.)"""
+    newest_first = (rows.c.last_active_at.desc(), rows.c.id.desc())
+    return _by_recency(
+        select(rows.c.id, rows.c.last_active_at)
+        .order_by(*newest_first)
+        .limit(bindparam("keep", type_=Integer))
+        .subquery()
     )
-    total = found[0].total
-    if total <= MAX_RESULT_WINDOW:
-        return total, [row.id for row in found if row.id is not None]
-    return total, _postgres_most_recent(session, node, scope, found[0], request, previous_seqscan)
 
 
 def _by_recency(recent: Any) -> Any:
@@ -652,7 +774,7 @@ def _by_recency(recent: Any) -> Any:
     return select(recent.c.id, recent.c.last_active_at, number.label("recency")).cte()
 
 
-def _in_result_order(numbered: Any, node: Node, *, ranked: ColumnElement[bool]) -> Any:
+def _in_result_order(numbered: Any, *, ranked: ColumnElement[bool]) -> Any:
     """``numbered``'s rows numbered in result order (``place``): the ``RESCORE_WINDOW`` most
     recent by rank (when ``ranked``), then by recency; ties by recency.
 
@@ -661,14 +783,16 @@ def _in_result_order(numbered: Any, node: Node, *, ranked: ColumnElement[bool]) 
     evaluated once, before any row is ranked.
     """
     words = CandidateSearchWords
+    window = bindparam("rescore_window", type_=Integer)
+    query = bindparam("rank_query", type_=TSQUERY)
     rank = (
-        select(pg_search.rank_sql(words.words, _ranking_query(node), words.length))
-        .where(words.candidate_id == numbered.c.id, numbered.c.recency <= RESCORE_WINDOW, ranked)
+        select(pg_search.rank_sql(words.words, query, words.length))
+        .where(words.candidate_id == numbered.c.id, numbered.c.recency <= window, ranked)
         .scalar_subquery()
     )
     place = func.row_number().over(
         order_by=(
-            (numbered.c.recency > RESCORE_WINDOW).asc(),
+            (numbered.c.recency > window).asc(),
             func.coalesce(rank, 0).desc(),
             numbered.c.last_active_at.desc(),
             numbered.c.id.desc(),
@@ -677,28 +801,18 @@ def _in_result_order(numbered: Any, node: Node, *, ranked: ColumnElement[bool]) 
     return select(numbered.c.id, place.label("place")).subquery("ordered")
 
 
-def _page_rows(
-    session: Session,
-    summary: Select[Any],
-    ordered: Any,
-    request: SearchRequest,
-    *,
-    exact: bool = False,
-) -> list[Any]:
-    """``summary``'s one row, joined to the ids of the requested page of ``ordered``, in order:
-    at least one row (``id`` null when the page is empty). With ``exact``, only when the
-    summary's ``total`` is at most 10,000."""
-    page_end = request.page * request.page_size
-    on_page = and_(ordered.c.place > page_end - request.page_size, ordered.c.place <= page_end)
-    head = summary.subquery("head")
-    if exact:
-        on_page = and_(head.c.total <= MAX_RESULT_WINDOW, on_page)
-    return list(
-        session.connection().execute(
-            select(head, ordered.c.id)
-            .select_from(head.outerjoin(ordered, on_page))
-            .order_by(ordered.c.place)
-        )
+def _with_page(head: Any, ordered: Any, when: ColumnElement[bool]) -> Select[Any]:
+    """``head``'s one row, joined, when ``when``, to the ids of the requested page of
+    ``ordered``, in order: at least one row (``id`` null when the page is empty)."""
+    on_page = and_(
+        when,
+        ordered.c.place > bindparam("page_start", type_=Integer),
+        ordered.c.place <= bindparam("page_end", type_=Integer),
+    )
+    return (
+        select(head, ordered.c.id)
+        .select_from(head.outerjoin(ordered, on_page))
+        .order_by(ordered.c.place)
     )
 
 
@@ -710,9 +824,10 @@ def _postgres_most_recent(
     request: SearchRequest,
     previous_seqscan: str,
 ) -> list[int]:
-    """The requested page's ids when there are more than 10,000 matches: the page of the ``keep``
-    most recent matches, given the moments of the most recent of 10,001 matches found in table
-    order (``sample.moments``, newest first), and how far through the table those were found.
+    """The requested page's ids when there are many more than 10,000 matches: the page of the
+    ``keep`` most recent matches, given the moments of the most recent of 10,001 matches found
+    in table order (``sample.moments``, newest first), and how far through the table those were
+    found (``sample.share``).
 
     The GIN index can return only the matches active within a span of days (the query ANDed with
     recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
@@ -725,33 +840,50 @@ def _postgres_most_recent(
     moments: list[datetime] = sample.moments
     keep = len(moments)
     spans = [pg_search.activity_day(moments[-1])]
-    if sample.reached and sample.blocks:
-        share = (int(str(sample.reached)[1:].split(",")[0]) + 1) / sample.blocks
-        guess = math.ceil(2 * keep * min(1.0, share))
+    if sample.share:
+        guess = math.ceil(2 * keep * min(1.0, sample.share))
         if guess < keep:
             spans.insert(0, pg_search.activity_day(moments[guess - 1]))
-    searched = CandidateSearch
     found: list[Any] = []
     for first_day in spans:
-        recent = (
-            select(searched.candidate_id.label("id"), searched.last_active_at)
-            .where(*scope.conditions(node, first_day))
-            .order_by(searched.last_active_at.desc(), searched.candidate_id.desc())
-            .limit(keep)
-            .cte("recent")
-        )
-        summary = select(select(func.count()).select_from(recent).scalar_subquery().label("held"))
-        enough = summary.scalar_subquery() >= keep
-        ordered = _in_result_order(_by_recency(recent), node, ranked=enough)
-        restored = func.set_config(
-            "enable_seqscan", case((enough, previous_seqscan), else_="off"), True
-        )
-        found = _page_rows(
-            session, summary.add_columns(restored.label("restored")), ordered, request
+        shape, values = scope.conditions(node, first_day)
+        found = list(
+            session.connection().execute(
+                _statement("recent", shape, _recent_statement),
+                {
+                    **values,
+                    **_page_values(node, request, keep),
+                    "previous_seqscan": previous_seqscan,
+                },
+            )
         )
         if found[0].held >= keep:
             break
     return [row.id for row in found if row.id is not None]
+
+
+def _recent_statement(shape: _Shape) -> Select[Any]:
+    """The ``keep`` most recent matches within a span of days (``shape.days``), their number,
+    and, when they are ``keep``, the page of them in result order; then the planner restored."""
+    searched = CandidateSearch
+    keep = bindparam("keep", type_=Integer)
+    recent = (
+        select(searched.candidate_id.label("id"), searched.last_active_at)
+        .where(*_conditions(shape))
+        .order_by(searched.last_active_at.desc(), searched.candidate_id.desc())
+        .limit(keep)
+        .cte("recent")
+    )
+    held = select(func.count()).select_from(recent).scalar_subquery()
+    enough = select(held >= keep).scalar_subquery()
+    ordered = _in_result_order(_by_recency(recent), ranked=enough)
+    restored = func.set_config(
+        "enable_seqscan",
+        case((enough, bindparam("previous_seqscan", type_=Text)), else_="off"),
+        True,
+    )
+    head = select(held.label("held"), restored.label("restored")).subquery("head")
+    return _with_page(head, ordered, true())
 
 
 def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
@@ -777,12 +909,6 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
         .one()
     )
     return str(previous[0]), previous[3]
-
-
-def _ranking_query(node: Node) -> ColumnElement[Any]:
-    # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg prepares
-    # a statement from its fifth use) a cast would parse the query again for every row ranked.
-    return literal(pg_search.tsquery_literal(node), TSQUERY)
 
 
 def _sqlite_match(node: Node) -> ColumnElement[bool]:
