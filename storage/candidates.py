@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY, TSVECTOR, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from storage.clock import utcnow
 from storage.credits import charge_credit
@@ -103,8 +103,24 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
+class MaskedProfile:
+    """What a search row may show of a profile (J2): no contact details, summary or CV text,
+    which are not even read from the database."""
+
+    id: int
+    full_name: str  # masked by the handlers (initials only)
+    headline: str | None
+    skills: list[str]
+    city: str | None
+    country_id: int | None
+    preferred_country_ids: list[int]
+    last_active_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class SearchHit:
-    candidate: Candidate
+    candidate: MaskedProfile
     is_unlocked: bool
 
 
@@ -945,27 +961,44 @@ def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]
         CandidateUnlock.candidate_id == Candidate.id,
         CandidateUnlock.unlocked_at > utcnow() - UNLOCK_PERIOD,
     )
-    # A search row is masked (no contact details, summary or CV text): those are not even read.
+    free = or_(unlocked, applied_to(employer_id), Candidate.owner_employer_id == employer_id)
     rows = session.execute(
-        select(Candidate, or_(unlocked, applied_to(employer_id)))
-        .where(Candidate.id.in_(ids))
-        .options(
-            defer(Candidate.email),
-            defer(Candidate.email_key),
-            defer(Candidate.phone),
-            defer(Candidate.summary),
-            defer(Candidate.cv_text),
-            selectinload(Candidate.preferred_countries),
-        )
+        select(
+            Candidate.id,
+            Candidate.full_name,
+            Candidate.headline,
+            Candidate.skills,
+            Candidate.city,
+            Candidate.country_id,
+            Candidate.last_active_at,
+            Candidate.created_at,
+            free.label("free"),
+        ).where(Candidate.id.in_(ids))
     )
-    found = {candidate.id: (candidate, free) for candidate, free in rows}
+    found = {row.id: row for row in rows}
+    countries: dict[int, list[int]] = {candidate_id: [] for candidate_id in ids}
+    for candidate_id, country_id in session.execute(
+        select(CandidatePreferredCountry.candidate_id, CandidatePreferredCountry.country_id)
+        .where(CandidatePreferredCountry.candidate_id.in_(ids))
+        .order_by(CandidatePreferredCountry.country_id)
+    ):
+        countries[candidate_id].append(country_id)
     return [
         SearchHit(
-            candidate=found[candidate_id][0],
-            is_unlocked=bool(found[candidate_id][1])
-            or found[candidate_id][0].owner_employer_id == employer_id,
+            candidate=MaskedProfile(
+                id=row.id,
+                full_name=row.full_name,
+                headline=row.headline,
+                skills=list(row.skills or []),
+                city=row.city,
+                country_id=row.country_id,
+                preferred_country_ids=countries[row.id],
+                last_active_at=row.last_active_at,
+                created_at=row.created_at,
+            ),
+            is_unlocked=bool(row.free),
         )
-        for candidate_id in ids
+        for row in (found[candidate_id] for candidate_id in ids)
     ]
 
 

@@ -124,20 +124,67 @@ def test_filters_and_scope_return_exactly_the_reference_matches(
         assert (page.total, page.total_is_exact) == (len(reference), True), backend
 
         # Past a counted window of 3, with 2 ranked: the two most recent matches are served
-        # (first page and second), found through the recency buckets on PostgreSQL. The table
-        # is made to look huge there, so the estimated span is always tried first, and the
+        # (first page and second). On PostgreSQL, as the table fits in one block, by reading on
+        # up to 7 matches, and beyond that through the recency buckets; then with the table made
+        # to look huge, always through the buckets: the estimated span is tried first, and the
         # fall-back to the sample's day taken whenever it holds too few.
+        for blocks in (candidates._BLOCKS, "1000000"):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
+                patch.setattr(candidates, "RESCORE_WINDOW", 2)
+                patch.setattr(candidates, "_BLOCKS", blocks)
+                pages = [run(database, employer_id, wanted, page=n, page_size=1) for n in (1, 2)]
+            served = {hit.candidate.id for page in pages for hit in page.hits}
+            assert served == set(reference[:2]), (backend, wanted, blocks)
+            assert (pages[0].total, pages[0].total_is_exact) == (
+                min(len(reference), 3),
+                len(reference) <= 3,
+            ), (backend, blocks)
+
+
+@pytest.mark.parametrize(
+    ("profiles", "blocks", "second_search"),
+    [(5, None, False), (7, None, True), (5, "1000000", True)],
+    ids=["all-read-on", "too-many-to-read-on", "sample-in-a-small-part-of-the-table"],
+)
+def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
+    databases: dict[str, db.Database], profiles: int, blocks: str | None, second_search: bool
+) -> None:
+    """With a counted window of 3, a sample found in the table's one block reads on up to 6
+    matches, and finds the most recent without a second search when that is all of them."""
+    database = databases["postgresql"]
+    now = datetime.now(UTC)
+    corpus = [
+        {"cv_text": "java", "preferred_country_ids": [], "hours_ago": hours, "kind": "platform"}
+        for hours in range(profiles)
+    ]
+    employer_id, made = load(database, corpus, now)
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
             patch.setattr(candidates, "RESCORE_WINDOW", 2)
-            patch.setattr(candidates, "_BLOCKS", "1000000")
-            pages = [run(database, employer_id, wanted, page=n, page_size=1) for n in (1, 2)]
-        served = {hit.candidate.id for page in pages for hit in page.hits}
-        assert served == set(reference[:2]), (backend, wanted)
-        assert (pages[0].total, pages[0].total_is_exact) == (
-            min(len(reference), 3),
-            len(reference) <= 3,
-        ), backend
+            if blocks is not None:
+                patch.setattr(candidates, "_BLOCKS", blocks)
+            pages = [
+                run(database, employer_id, {"query": "java"}, page=n, page_size=1)
+                for n in (1, 2, 3)
+            ]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    newest_first = sorted(made, key=lambda candidate_id: made[candidate_id]["hours_ago"])
+    assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:3]
+    assert {(page.total, page.total_is_exact) for page in pages} == {(3, False)}
+    searches = [sql for sql in statements if "candidate_search" in sql]
+    assert any("WITH recent" in sql for sql in searches) == second_search
+    # Search rows carry no contact details, summary or CV text: they are not even read.
+    for field in ("email", "phone", "summary", "cv_text"):
+        assert not hasattr(pages[0].hits[0].candidate, field)
 
 
 def test_postgresql_filters_countries_in_the_gin_query_alone(
