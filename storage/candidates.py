@@ -725,8 +725,14 @@ def _search_statement(shape: _Shape) -> Select[Any]:
     summary = select(counted.c.total, share.label("share")).cte("summary")
     inexact = summary.c.total > bindparam("counted")
     read_on = select(and_(inexact, summary.c.share >= 0.5)).scalar_subquery()
-    extended = (select(matches).where(read_on).limit(bindparam("read_on_size", type_=Integer))).cte(
-        "extended"
+    read_on_size = bindparam("read_on_size", type_=Integer)
+    # (Its two readers read ``matches`` again rather than a copy of it.)
+    extended = (
+        select(matches)
+        .where(read_on)
+        .limit(read_on_size)
+        .cte("extended")
+        .prefix_with("NOT MATERIALIZED")
     )
     held = select(func.count()).select_from(extended).scalar_subquery()
     decided = select(
