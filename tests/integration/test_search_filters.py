@@ -5,6 +5,7 @@ exactly what the reference says, with every match counted and past the counted w
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -83,6 +84,21 @@ def load(
         return searcher.id, made
 
 
+@contextmanager
+def recorded_statements(database: db.Database) -> Iterator[list[str]]:
+    """The SQL of every statement ``database`` runs inside the block."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+
 def expected(made: dict[int, dict[str, Any]], wanted: dict[str, Any], now: datetime) -> list[int]:
     """The reference's matches, most recent first."""
     node = parse_query(wanted["query"])
@@ -159,24 +175,14 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
         for hours in range(profiles)
     ]
     employer_id, made = load(database, corpus, now)
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(database.engine, "before_cursor_execute", record)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
-            patch.setattr(candidates, "RESCORE_WINDOW", 2)
-            if blocks is not None:
-                patch.setattr(candidates, "_BLOCKS", blocks)
-            pages = [
-                run(database, employer_id, {"query": "java"}, page=n, page_size=1)
-                for n in (1, 2, 3)
-            ]
-    finally:
-        event.remove(database.engine, "before_cursor_execute", record)
+    with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
+        patch.setattr(candidates, "RESCORE_WINDOW", 2)
+        if blocks is not None:
+            patch.setattr(candidates, "_BLOCKS", blocks)
+        pages = [
+            run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2, 3)
+        ]
     newest_first = sorted(made, key=lambda candidate_id: made[candidate_id]["hours_ago"])
     assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:3]
     assert {(page.total, page.total_is_exact) for page in pages} == {(3, False)}
@@ -197,20 +203,12 @@ def test_postgresql_filters_countries_in_the_gin_query_alone(
         {"cv_text": "java", "preferred_country_ids": [2], "hours_ago": 1, "kind": "platform"},
     ]
     employer_id, made = load(database, corpus, now)
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(database.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(database) as statements:
         page = run(
             database,
             employer_id,
             {"query": "java", "preferred_country_ids": [2], "active_within_days": 1},
         )
-    finally:
-        event.remove(database.engine, "before_cursor_execute", record)
     assert [hit.candidate.id for hit in page.hits] == sorted(made)[1:]
     searching = [sql for sql in statements if "candidate_search" in sql]
     assert searching and not any("candidate_preferred_countries" in sql for sql in searching)
