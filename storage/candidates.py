@@ -646,15 +646,14 @@ def _postgres_search(
         ),
         newest=newest,
     )
-    keep = _kept(request)
+    page = {**_page_values(node, request), "previous_seqscan": previous_seqscan}
     shape, values = scope.conditions(node)
     found = list(
         session.connection().execute(
             _statement("search", shape, _search_statement),
             {
                 **values,
-                **_page_values(node, request, keep),
-                "previous_seqscan": previous_seqscan,
+                **page,
                 "counted": MAX_RESULT_WINDOW,
                 "sample_size": MAX_RESULT_WINDOW + 1,
                 "read_on_limit": 2 * MAX_RESULT_WINDOW,
@@ -665,14 +664,15 @@ def _postgres_search(
     head = found[0]
     if head.everything:
         return head.total, [row.id for row in found if row.id is not None]
-    return head.total, _postgres_most_recent(session, node, scope, head, request, previous_seqscan)
+    return head.total, _postgres_most_recent(session, node, scope, head, page)
 
 
-def _page_values(node: Node, request: SearchRequest, keep: int) -> dict[str, Any]:
-    """The values of ``_in_result_order`` and ``_with_page``."""
+def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
+    """The values of ``_most_recent``, ``_in_result_order`` and ``_with_page``: the same in
+    both search statements."""
     page_end = request.page * request.page_size
     return {
-        "keep": keep,
+        "keep": _kept(request),
         "rescore_window": RESCORE_WINDOW,
         # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg
         # prepares a statement from its fifth use) a cast would parse the query again for every
@@ -842,14 +842,13 @@ def _postgres_most_recent(
     session: Session,
     node: Node,
     scope: _PostgresScope,
-    sample: Any,
-    request: SearchRequest,
-    previous_seqscan: str,
+    head: Any,
+    page: dict[str, Any],
 ) -> list[int]:
     """The requested page's ids when there are many more than 10,000 matches: the page of the
     ``keep`` most recent matches, given the moments of the most recent of 10,001 matches found
-    in table order (``sample.moments``, newest first), and how far through the table those were
-    found (``sample.share``).
+    in table order (``head.moments``, newest first), and how far through the table those were
+    found (``head.share``). ``page`` holds the values both search statements share.
 
     The GIN index can return only the matches active within a span of days (the query ANDed with
     recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
@@ -859,11 +858,11 @@ def _postgres_most_recent(
     far through the table the sample reached, and falls back to that day when that span holds too
     few. The statement that finds enough ranks them and restores the planner.
     """
-    moments: list[datetime] = sample.moments
+    moments: list[datetime] = head.moments
     keep = len(moments)
     spans = [pg_search.activity_day(moments[-1])]
-    if sample.share:
-        guess = math.ceil(2 * keep * min(1.0, sample.share))
+    if head.share:
+        guess = math.ceil(2 * keep * min(1.0, head.share))
         if guess < keep:
             spans.insert(0, pg_search.activity_day(moments[guess - 1]))
     found: list[Any] = []
@@ -871,12 +870,7 @@ def _postgres_most_recent(
         shape, values = scope.conditions(node, first_day)
         found = list(
             session.connection().execute(
-                _statement("recent", shape, _recent_statement),
-                {
-                    **values,
-                    **_page_values(node, request, keep),
-                    "previous_seqscan": previous_seqscan,
-                },
+                _statement("recent", shape, _recent_statement), {**values, **page}
             )
         )
         if found[0].held >= keep:
