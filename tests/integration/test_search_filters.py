@@ -5,20 +5,20 @@ exactly what the reference says, with every match counted and past the counted w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, event, text
+from sqlalchemy import delete, text
 
 from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
 from storage.search.query import parse_query
 from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
+from tests.support.statements import recorded_statements
 
 KINDS = ["platform", "withdrawn", "own", "other"]
 QUERIES = ["java", "java OR python", "NOT java", "pyth*", '"java python"', "java -python"]
@@ -82,21 +82,6 @@ def load(
                 "last_active_at": fields["last_active_at"],
             }
         return searcher.id, made
-
-
-@contextmanager
-def recorded_statements(database: db.Database) -> Iterator[list[str]]:
-    """The SQL of every statement ``database`` runs inside the block."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(database.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine, "before_cursor_execute", record)
 
 
 def expected(made: dict[int, dict[str, Any]], wanted: dict[str, Any], now: datetime) -> list[int]:

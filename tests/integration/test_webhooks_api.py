@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from conftest import Api, EmployerFactory, KeyFactory, Tenant
 from storage import clock, db, outbox, secret_box, webhook_targets, webhooks
@@ -26,6 +26,7 @@ from storage.models import (
     WebhookSubscription,
 )
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
+from tests.support.statements import recorded_statements
 
 WEBHOOKS = "/api/v1/webhooks"
 # Loopback on the discard port: nothing listens there, so should a delivery worker ever pick up
@@ -659,20 +660,11 @@ class TestDeliveries:
             for _ in range(deliveries):
                 add_delivery(subscription["id"], owner.employer_id, attempts=[500, 500])
             api.get(path)  # key use stamped now, so it cannot add a write to the count below
-            statements: list[str] = []
-
-            def count(*args: Any) -> None:
-                # Only the webhook tables: the key lookup is not what this test is about.
-                if "webhook" in str(args[2]):
-                    statements.append(str(args[2]))
-
-            event.listen(api.database.engine, "before_cursor_execute", count)
-            try:
+            with recorded_statements(api.database) as statements:
                 response = api.get(path, params={"pageSize": 100})
-            finally:
-                event.remove(api.database.engine, "before_cursor_execute", count)
             assert len(response.json()["items"]) == response.json()["total"]
-            return len(statements)
+            # Only the webhook tables: the key lookup is not what this test is about.
+            return len([sql for sql in statements if "webhook" in sql])
 
         few = statements_to_list(2)
         many = statements_to_list(10)
