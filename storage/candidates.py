@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     DateTime,
     Float,
@@ -148,7 +149,7 @@ def searchable_by(
     )
 
 
-def applied_to(employer_id: int) -> ColumnElement[bool]:
+def applied_to(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     """The candidate applied to one of the employer's jobs."""
     return exists(
         select(Application.id).where(
@@ -951,37 +952,49 @@ def _sqlite_ranks(session: Session, node: Node, ids: list[int]) -> dict[int, flo
     return {candidate_id: float(rank) for candidate_id, rank in rows}
 
 
-def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]:
-    if not ids:
-        return []
-    # Whether the employer may see each full profile for free, in the same statement as the rows:
-    # unlocked within 30 days, applied to one of its jobs, or its own record.
+def _hit_statements() -> tuple[Select[*tuple[Any, ...]], Select[int, int]]:
+    """The statements ``_hits`` runs, built once (every value is a parameter): the page's rows,
+    with whether the employer may see each full profile for free (unlocked since
+    ``unlocked_after``, applied to one of its jobs, or its own record), and their preferred
+    countries."""
+    employer_id = bindparam("employer_id", type_=BigInteger)
+    ids = bindparam("ids", type_=BigInteger, expanding=True)
     unlocked = exists().where(
         CandidateUnlock.employer_id == employer_id,
         CandidateUnlock.candidate_id == Candidate.id,
-        CandidateUnlock.unlocked_at > utcnow() - UNLOCK_PERIOD,
+        CandidateUnlock.unlocked_at > bindparam("unlocked_after"),
     )
     free = or_(unlocked, applied_to(employer_id), Candidate.owner_employer_id == employer_id)
-    rows = session.execute(
-        select(
-            Candidate.id,
-            Candidate.full_name,
-            Candidate.headline,
-            Candidate.skills,
-            Candidate.city,
-            Candidate.country_id,
-            Candidate.last_active_at,
-            Candidate.created_at,
-            free.label("free"),
-        ).where(Candidate.id.in_(ids))
-    )
-    found = {row.id: row for row in rows}
-    countries: dict[int, list[int]] = {candidate_id: [] for candidate_id in ids}
-    for candidate_id, country_id in session.execute(
+    rows = select(
+        Candidate.id,
+        Candidate.full_name,
+        Candidate.headline,
+        Candidate.skills,
+        Candidate.city,
+        Candidate.country_id,
+        Candidate.last_active_at,
+        Candidate.created_at,
+        free.label("free"),
+    ).where(Candidate.id.in_(ids))
+    countries = (
         select(CandidatePreferredCountry.candidate_id, CandidatePreferredCountry.country_id)
         .where(CandidatePreferredCountry.candidate_id.in_(ids))
         .order_by(CandidatePreferredCountry.country_id)
-    ):
+    )
+    return rows, countries
+
+
+_HIT_ROWS, _HIT_COUNTRIES = _hit_statements()
+
+
+def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]:
+    if not ids:
+        return []
+    connection = session.connection()
+    values = {"employer_id": employer_id, "ids": ids, "unlocked_after": utcnow() - UNLOCK_PERIOD}
+    found = {row.id: row for row in connection.execute(_HIT_ROWS, values)}
+    countries: dict[int, list[int]] = {candidate_id: [] for candidate_id in ids}
+    for candidate_id, country_id in connection.execute(_HIT_COUNTRIES, values):
         countries[candidate_id].append(country_id)
     return [
         SearchHit(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conftest import Api, EmployerFactory, KeyFactory, Tenant
-from storage import candidates, clock, credits, db
+from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
+from storage import applications, candidates, clock, credits, db
 from storage.models import Candidate, CandidateUnlock, CreditKind
 
 MASKED_KEYS = {
@@ -143,6 +143,24 @@ class TestSearch:
         assert mine[own]["isUnlocked"] is True and mine[public]["isUnlocked"] is False
         assert other == {public, theirs}
 
+    def test_an_applicant_is_free_to_view_for_the_employer_applied_to_only(
+        self, api: Api, tenant: Tenant, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        word = unique_word()
+        email = f"{word}@example.com"
+        applicant = platform(word, email=email)
+        job = api.post("/api/v1/jobs", json=SEED_JOB).json()["id"]
+        assert api.post(f"/api/v1/jobs/{job}/publish").status_code == 200
+        with db.unit_of_work() as session:
+            applications.quick_apply(session, job, {"full_name": "Priya Evans", "email": email})
+        _, other_key = make_key(make_employer(cv_search=1))
+
+        mine = search(api, word).json()["items"]
+        theirs = search(api, word, key=other_key).json()["items"]
+
+        assert [(row["id"], row["isUnlocked"]) for row in mine] == [(applicant, True)]
+        assert [(row["id"], row["isUnlocked"]) for row in theirs] == [(applicant, False)]
+
     def test_filters_by_preferred_country_and_activity(self, api: Api, tenant: Tenant) -> None:
         word = unique_word()
         now = datetime.now(UTC)
@@ -269,14 +287,17 @@ class TestFullProfile:
         assert [row["isUnlocked"] for row in word_search] == [True]
 
     def test_unlock_expires_after_30_days(self, api: Api, tenant: Tenant) -> None:
-        candidate_id = platform(unique_word())
+        word = unique_word()
+        candidate_id = platform(word)
         before = balance(tenant.employer_id, CreditKind.CV_DOWNLOAD)
         assert api.get(f"/api/v1/candidates/{candidate_id}").status_code == 200
         try:
             clock.set_offset(timedelta(days=29, hours=23))
+            assert [row["isUnlocked"] for row in search(api, word).json()["items"]] == [True]
             assert api.get(f"/api/v1/candidates/{candidate_id}").status_code == 200
             assert balance(tenant.employer_id, CreditKind.CV_DOWNLOAD) == before - 1
             clock.set_offset(timedelta(days=30, minutes=1))
+            assert [row["isUnlocked"] for row in search(api, word).json()["items"]] == [False]
             renewed = api.get(f"/api/v1/candidates/{candidate_id}")
         finally:
             clock.set_offset(timedelta(0))
