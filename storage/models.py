@@ -335,8 +335,8 @@ class CandidateSearch(Base):
     positions, every pair of adjacent words, so that a two-word phrase is one index key, recency
     buckets of ``last_active_at`` and the preferred countries; ``storage.search.postgres``) is what
     the GIN index matches, filters included; it is kept out of line (``toast_tuple_target`` 128)
-    and read back only to check a phrase of three or more words. Written by the service with the
-    candidate, in its transaction.
+    and uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check a phrase
+    of three or more words. Written by the service with the candidate, in its transaction.
     """
 
     __tablename__ = "candidate_search"

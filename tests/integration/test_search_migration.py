@@ -1,5 +1,6 @@
-"""Migration 0008 on PostgreSQL: existing matching vectors gain their country lexemes (and lose them
-again on downgrade), the table keeps its storage settings and its GIN index."""
+"""Migrations 0008 and 0009 on PostgreSQL: existing matching vectors gain their country lexemes,
+then have their word pairs put behind U+2063 and stop being compressed (and are restored on
+downgrade); the table keeps its storage settings and its GIN index."""
 
 from __future__ import annotations
 
@@ -74,15 +75,104 @@ def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: 
         conn.execute("SET enable_seqscan = off")
         plan = conn.execute(
             "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-            [f"'process engineer' & '{chr(8291)}c.971'"],
+            [f"'{chr(8291)}process engineer' & '{chr(8291)}c.971'"],
         ).fetchall()
         assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
         found = conn.execute(
             "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-            [f"'process engineer' & ('{chr(8291)}c.971' | '{chr(8291)}c.7')"],
+            # (Today's code writes the pair as migration 0009 does.)
+            [f"'{chr(8291)}process engineer' & ('{chr(8291)}c.971' | '{chr(8291)}c.7')"],
         ).fetchall()
         assert sorted(int(str(row[0])) for row in found) == [made[0], made[2]]
 
         migrate.upgrade(database_url, "0008")  # already there: nothing to do
         command.downgrade(migrate.alembic_config(database_url), "0007")
         assert terms(conn) == before
+
+
+def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str) -> None:
+    migrate.upgrade(database_url, "0008")
+    database = db.Database(database_url, pool_size=1)
+    try:
+        with database.unit_of_work() as session:
+            made = [
+                candidates.create_platform_candidate(
+                    session,
+                    {
+                        "full_name": "A B",
+                        "email": f"{number}@example.com",
+                        "cv_text": text,
+                        "preferred_country_ids": [44],
+                        "last_active_at": datetime(2026, 11, 1, tzinfo=UTC),
+                    },
+                ).id
+                for number, text in enumerate(
+                    [
+                        "senior process engineer",
+                        "engineering lead",
+                        "engine",
+                        # A vector of a few KB that pglz compresses: out of line either way.
+                        " ".join(f"competencyskillnumber{index:03}" for index in range(40)),
+                    ]
+                )
+            ]
+    finally:
+        database.dispose()
+    conninfo = (
+        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        written = terms(conn)  # by today's code: pairs behind U+2063
+        # As revision 0008 wrote them: pairs as they are.
+        conn.execute(
+            "UPDATE candidate_search SET terms = ts_delete(terms, pairs) "
+            "|| array_to_tsvector(ARRAY(SELECT substr(p, 2) FROM unnest(pairs) p)) "
+            "FROM (SELECT candidate_id AS id, ARRAY(SELECT lexeme FROM unnest(terms) "
+            "WHERE strpos(lexeme, ' ') > 0) AS pairs FROM candidate_search) s "
+            "WHERE candidate_id = s.id"
+        )
+        before = terms(conn)
+        assert "'process engineer'" in before[made[0]] and before != written
+
+        def found(query: str) -> list[int]:
+            rows = conn.execute(
+                "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
+                [query],
+            ).fetchall()
+            return sorted(int(str(row[0])) for row in rows)
+
+        def storage() -> tuple[str, bool]:
+            """The column's storage, and whether the long vector is stored compressed."""
+            row = conn.execute(
+                "SELECT (SELECT attstorage FROM pg_attribute WHERE attname = 'terms' "
+                "AND attrelid = 'candidate_search'::regclass), "
+                "pg_column_compression(terms) IS NOT NULL "
+                "FROM candidate_search WHERE candidate_id = %s",
+                [made[3]],
+            ).fetchone()
+            assert row is not None
+            return str(row[0]), bool(row[1])
+
+        migrate.upgrade(database_url, "0009")
+        assert terms(conn) == written
+        assert storage() == ("e", False)  # EXTERNAL: a phrase check never decompresses
+        assert f"'{chr(8291)}process engineer'" in written[made[0]]
+        assert found("'engin':*") == sorted(made[:3])
+        assert found(f"'{chr(8291)}process engin':*") == [made[0]]
+        assert found(f"'{chr(8291)}c.44' & '{chr(8291)}senior process'") == [made[0]]
+        options = conn.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'candidate_search'"
+        ).fetchone()
+        assert options is not None and "toast_tuple_target=128" in list(options[0])
+        conn.execute("SET enable_seqscan = off")
+        plan = conn.execute(
+            "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
+            ["'engin':*"],
+        ).fetchall()
+        assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
+
+        migrate.upgrade(database_url, "0009")  # already there: nothing to do
+        assert terms(conn) == written
+        command.downgrade(migrate.alembic_config(database_url), "0008")
+        assert terms(conn) == before
+        assert storage() == ("x", True)  # EXTENDED again

@@ -121,12 +121,16 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     from storage.search.postgres import tsquery_literal, tsvector_literal
 
     vector = tsvector_literal(["process", "engineer", FILLER, "hvac", "process"])
-    assert vector == "'process':1,5 'engineer':2 'hvac':4 'process engineer' 'hvac process'"
+    # The pairs are behind FILLER, where no prefix term can reach them.
+    assert vector == (
+        f"'process':1,5 'engineer':2 'hvac':4 '{FILLER}process engineer' '{FILLER}hvac process'"
+    )
     phrase = parse_query('"process engineer" node.j* NOT "o\'neil x"')
     assert tsquery_literal(phrase) == (
         "(('process' <-> 'engineer') & ('node' <-> 'j':*) & !('o' <-> 'neil' <-> 'x'))"
     )
     # A two-word phrase is exactly its pair; longer phrases keep their positions and add pairs.
     assert tsquery_literal(phrase, hints=True) == (
-        "('process engineer' & 'node j':* & !('o' <-> 'neil' <-> 'x' & 'o neil' & 'neil x'))"
+        f"('{FILLER}process engineer' & '{FILLER}node j':* & "
+        f"!('o' <-> 'neil' <-> 'x' & '{FILLER}o neil' & '{FILLER}neil x'))"
     )
