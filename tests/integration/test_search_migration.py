@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
@@ -14,7 +15,9 @@ from alembic import command
 from sqlalchemy.engine import make_url
 
 from conftest import ADMIN_DATABASE_URL, _admin_conninfo
-from storage import candidates, db, employers, migrate
+from storage import candidates, db, migrate
+
+Connection = psycopg.Connection[tuple[Any, ...]]
 
 
 @pytest.fixture
@@ -27,36 +30,71 @@ def database_url() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def terms(conn: psycopg.Connection[tuple[object, ...]]) -> dict[int, str]:
+def terms(conn: Connection) -> dict[int, str]:
     rows = conn.execute("SELECT candidate_id, terms::text FROM candidate_search").fetchall()
     return {int(str(candidate_id)): str(vector) for candidate_id, vector in rows}
 
 
-def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: str) -> None:
-    migrate.upgrade(database_url, "0007")
+def profiles_at(database_url: str, revision: str, profiles: list[dict[str, Any]]) -> list[int]:
+    """The database at ``revision``, with ``profiles`` written by today's code; their ids."""
+    migrate.upgrade(database_url, revision)
     database = db.Database(database_url, pool_size=1)
     try:
         with database.unit_of_work() as session:
-            employers.create_employer(session, name="E", contract_unlimited=True)
-            made = [
+            return [
                 candidates.create_platform_candidate(
                     session,
                     {
                         "full_name": "A B",
                         "email": f"{number}@example.com",
-                        "cv_text": "process engineer",
-                        "preferred_country_ids": countries,
                         "last_active_at": datetime(2026, 11, 1, tzinfo=UTC),
+                        **profile,
                     },
                 ).id
-                for number, countries in enumerate([[44, 971], [], [7]])
+                for number, profile in enumerate(profiles)
             ]
     finally:
         database.dispose()
-    conninfo = (
-        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def connect(database_url: str) -> Connection:
+    url = make_url(database_url).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def found(conn: Connection, query: str) -> list[int]:
+    """The profiles whose matching vector matches the tsquery ``query``."""
+    rows = conn.execute(
+        "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)", [query]
+    ).fetchall()
+    return sorted(int(str(row[0])) for row in rows)
+
+
+def assert_table_kept(conn: Connection, query: str) -> None:
+    """The table keeps its storage settings, and its GIN index answers ``query``."""
+    options = conn.execute(
+        "SELECT reloptions FROM pg_class WHERE relname = 'candidate_search'"
+    ).fetchone()
+    assert options is not None and "toast_tuple_target=128" in list(options[0])
+    conn.execute("SET enable_seqscan = off")
+    plan = conn.execute(
+        "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
+        [query],
+    ).fetchall()
+    conn.execute("RESET enable_seqscan")
+    assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
+
+
+def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: str) -> None:
+    made = profiles_at(
+        database_url,
+        "0007",
+        [
+            {"cv_text": "process engineer", "preferred_country_ids": countries}
+            for countries in ([44, 971], [], [7])
+        ],
     )
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with connect(database_url) as conn:
         written = terms(conn)  # by today's code: with the country lexemes
         # As revision 0007 wrote them: without.
         conn.execute(
@@ -68,22 +106,11 @@ def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: 
 
         migrate.upgrade(database_url, "0008")
         assert terms(conn) == written
-        options = conn.execute(
-            "SELECT reloptions FROM pg_class WHERE relname = 'candidate_search'"
-        ).fetchone()
-        assert options is not None and "toast_tuple_target=128" in list(options[0])
-        conn.execute("SET enable_seqscan = off")
-        plan = conn.execute(
-            "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-            [f"'{chr(8291)}process engineer' & '{chr(8291)}c.971'"],
-        ).fetchall()
-        assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
-        found = conn.execute(
-            "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-            # (Today's code writes the pair as migration 0009 does.)
-            [f"'{chr(8291)}process engineer' & ('{chr(8291)}c.971' | '{chr(8291)}c.7')"],
-        ).fetchall()
-        assert sorted(int(str(row[0])) for row in found) == [made[0], made[2]]
+        # (Today's code writes the pair as migration 0009 does.)
+        pair = f"'{chr(8291)}process engineer'"
+        assert_table_kept(conn, f"{pair} & '{chr(8291)}c.971'")
+        countries = f"('{chr(8291)}c.971' | '{chr(8291)}c.7')"
+        assert found(conn, f"{pair} & {countries}") == [made[0], made[2]]
 
         migrate.upgrade(database_url, "0008")  # already there: nothing to do
         command.downgrade(migrate.alembic_config(database_url), "0007")
@@ -91,37 +118,17 @@ def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: 
 
 
 def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str) -> None:
-    migrate.upgrade(database_url, "0008")
-    database = db.Database(database_url, pool_size=1)
-    try:
-        with database.unit_of_work() as session:
-            made = [
-                candidates.create_platform_candidate(
-                    session,
-                    {
-                        "full_name": "A B",
-                        "email": f"{number}@example.com",
-                        "cv_text": text,
-                        "preferred_country_ids": [44],
-                        "last_active_at": datetime(2026, 11, 1, tzinfo=UTC),
-                    },
-                ).id
-                for number, text in enumerate(
-                    [
-                        "senior process engineer",
-                        "engineering lead",
-                        "engine",
-                        # A vector of a few KB that pglz compresses: out of line either way.
-                        " ".join(f"competencyskillnumber{index:03}" for index in range(40)),
-                    ]
-                )
-            ]
-    finally:
-        database.dispose()
-    conninfo = (
-        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    texts = [
+        "senior process engineer",
+        "engineering lead",
+        "engine",
+        # A vector of a few KB that pglz compresses: out of line either way.
+        " ".join(f"competencyskillnumber{index:03}" for index in range(40)),
+    ]
+    made = profiles_at(
+        database_url, "0008", [{"cv_text": text, "preferred_country_ids": [44]} for text in texts]
     )
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with connect(database_url) as conn:
         written = terms(conn)  # by today's code: pairs behind U+2063
         # As revision 0008 wrote them: pairs as they are.
         conn.execute(
@@ -133,13 +140,6 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         )
         before = terms(conn)
         assert "'process engineer'" in before[made[0]] and before != written
-
-        def found(query: str) -> list[int]:
-            rows = conn.execute(
-                "SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-                [query],
-            ).fetchall()
-            return sorted(int(str(row[0])) for row in rows)
 
         def storage() -> tuple[str, bool]:
             """The column's storage, and whether the long vector is stored compressed."""
@@ -157,19 +157,10 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         assert terms(conn) == written
         assert storage() == ("e", False)  # EXTERNAL: a phrase check never decompresses
         assert f"'{chr(8291)}process engineer'" in written[made[0]]
-        assert found("'engin':*") == sorted(made[:3])
-        assert found(f"'{chr(8291)}process engin':*") == [made[0]]
-        assert found(f"'{chr(8291)}c.44' & '{chr(8291)}senior process'") == [made[0]]
-        options = conn.execute(
-            "SELECT reloptions FROM pg_class WHERE relname = 'candidate_search'"
-        ).fetchone()
-        assert options is not None and "toast_tuple_target=128" in list(options[0])
-        conn.execute("SET enable_seqscan = off")
-        plan = conn.execute(
-            "EXPLAIN SELECT candidate_id FROM candidate_search WHERE terms @@ CAST(%s AS tsquery)",
-            ["'engin':*"],
-        ).fetchall()
-        assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
+        assert found(conn, "'engin':*") == sorted(made[:3])
+        assert found(conn, f"'{chr(8291)}process engin':*") == [made[0]]
+        assert found(conn, f"'{chr(8291)}c.44' & '{chr(8291)}senior process'") == [made[0]]
+        assert_table_kept(conn, "'engin':*")
 
         migrate.upgrade(database_url, "0009")  # already there: nothing to do
         assert terms(conn) == written
