@@ -102,6 +102,11 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
 
+    @property
+    def page_end(self) -> int:
+        """The place in the results of the page's last row (from 1)."""
+        return self.page * self.page_size
+
 
 @dataclass(frozen=True)
 class MaskedProfile:
@@ -491,7 +496,7 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     active matches, which come first, best first; later matches follow by recency.
     """
     node = parse_query(request.query)
-    if request.page * request.page_size > MAX_RESULT_WINDOW:
+    if request.page_end > MAX_RESULT_WINDOW:
         raise InvalidRequest(
             f"Only the first {MAX_RESULT_WINDOW} results can be paged through; narrow the query."
         )
@@ -510,7 +515,7 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
 def _kept(request: SearchRequest) -> int:
     """How many of the most recent matches any page up to ``request``'s can show: the ranked
     window, then more recent matches up to the page's end."""
-    return max(RESCORE_WINDOW, request.page * request.page_size)
+    return max(RESCORE_WINDOW, request.page_end)
 
 
 def _sqlite_search(
@@ -555,8 +560,9 @@ def _sqlite_search(
     ranks = _sqlite_ranks(session, node, [row.id for row in window])
     window.sort(key=lambda row: (ranks.get(row.id, 0.0), row.last_active_at, row.id), reverse=True)
     ordered = window + found[RESCORE_WINDOW:]
-    page_end = request.page * request.page_size
-    return total, [row.id for row in ordered[page_end - request.page_size : page_end]]
+    return total, [
+        row.id for row in ordered[request.page_end - request.page_size : request.page_end]
+    ]
 
 
 _BLOCKS = "pg_relation_size('candidate_search'::regclass) / current_setting('block_size')::int"
@@ -671,7 +677,6 @@ def _postgres_search(
 def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
     """The values of ``_most_recent``, ``_in_result_order`` and ``_with_page``: the same in
     both search statements."""
-    page_end = request.page * request.page_size
     return {
         "keep": _kept(request),
         "rescore_window": RESCORE_WINDOW,
@@ -679,8 +684,8 @@ def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
         # prepares a statement from its fifth use) a cast would parse the query again for every
         # row ranked.
         "rank_query": pg_search.tsquery_literal(node),
-        "page_start": page_end - request.page_size,
-        "page_end": page_end,
+        "page_start": request.page_end - request.page_size,
+        "page_end": request.page_end,
     }
 
 
@@ -723,9 +728,10 @@ def _search_statement(shape: _Shape) -> Select[Any]:
         func.split_part(func.btrim(cast(counted.c.reached, Text), "()"), ",", 1), Integer
     )
     share = cast(reached_block + 1, Float) / literal_column(_BLOCKS)
-    summary = select(counted.c.total, share.label("share")).cte("summary")
-    inexact = summary.c.total > bindparam("counted")
-    read_on = select(and_(inexact, summary.c.share >= 0.5)).scalar_subquery()
+    # ``exact``: the sample is every match (at most 10,000 of them).
+    exact = (counted.c.total <= bindparam("counted")).label("exact")
+    summary = select(counted.c.total, share.label("share"), exact).cte("summary")
+    read_on = select(and_(~summary.c.exact, summary.c.share >= 0.5)).scalar_subquery()
     read_on_size = bindparam("read_on_size", type_=Integer)
     # (Its two readers read ``matches`` again rather than a copy of it.)
     extended = (
@@ -739,19 +745,15 @@ def _search_statement(shape: _Shape) -> Select[Any]:
     decided = select(
         summary.c.total,
         summary.c.share,
-        or_(
-            summary.c.total <= bindparam("counted"),
-            and_(read_on, held <= bindparam("read_on_limit")),
-        ).label("everything"),
+        summary.c.exact,
+        or_(summary.c.exact, and_(read_on, held <= bindparam("read_on_limit"))).label("everything"),
     ).cte("decided")
     at_hand = union_all(
         select(sample.c.id, sample.c.last_active_at).where(
-            select(decided.c.total <= bindparam("counted")).scalar_subquery()
+            select(decided.c.exact).scalar_subquery()
         ),
         select(extended.c.id, extended.c.last_active_at).where(
-            select(
-                and_(decided.c.everything, decided.c.total > bindparam("counted"))
-            ).scalar_subquery()
+            select(and_(decided.c.everything, ~decided.c.exact)).scalar_subquery()
         ),
     ).subquery("at_hand")
     everything = select(decided.c.everything).scalar_subquery()
