@@ -23,6 +23,7 @@ import redis
 from sqlalchemy import func, select
 
 from conftest import (
+    TEST_REDIS_URL,
     Api,
     EmployerFactory,
     KeyFactory,
@@ -38,7 +39,8 @@ from storage.models import CreditKind, CreditLedgerEntry, Plan
 
 from .test_cli import hirebridge
 
-LIMITS_REDIS_URL = "redis://127.0.0.1:6379/11"
+# A Redis database of its own on the suite's server (TEST_REDIS_URL), emptied per test.
+LIMITS_REDIS_URL = TEST_REDIS_URL.rpartition("/")[0] + "/11"
 JOBS = "/api/v1/jobs"
 SEARCH = "/api/v1/candidates/search"
 
