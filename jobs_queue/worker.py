@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import resource
 import signal
 import threading
@@ -43,6 +44,13 @@ from storage import db, secret_box, webhook_targets
 logger = logging.getLogger(__name__)
 
 _MAX_RESTART_DELAY = 30.0
+_PARENT_POLL_SECONDS = 1.0
+# How often an idle worker wakes (RQ blocks on the queues for its TTL less 15 s) and at most how
+# long between its maintenance passes, which is when a worker without the scheduler locks tries to
+# take them. RQ's defaults (420 s, 600 s) leave the queues unscheduled for up to ten minutes after
+# the worker that scheduled them died.
+_WORKER_TTL_SECONDS = 45
+_MAINTENANCE_SECONDS = 30
 
 
 class QueueWorker(SimpleWorker):
@@ -86,6 +94,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     if settings.worker_metrics_port is not None:
         # Delivery outcomes and the process's own figures, for Prometheus to scrape.
         start_http_server(settings.worker_metrics_port)
+    os.register_at_fork(after_in_child=functools.partial(_end_with_parent, os.getpid()))
     stop = threading.Event()
     try:
         if pump_loop is None:
@@ -107,9 +116,13 @@ def _work(connection: redis.Redis, stop: threading.Event, *, burst: bool, log_le
     while not stop.is_set():
         started = time.monotonic()
         try:
-            QueueWorker(queues, connection=connection, stop=stop).work(
-                with_scheduler=True, burst=burst, logging_level=log_level
-            )
+            QueueWorker(
+                queues,
+                connection=connection,
+                stop=stop,
+                worker_ttl=_WORKER_TTL_SECONDS,
+                maintenance_interval=_MAINTENANCE_SECONDS,
+            ).work(with_scheduler=True, burst=burst, logging_level=log_level)
         except redis.RedisError as exc:
             logger.warning("queue worker lost Redis: %s", exc)
         if burst or stop.is_set():
@@ -120,6 +133,23 @@ def _work(connection: redis.Redis, stop: threading.Event, *, burst: bool, log_le
         _stop_on_signal(stop)
         stop.wait(delay)
         delay = min(delay * 2, _MAX_RESTART_DELAY)
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    """In a child this worker forks (RQ's scheduler): stop as soon as the worker is gone.
+
+    A worker killed outright (SIGKILL, the OOM killer) runs no clean-up, and its scheduler child
+    would live on under init, renewing the scheduler locks of every queue so that no other worker
+    could ever schedule. The child polls its parent and, once it has changed, asks itself to stop
+    with SIGTERM, on which RQ's scheduler releases its locks and ends.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _allow_open_files(needed: int) -> None:
