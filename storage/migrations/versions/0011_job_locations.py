@@ -6,7 +6,7 @@ and a country only when the location names a known country (``storage.countries`
 reference. Existing jobs get ``"<city>, <country>"`` as their location.
 
 The downgrade puts back what ``/api/v1`` shows for such a job: the location as the city, an empty
-country and an empty reference.
+country and an empty reference; upgrading again turns those empty strings back into nulls.
 
 Revision ID: 0011
 Revises: 0009
@@ -35,12 +35,20 @@ _jobs = sa.table(
 def upgrade() -> None:
     with op.batch_alter_table("jobs") as batch_op:
         batch_op.add_column(sa.Column("location", sa.String(length=255), nullable=True))
-    op.execute(_jobs.update().values(location=_jobs.c.city + ", " + _jobs.c.country))
+    # An empty country or reference can only come from this migration's downgrade: undo it.
+    op.execute(_jobs.update().where(_jobs.c.country == "").values(location=_jobs.c.city))
+    op.execute(
+        _jobs.update()
+        .where(_jobs.c.country != "")
+        .values(location=_jobs.c.city + ", " + _jobs.c.country)
+    )
     with op.batch_alter_table("jobs") as batch_op:
         batch_op.alter_column("location", existing_type=sa.String(length=255), nullable=False)
         batch_op.alter_column("city", existing_type=sa.String(length=100), nullable=True)
         batch_op.alter_column("country", existing_type=sa.String(length=100), nullable=True)
         batch_op.alter_column("reference", existing_type=sa.String(length=100), nullable=True)
+    op.execute(_jobs.update().where(_jobs.c.country == "").values(country=None))
+    op.execute(_jobs.update().where(_jobs.c.reference == "").values(reference=None))
 
 
 def downgrade() -> None:
