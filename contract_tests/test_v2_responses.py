@@ -15,7 +15,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
-from contract_tests.test_v1_responses import Normaliser
+from contract_tests.test_v1_responses import DATE_TIME, ID_KEYS, Normaliser
 
 V2 = "/api/v2"
 # The HeadHonta seed's create-job body.
@@ -29,10 +29,33 @@ OPEN_FROM_LOCATION = {
 
 
 class V2Normaliser(Normaliser):
-    def body(self, value: Any, key: str | None = None) -> Any:
+    """v1's normaliser, with cursors, and with ids numbered per kind of object: an application
+    and its candidate (or job) may have equal ids in one run and not in the next."""
+
+    KINDS = {"jobId": "job", "candidateId": "candidate", "applicationId": "application"}
+    # A stage id is a UUID, which no integer id can equal: it shares the labels of the stage list.
+    NESTED = frozenset({"candidate"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: dict[tuple[str, str], str] = {}
+
+    def id_of(self, value: Any, kind: str = "object") -> str:
+        return self.labels.setdefault((kind, str(value)), f"<id:{len(self.labels) + 1}>")
+
+    def body(self, value: Any, key: str | None = None, parent: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return {name: self.body(item, name, key) for name, item in value.items()}
+        if isinstance(value, list):
+            return [self.body(item, None, key) for item in value]
         if key == "nextCursor" and value is not None:
             return "<cursor>"
-        return super().body(value, key)
+        if key in ID_KEYS and value is not None:
+            kind = self.KINDS.get(key) or (parent if parent in self.NESTED else "object")
+            return self.id_of(value, kind)
+        if isinstance(value, str) and DATE_TIME.match(value):
+            return "<date-time>"
+        return value
 
 
 @pytest.fixture

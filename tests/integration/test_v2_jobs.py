@@ -21,25 +21,12 @@ from handlers.representation import (
 )
 from storage import credits, db, outbox
 from storage.models import CreditKind
+from tests.integration.test_v2_api import ok, refused
 
 V2 = "/api/v2"
 BOARD = "/public/v1/jobs"
 # The least a v2 job needs.
 MINIMAL = {"title": "Senior Backend Engineer", "description": "We are looking for..."}
-
-
-def ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def refused(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body == {"success": False, "error": {"code": code, "message": body["error"]["message"]}}
-    return str(body["error"]["message"])
 
 
 def create(api: Api, **fields: Any) -> dict[str, Any]:
