@@ -58,6 +58,17 @@ SEED_JOB: dict[str, Any] = {
     "applyMethod": "EmailApply",
     "applyEmailAddress": "jobs@example.com",
 }
+# The same job in v2's words.
+V2_JOB: dict[str, Any] = {
+    "title": "Senior Platform Engineer",
+    "reference": "PL-001",
+    "description": "Build and run the platform...",
+    "location": "London, United Kingdom",
+    "employmentType": "full-time",
+    "remoteType": "hybrid",
+    "applyMethod": "email",
+    "applyEmailAddress": "jobs@example.com",
+}
 
 
 def _admin_conninfo() -> str:

@@ -1,4 +1,4 @@
-"""v1 is frozen (V2): the document against its baseline, and the breaking-change check itself."""
+"""v1 and v2 are frozen: each document against its baseline, and the breaking-change check."""
 
 from __future__ import annotations
 
@@ -20,24 +20,30 @@ from hirebridge.settings import OPENAPI_DIR
 
 FROZEN_V1 = OPENAPI_DIR / "frozen" / "v1.yaml"
 CURRENT_V1 = OPENAPI_DIR / "v1.yaml"
+FROZEN_VERSIONS = ("v1", "v2")
 
 
 # --- the gate ---------------------------------------------------------------------------------
 
 
-def test_v1_has_no_breaking_change_from_its_frozen_baseline() -> None:
-    changes = find_breaking_changes(Document.from_path(FROZEN_V1), Document.from_path(CURRENT_V1))
+@pytest.mark.parametrize("version", FROZEN_VERSIONS)
+def test_no_breaking_change_from_the_frozen_baseline(version: str) -> None:
+    frozen = OPENAPI_DIR / "frozen" / f"{version}.yaml"
+    current = OPENAPI_DIR / f"{version}.yaml"
+    changes = find_breaking_changes(Document.from_path(frozen), Document.from_path(current))
     assert changes == [], (
-        "openapi/v1.yaml breaks the frozen v1 contract (openapi/frozen/v1.yaml):\n"
+        f"openapi/{version}.yaml breaks the frozen {version} contract "
+        f"(openapi/frozen/{version}.yaml):\n"
         + "\n".join(f"  {change}" for change in changes)
-        + "\nv1 takes additive changes only; see README, 'Versions'."
+        + f"\n{version} takes additive changes only; see README, 'Versions'."
     )
 
 
-def test_the_baseline_is_a_v1_document() -> None:
-    frozen = yaml.safe_load(FROZEN_V1.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("version", FROZEN_VERSIONS)
+def test_the_baseline_is_a_document_of_its_version(version: str) -> None:
+    frozen = yaml.safe_load((OPENAPI_DIR / "frozen" / f"{version}.yaml").read_text("utf-8"))
     assert frozen["openapi"] == "3.0.3"
-    assert frozen["servers"][0]["url"] == "/api/v1"
+    assert frozen["servers"][0]["url"] == f"/api/{version}"
 
 
 def test_the_gate_catches_a_break_in_the_real_document() -> None:
@@ -47,6 +53,24 @@ def test_the_gate_catches_a_break_in_the_real_document() -> None:
     broken["components"]["schemas"]["JobSummary"]["properties"].pop("reference")
     kinds = {change.kind for change in find_breaking_changes(current, broken)}
     assert kinds == {ChangeKind.PATH_REMOVED, ChangeKind.PROPERTY_REMOVED}
+
+
+def test_the_gate_holds_v2_to_its_words_and_fields() -> None:
+    current = yaml.safe_load((OPENAPI_DIR / "v2.yaml").read_text(encoding="utf-8"))
+    broken = copy.deepcopy(current)
+    broken["components"]["schemas"]["JobStatus"]["enum"] = [
+        "Draft",
+        "Active",
+        "Expired",
+        "Inactive",
+    ]
+    broken["components"]["schemas"]["JobSummary"]["properties"].pop("location")
+    kinds = {change.kind for change in find_breaking_changes(current, broken)}
+    assert kinds == {
+        ChangeKind.ENUM_VALUE_REMOVED,
+        ChangeKind.ENUM_VALUE_ADDED,
+        ChangeKind.PROPERTY_REMOVED,
+    }
 
 
 def test_the_command_line_exits_1_on_a_break(tmp_path: Path, capsys: Any) -> None:

@@ -229,17 +229,56 @@ def test_v2_generated_client_runs_the_partner_scenario(
             api("jobs", "create_job")
             .sync(
                 client=client,
-                body=job_create(models, f"GEN2-{n}", apply_method=models.ApplyMethod.QUICKAPPLY),
+                body=models.JobCreate(
+                    reference=f"GEN2-{n}",
+                    title=f"Engineer GEN2-{n}",
+                    description="Generated-client integration.",
+                    city="Berlin",
+                    country="Germany",
+                    employment_type=models.EmploymentType.CONTRACT,
+                    remote_type=models.RemoteType.REMOTE,
+                ),
             )
             .data
             for n in range(3)
         ]
         assert all(isinstance(job, models.Job) for job in created), created
+        assert created[0].location == "Berlin, Germany"
+        assert created[0].apply_method == models.ApplyMethod.QUICK_APPLY
+        assert created[0].status == models.JobStatus.DRAFT
 
         published = api("jobs", "publish_job").sync(
             job_id=created[0].id, client=client, body=models.PublishRequest()
         )
-        assert published.success is True and published.data.status == models.JobStatus.ACTIVE
+        assert published.success is True and published.data.status == models.JobStatus.OPEN
+
+        # HeadHonta's way: created open at once from a location, then closed by an update.
+        opened = (
+            api("jobs", "create_job")
+            .sync(
+                client=client,
+                body=models.JobCreate(
+                    title="Senior Backend Engineer",
+                    description="We are looking for...",
+                    location="Lagos, Nigeria",
+                    employment_type=models.EmploymentType.FULL_TIME,
+                    status=models.JobCreateStatus.OPEN,
+                ),
+            )
+            .data
+        )
+        assert (opened.status, opened.city, opened.country) == (
+            models.JobStatus.OPEN,
+            "Lagos",
+            "Nigeria",
+        )
+        assert opened.reference is None and opened.posted_date is not None
+        closed = api("jobs", "update_job").sync(
+            job_id=opened.id, client=client, body=models.JobUpdate(status=models.JobStatus.CLOSED)
+        )
+        assert closed.data.status == models.JobStatus.CLOSED
+        only_closed = api("jobs", "list_jobs").sync(client=client, status=models.JobStatus.CLOSED)
+        assert [job.id for job in only_closed.data] == [opened.id]
 
         # Every page, by cursor.
         seen: list[int] = []
@@ -251,7 +290,7 @@ def test_v2_generated_client_runs_the_partner_scenario(
             if not listing.pagination.has_more:
                 break
             cursor = listing.pagination.next_cursor
-        assert seen == [job.id for job in reversed(created)]
+        assert seen == [opened.id] + [job.id for job in reversed(created)]
 
         refused = api("jobs", "list_jobs").sync_detailed(client=client, cursor="forged")
         assert refused.status_code == 400

@@ -1,6 +1,10 @@
-"""How domain objects look on the wire, shared by every API version.
+"""How domain objects look on the wire.
 
-Versions differ in their envelopes (lists, errors), never in the fields of an object.
+Versions differ in their envelopes (lists, errors) and, for jobs, in their vocabulary: v1 and the
+public board speak the platform's own words (``FullTime``, ``Active``, a ``city`` and a
+``country``), v2 speaks HeadHonta's (``full-time``, ``open``, a ``location``). Every other object
+has the same fields in every version. The v2 job words are at the end of this module, one table
+per enum, read both ways.
 """
 
 from __future__ import annotations
@@ -8,17 +12,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from enum import Enum
+from typing import Any, Generic, TypeVar
 
 from storage.candidates import Profile, SearchHit
 from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
 from storage.models import (
     Application,
+    ApplyMethod,
     Candidate,
     DeliveryAttempt,
+    EmploymentType,
     Job,
+    JobStatus,
     PipelineStage,
+    RemoteType,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -29,6 +38,7 @@ JOB_FIELDS: dict[str, str] = {
     "reference": "reference",
     "title": "title",
     "description": "description",
+    "location": "location",
     "city": "city",
     "country": "country",
     "employmentType": "employment_type",
@@ -74,15 +84,10 @@ def job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _advert(job: Job) -> dict[str, Any]:
-    """What every view of a job shows, the employer's and the public board's alike."""
+    """What every view of a job shows, in every version and on the public board."""
     return {
         "id": job.id,
         "title": job.title,
-        "city": job.city,
-        "country": job.country,
-        "employmentType": job.employment_type.value,
-        "remoteType": job.remote_type.value,
-        "applyMethod": job.apply_method.value,
         "applyEmailAddress": job.apply_email_address,
         "applyUrl": job.apply_url,
         "salaryMin": money(job.salary_min),
@@ -93,10 +98,27 @@ def _advert(job: Job) -> dict[str, Any]:
     }
 
 
+def _platform_words(job: Job) -> dict[str, Any]:
+    """The job's place and kinds as v1 and the public board say them.
+
+    Both promise a ``city`` and a ``country``. A job placed on v2 by a location that names no
+    known country has neither: it shows its whole location as the city and an empty country.
+    """
+    return {
+        "city": job.location if job.city is None else job.city,
+        "country": job.country or "",
+        "employmentType": job.employment_type.value,
+        "remoteType": job.remote_type.value,
+        "applyMethod": job.apply_method.value,
+    }
+
+
 def job_summary(job: Job) -> dict[str, Any]:
+    """A job in v1's lists (without its description)."""
     return {
         **_advert(job),
-        "reference": job.reference,
+        **_platform_words(job),
+        "reference": job.reference or "",
         "status": job.status.value,
         "createdAt": timestamp(job.created_at),
         "updatedAt": timestamp(job.updated_at),
@@ -104,6 +126,7 @@ def job_summary(job: Job) -> dict[str, Any]:
 
 
 def job_detail(job: Job) -> dict[str, Any]:
+    """A job as v1 returns it."""
     return {**job_summary(job), "description": job.description}
 
 
@@ -214,7 +237,12 @@ def application(item: Application) -> dict[str, Any]:
 
 def open_job(job: Job) -> dict[str, Any]:
     """A job as the public board shows it: no internal reference, status or timestamps."""
-    return {**_advert(job), "employerName": job.employer.name, "description": job.description}
+    return {
+        **_advert(job),
+        **_platform_words(job),
+        "employerName": job.employer.name,
+        "description": job.description,
+    }
 
 
 # JSON name -> service field name, for a QuickApply from the public board.
@@ -294,3 +322,105 @@ def webhook_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
         "succeededAt": timestamp(delivery.succeeded_at),
         "attempts": [delivery_attempt(attempt) for attempt in delivery.attempts],
     }
+
+
+# --- v2's job vocabulary -------------------------------------------------------------------------
+
+E = TypeVar("E", bound=Enum)
+
+
+class Vocabulary(Generic[E]):
+    """One enum's words in a version: each member has one word, read and written the same way."""
+
+    def __init__(self, words: Mapping[E, str]) -> None:
+        self._words = dict(words)
+        self._members = {word: member for member, word in self._words.items()}
+        if len(self._members) != len(self._words):
+            raise ValueError("two members share a word")
+
+    def word(self, member: E) -> str:
+        return self._words[member]
+
+    def member(self, word: str) -> E:
+        """The member ``word`` names (the document has already checked it is one of them)."""
+        return self._members[word]
+
+    @property
+    def words(self) -> list[str]:
+        return list(self._words.values())
+
+
+V2_JOB_STATUS = Vocabulary(
+    {
+        JobStatus.DRAFT: "draft",
+        JobStatus.ACTIVE: "open",
+        JobStatus.EXPIRED: "expired",
+        JobStatus.INACTIVE: "closed",
+    }
+)
+V2_EMPLOYMENT_TYPE = Vocabulary(
+    {
+        EmploymentType.FULL_TIME: "full-time",
+        EmploymentType.PART_TIME: "part-time",
+        EmploymentType.CONTRACT: "contract",
+        EmploymentType.TEMPORARY: "temporary",
+        EmploymentType.INTERNSHIP: "internship",
+    }
+)
+V2_REMOTE_TYPE = Vocabulary(
+    {
+        RemoteType.ON_SITE: "on-site",
+        RemoteType.HYBRID_REMOTE: "hybrid",
+        RemoteType.FULLY_REMOTE: "remote",
+    }
+)
+V2_APPLY_METHOD = Vocabulary(
+    {
+        ApplyMethod.EMAIL_APPLY: "email",
+        ApplyMethod.URL_APPLY: "url",
+        ApplyMethod.QUICK_APPLY: "quick-apply",
+    }
+)
+# Request field (model attribute) -> its vocabulary.
+_V2_JOB_ENUMS: dict[str, Vocabulary[Any]] = {
+    "employment_type": V2_EMPLOYMENT_TYPE,
+    "remote_type": V2_REMOTE_TYPE,
+    "apply_method": V2_APPLY_METHOD,
+}
+
+
+def v2_job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A v2 request body's job fields, keyed by model attribute, in the platform's words."""
+    fields = job_fields(body)
+    for name, vocabulary in _V2_JOB_ENUMS.items():
+        if fields.get(name) is not None:
+            fields[name] = vocabulary.member(fields[name])
+    return fields
+
+
+def v2_job_status(body: Mapping[str, Any]) -> JobStatus | None:
+    """The status a v2 request body asks for, if any."""
+    word = body.get("status")
+    return None if word is None else V2_JOB_STATUS.member(word)
+
+
+def v2_job_summary(job: Job) -> dict[str, Any]:
+    """A job in v2's lists (without its description)."""
+    return {
+        **_advert(job),
+        "reference": job.reference,
+        "location": job.location,
+        "city": job.city,
+        "country": job.country,
+        "employmentType": V2_EMPLOYMENT_TYPE.word(job.employment_type),
+        "remoteType": V2_REMOTE_TYPE.word(job.remote_type),
+        "applyMethod": V2_APPLY_METHOD.word(job.apply_method),
+        "status": V2_JOB_STATUS.word(job.status),
+        "createdAt": timestamp(job.created_at),
+        "updatedAt": timestamp(job.updated_at),
+    }
+
+
+def v2_job_detail(job: Job) -> dict[str, Any]:
+    """A job as v2 returns it."""
+    return {**v2_job_summary(job), "description": job.description}

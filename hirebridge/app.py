@@ -10,10 +10,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import connexion
+from connexion.datastructures import MediaTypeDict
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
+from connexion.validators import VALIDATOR_MAP, DefaultsJSONRequestBodyValidator
 
 from handlers import cursors, read_cache
 from hirebridge.admission import Admission
@@ -47,6 +49,14 @@ from storage import db, secret_box, webhook_targets
 logger = logging.getLogger(__name__)
 
 API_DOCUMENTS = ("v1", "v2", "public")
+# v2's request bodies have defaults the handlers rely on (a job is full-time, on-site and
+# quick-apply unless it says otherwise): Connexion writes them into the body only with its
+# defaults-filling validator. v1's and the board's bodies reach their handlers as sent.
+DEFAULTS_FILLED = {
+    **VALIDATOR_MAP,
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": DefaultsJSONRequestBodyValidator}),
+}
+FILLS_DEFAULTS = frozenset({"v2"})
 PUBLIC_BODY_LIMIT = 64 * 1024
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -123,7 +133,11 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     )
     allowed_methods = AllowedMethods()
     for document in documents:
-        app.add_api(copy.deepcopy(document.spec), name=document.name)
+        app.add_api(
+            copy.deepcopy(document.spec),
+            name=document.name,
+            validator_map=DEFAULTS_FILLED if document.name in FILLS_DEFAULTS else None,
+        )
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 
     # Outermost, so that every response, errors included, carries its request id and is

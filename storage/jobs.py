@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
+from storage.countries import place_of
 from storage.credits import charge_credit
 from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
@@ -29,6 +30,7 @@ MUTABLE_FIELDS = frozenset(
         "reference",
         "title",
         "description",
+        "location",
         "city",
         "country",
         "employment_type",
@@ -42,13 +44,20 @@ MUTABLE_FIELDS = frozenset(
     }
 )
 _CLEARABLE_FIELDS = frozenset(
-    {"apply_email_address", "apply_url", "salary_min", "salary_max", "salary_currency"}
+    {"reference", "apply_email_address", "apply_url", "salary_min", "salary_max", "salary_currency"}
 )
 _EDITABLE_STATUSES = frozenset({JobStatus.DRAFT, JobStatus.ACTIVE})
 _ENUM_FIELDS: dict[str, Any] = {
     "employment_type": EmploymentType,
     "remote_type": RemoteType,
     "apply_method": ApplyMethod,
+}
+
+# Why a job cannot be moved to a status by a change (publishing and closing are the two moves).
+_REFUSED_MOVES = {
+    JobStatus.DRAFT: "A job that has been published cannot go back to draft.",
+    JobStatus.ACTIVE: "Only a draft can be published; a closed or expired job cannot reopen.",
+    JobStatus.EXPIRED: "A job cannot be set to expired: it expires by itself at its expiry date.",
 }
 
 
@@ -121,8 +130,13 @@ def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool
 
 
 def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) -> Job:
-    """Create a draft from ``fields`` (model attribute names)."""
+    """Create a draft from ``fields`` (model attribute names).
+
+    The job's place is a ``location``, or a ``city`` and a ``country`` (see ``_place``).
+    """
     _reject_unknown(fields)
+    if "location" not in fields and not {"city", "country"} <= set(fields):
+        raise InvalidRequest("Give the job a location, or a city and a country.")
     job = Job(employer_id=employer_id, status=JobStatus.DRAFT)
     _assign(job, fields)
     _check_consistency(job)
@@ -135,17 +149,52 @@ def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) ->
     return job
 
 
-def update_job(session: Session, employer_id: int, job_id: int, changes: Mapping[str, Any]) -> Job:
-    """Apply a partial change to a Draft or Active job."""
+def create_and_publish_job(
+    session: Session, employer_id: int, fields: Mapping[str, Any], *, expiry_date: datetime | None
+) -> Job:
+    """Create a job from ``fields`` and publish it at once, in the caller's transaction.
+
+    Costs one job posting credit like ``publish_job``; without one ``NoCredits`` is raised and
+    the caller's rollback leaves nothing behind, the job included.
+    """
+    job = create_job(session, employer_id, fields)
+    _publish(session, job, expiry_date)
+    return job
+
+
+def update_job(
+    session: Session,
+    employer_id: int,
+    job_id: int,
+    changes: Mapping[str, Any],
+    *,
+    status: JobStatus | None = None,
+) -> Job:
+    """Apply a partial change to a Draft or Active job, then move it to ``status`` if given.
+
+    A status other than the job's own either publishes a Draft (``Active``: charged as
+    ``publish_job``, default expiry) or closes the job (``Inactive``, as ``close_job``); any other
+    move is ``InvalidState``. A change that names the job's own status and no field changes
+    nothing, whatever the status.
+    """
     _reject_unknown(changes)
-    if not changes:
+    if not changes and status is None:
         raise InvalidRequest("Name at least one field to change.")
     job = get_job(session, employer_id, job_id, for_update=True)
-    if job.status not in _EDITABLE_STATUSES:
-        raise InvalidState(f"A job that is {job.status.value} cannot be changed.")
-    _assign(job, changes)
-    _check_consistency(job)
-    job.updated_at = utcnow()
+    if changes:
+        if job.status not in _EDITABLE_STATUSES:
+            raise InvalidState(f"A job that is {job.status.value} cannot be changed.")
+        _assign(job, changes)
+        _check_consistency(job)
+        job.updated_at = utcnow()
+    if status is None or status is job.status:
+        return job
+    if status is JobStatus.ACTIVE and job.status is JobStatus.DRAFT:
+        _publish(session, job, None)
+    elif status is JobStatus.INACTIVE:
+        _close(session, job)
+    else:
+        raise InvalidState(_REFUSED_MOVES[status])
     return job
 
 
@@ -156,6 +205,12 @@ def publish_job(
     job = get_job(session, employer_id, job_id, for_update=True)
     if job.status is not JobStatus.DRAFT:
         raise InvalidState(f"Only a Draft job can be published; this job is {job.status.value}.")
+    _publish(session, job, expiry_date)
+    return job
+
+
+def _publish(session: Session, job: Job, expiry_date: datetime | None) -> None:
+    """Publish the Draft ``job`` (locked or new in this transaction) for one credit."""
     now = utcnow()
     if expiry_date is None:
         expiry_date = now + DEFAULT_PUBLICATION
@@ -165,7 +220,7 @@ def publish_job(
         raise InvalidRequest("expiryDate may be at most 90 days from now.")
     charge_credit(
         session,
-        get_employer(session, employer_id),
+        get_employer(session, job.employer_id),
         CreditKind.JOB_POSTING,
         reason="job_publish",
         reference=f"job:{job.id}",
@@ -176,24 +231,27 @@ def publish_job(
     job.updated_at = now
     record_event(
         session,
-        employer_id,
+        job.employer_id,
         JOB_PUBLISHED,
         {"jobPostId": job.id, "postedDate": rfc3339(now), "expiryDate": rfc3339(expiry_date)},
     )
-    return job
 
 
 def close_job(session: Session, employer_id: int, job_id: int) -> Job:
     """Soft-close: the job becomes Inactive and keeps its applications. Idempotent."""
     job = get_job(session, employer_id, job_id, for_update=True)
     if job.status is not JobStatus.INACTIVE:
-        now = utcnow()
-        job.status = JobStatus.INACTIVE
-        job.updated_at = now
-        record_event(
-            session, employer_id, JOB_CLOSED, {"jobPostId": job.id, "closedAt": rfc3339(now)}
-        )
+        _close(session, job)
     return job
+
+
+def _close(session: Session, job: Job) -> None:
+    now = utcnow()
+    job.status = JobStatus.INACTIVE
+    job.updated_at = now
+    record_event(
+        session, job.employer_id, JOB_CLOSED, {"jobPostId": job.id, "closedAt": rfc3339(now)}
+    )
 
 
 def expire_due_jobs(session: Session, limit: int = 500) -> list[int]:
@@ -301,6 +359,22 @@ def _assign(job: Job, fields: Mapping[str, Any]) -> None:
         elif name in {"salary_min", "salary_max"} and value is not None:
             value = Decimal(str(value)).quantize(Decimal("0.01"))
         setattr(job, name, value)
+    _place(job, fields.keys())
+
+
+def _place(job: Job, given: Iterable[str]) -> None:
+    """Keep a job's location, city and country in step after ``given`` fields were assigned.
+
+    A location given alone decides the city and the country (``storage.countries.place_of``:
+    none unless it names a known country); a city or a country given without a location makes
+    the location ``"<city>, <country>"``. Given together, each is kept as given.
+    """
+    named = set(given)
+    if "location" in named and not named & {"city", "country"}:
+        place = place_of(job.location)
+        job.city, job.country = place.city, place.country
+    elif named & {"city", "country"} and "location" not in named:
+        job.location = ", ".join(part for part in (job.city, job.country) if part)
 
 
 def _check_consistency(job: Job) -> None:

@@ -237,6 +237,10 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# A written location has at most 200 characters; one made of a city and a country up to 202.
+LOCATION_LENGTH = 255
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
@@ -249,11 +253,14 @@ class Job(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
-    reference: Mapped[str] = mapped_column(String(100))
+    reference: Mapped[str | None] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
-    city: Mapped[str] = mapped_column(String(100))
-    country: Mapped[str] = mapped_column(String(100))
+    # Where the job is, as the employer wrote it; ``city`` and ``country`` when they are known
+    # (``storage.countries``). A job with no country is not found by the board's country filter.
+    location: Mapped[str] = mapped_column(String(LOCATION_LENGTH))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(100))
     employment_type: Mapped[EmploymentType] = mapped_column(string_enum(EmploymentType))
     remote_type: Mapped[RemoteType] = mapped_column(string_enum(RemoteType))
     apply_method: Mapped[ApplyMethod] = mapped_column(string_enum(ApplyMethod))

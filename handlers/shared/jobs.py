@@ -1,43 +1,53 @@
-"""The Jobs operations, version-neutral."""
+"""The Jobs operations, version-neutral: each runs one service call in one unit of work and
+returns the job, for the version's handler to show in its own words."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from handlers.context import employer_id
-from handlers.representation import job_detail, job_fields, parse_timestamp
 from storage import jobs
 from storage.db import read_only, unit_of_work
+from storage.models import Job, JobStatus
 
 
-def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+def create_job(
+    token_info: dict[str, Any],
+    fields: dict[str, Any],
+    *,
+    publish: bool = False,
+    expiry_date: datetime | None = None,
+) -> Job:
+    """A new draft, or with ``publish`` a job published at once (one credit)."""
     with unit_of_work() as session:
-        job = jobs.create_job(session, employer_id(token_info), job_fields(body))
-    return job_detail(job)
+        if publish:
+            return jobs.create_and_publish_job(
+                session, employer_id(token_info), fields, expiry_date=expiry_date
+            )
+        return jobs.create_job(session, employer_id(token_info), fields)
 
 
-def get_job(token_info: dict[str, Any], job_id: int) -> dict[str, Any]:
+def get_job(token_info: dict[str, Any], job_id: int) -> Job:
     with read_only() as session:
-        job = jobs.get_job(session, employer_id(token_info), job_id)
-    return job_detail(job)
+        return jobs.get_job(session, employer_id(token_info), job_id)
 
 
-def update_job(token_info: dict[str, Any], job_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def update_job(
+    token_info: dict[str, Any],
+    job_id: int,
+    fields: dict[str, Any],
+    status: JobStatus | None = None,
+) -> Job:
     with unit_of_work() as session:
-        job = jobs.update_job(session, employer_id(token_info), job_id, job_fields(body))
-    return job_detail(job)
+        return jobs.update_job(session, employer_id(token_info), job_id, fields, status=status)
 
 
-def publish_job(
-    token_info: dict[str, Any], job_id: int, body: dict[str, Any] | None
-) -> dict[str, Any]:
-    expiry = parse_timestamp((body or {}).get("expiryDate"), "expiryDate")
+def publish_job(token_info: dict[str, Any], job_id: int, expiry_date: datetime | None) -> Job:
     with unit_of_work() as session:
-        job = jobs.publish_job(session, employer_id(token_info), job_id, expiry_date=expiry)
-    return job_detail(job)
+        return jobs.publish_job(session, employer_id(token_info), job_id, expiry_date=expiry_date)
 
 
-def close_job(token_info: dict[str, Any], job_id: int) -> dict[str, Any]:
+def close_job(token_info: dict[str, Any], job_id: int) -> Job:
     with unit_of_work() as session:
-        job = jobs.close_job(session, employer_id(token_info), job_id)
-    return job_detail(job)
+        return jobs.close_job(session, employer_id(token_info), job_id)

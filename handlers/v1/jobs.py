@@ -8,7 +8,7 @@ from connexion.lifecycle import ConnexionResponse
 
 from handlers.context import Reply, employer_id
 from handlers.read_cache import job_pages
-from handlers.representation import job_summary
+from handlers.representation import job_detail, job_fields, job_summary, parse_timestamp
 from handlers.shared import jobs as shared
 from storage import jobs
 from storage.db import read_only
@@ -37,25 +37,26 @@ async def list_jobs(
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
-    job = shared.create_job(token_info, body)
+    job = job_detail(shared.create_job(token_info, job_fields(body)))
     return job, 201, {"Location": f"/api/v1/jobs/{job['id']}"}
 
 
 async def get_job(token_info: dict[str, Any], job_id: int) -> ConnexionResponse:
     return await job_pages.reply(
-        token_info, ("v1 job", job_id), lambda: shared.get_job(token_info, job_id)
+        token_info, ("v1 job", job_id), lambda: job_detail(shared.get_job(token_info, job_id))
     )
 
 
 def update_job(token_info: dict[str, Any], job_id: int, body: dict[str, Any]) -> Reply:
-    return shared.update_job(token_info, job_id, body), 200
+    return job_detail(shared.update_job(token_info, job_id, job_fields(body))), 200
 
 
 def publish_job(
     token_info: dict[str, Any], job_id: int, body: dict[str, Any] | None = None
 ) -> Reply:
-    return shared.publish_job(token_info, job_id, body), 200
+    expiry = parse_timestamp((body or {}).get("expiryDate"), "expiryDate")
+    return job_detail(shared.publish_job(token_info, job_id, expiry)), 200
 
 
 def close_job(token_info: dict[str, Any], job_id: int) -> Reply:
-    return shared.close_job(token_info, job_id), 200
+    return job_detail(shared.close_job(token_info, job_id)), 200

@@ -9,10 +9,18 @@ from sqlalchemy.orm import Session
 
 from handlers.context import Reply, v2_one
 from handlers.read_cache import job_pages
-from handlers.representation import job_summary
+from handlers.representation import (
+    V2_JOB_STATUS,
+    parse_timestamp,
+    v2_job_detail,
+    v2_job_fields,
+    v2_job_status,
+    v2_job_summary,
+)
 from handlers.shared import jobs as shared
 from handlers.v2.pages import cursor_page
 from storage import jobs
+from storage.errors import InvalidRequest
 from storage.models import Job, JobStatus
 from storage.paging import Position, Slice
 
@@ -26,37 +34,46 @@ async def list_jobs(
     """Cached like v1's pages (``handlers.read_cache``); a cursor is checked before any read."""
 
     def fetch(session: Session, employer: int, after: Position | None, size: int) -> Slice[Job]:
-        chosen = JobStatus(status) if status else None
+        chosen = V2_JOB_STATUS.member(status) if status else None
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
 
     def read() -> dict[str, Any]:
         return cursor_page(
-            token_info, "listJobs", {"status": status}, (cursor, limit), fetch, job_summary
+            token_info, "listJobs", {"status": status}, (cursor, limit), fetch, v2_job_summary
         )[0]
 
     return await job_pages.reply(token_info, ("v2", status, cursor, limit), read)
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
-    job = shared.create_job(token_info, body)
-    return v2_one(job, 201, {"Location": f"/api/v2/jobs/{job['id']}"})
+    """A draft, or with ``"status": "open"`` a job published at once (one credit)."""
+    expiry = parse_timestamp(body.get("expiryDate"), "expiryDate")
+    publish = v2_job_status(body) is JobStatus.ACTIVE
+    if expiry is not None and not publish:
+        raise InvalidRequest('expiryDate is given only with "status": "open".')
+    job = shared.create_job(token_info, v2_job_fields(body), publish=publish, expiry_date=expiry)
+    return v2_one(v2_job_detail(job), 201, {"Location": f"/api/v2/jobs/{job.id}"})
 
 
 async def get_job(token_info: dict[str, Any], job_id: int) -> ConnexionResponse:
     return await job_pages.reply(
-        token_info, ("v2 job", job_id), lambda: v2_one(shared.get_job(token_info, job_id))[0]
+        token_info,
+        ("v2 job", job_id),
+        lambda: v2_one(v2_job_detail(shared.get_job(token_info, job_id)))[0],
     )
 
 
 def update_job(token_info: dict[str, Any], job_id: int, body: dict[str, Any]) -> Reply:
-    return v2_one(shared.update_job(token_info, job_id, body))
+    job = shared.update_job(token_info, job_id, v2_job_fields(body), v2_job_status(body))
+    return v2_one(v2_job_detail(job))
 
 
 def publish_job(
     token_info: dict[str, Any], job_id: int, body: dict[str, Any] | None = None
 ) -> Reply:
-    return v2_one(shared.publish_job(token_info, job_id, body))
+    expiry = parse_timestamp((body or {}).get("expiryDate"), "expiryDate")
+    return v2_one(v2_job_detail(shared.publish_job(token_info, job_id, expiry)))
 
 
 def close_job(token_info: dict[str, Any], job_id: int) -> Reply:
-    return v2_one(shared.close_job(token_info, job_id))
+    return v2_one(v2_job_detail(shared.close_job(token_info, job_id)))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from conftest import (
     SEED_JOB,
+    V2_JOB,
     LiveServer,
     mint_usable_key,
     service_env,
@@ -21,7 +22,7 @@ from conftest import (
     stop_live_server,
 )
 from storage import candidates, credits, db, employers, migrate, outbox
-from storage.models import Application, Candidate, CreditKind
+from storage.models import Application, Candidate, CreditKind, Job
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -105,6 +106,24 @@ def test_parallel_publishes_spend_exactly_the_balance(
     assert outcomes == {200: balance_before, 402: drafts - balance_before}
     assert active == balance_before
     with database.unit_of_work() as session:
+        assert credits.balance(session, employer_id, CreditKind.JOB_POSTING) == 0
+        assert credits.ledger_total(session, employer_id, CreditKind.JOB_POSTING) == 0
+
+
+def test_parallel_creates_as_open_spend_exactly_the_balance(
+    server: tuple[LiveServer, db.Database],
+) -> None:
+    """v2's create-as-open charges like a publish: a job is created only with its credit."""
+    live, database = server
+    employer_id, key = tenant(database, 5)
+    body = {**V2_JOB, "status": "open"}
+
+    outcomes = in_parallel(live.base_url, key, [("POST", "/api/v2/jobs", body)] * 12)
+
+    assert outcomes == {201: 5, 402: 7}
+    with database.unit_of_work() as session:
+        jobs = session.scalar(select(func.count()).where(Job.employer_id == employer_id))
+        assert jobs == 5
         assert credits.balance(session, employer_id, CreditKind.JOB_POSTING) == 0
         assert credits.ledger_total(session, employer_id, CreditKind.JOB_POSTING) == 0
 

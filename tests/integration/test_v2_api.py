@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
+from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, credits, db, outbox, webhook_targets
 from storage.models import CreditKind
 
@@ -34,7 +34,7 @@ def refused(response: Any, status: int, code: str) -> str:
 
 
 def create_job(api: Api, **overrides: Any) -> dict[str, Any]:
-    return ok(api.post(f"{V2}/jobs", json={**SEED_JOB, **overrides}), 201)  # type: ignore[no-any-return]
+    return ok(api.post(f"{V2}/jobs", json={**V2_JOB, **overrides}), 201)  # type: ignore[no-any-return]
 
 
 def walk(api: Api, path: str, limit: int, **params: Any) -> list[list[dict[str, Any]]]:
@@ -117,7 +117,7 @@ class TestEnvelopes:
         refused(api.get(f"{V2}/jobs", params={"limit": 101}), 400, "invalid_request")
         refused(api.get(f"{V2}/nowhere"), 404, "not_found")
         _, reader = make_key(tenant.employer_id, "jobs:read")
-        refused(api.post(f"{V2}/jobs", key=reader, json=SEED_JOB), 403, "insufficient_scope")
+        refused(api.post(f"{V2}/jobs", key=reader, json=V2_JOB), 403, "insufficient_scope")
         anonymous = api.client.get(f"{V2}/jobs")
         assert anonymous.status_code == 401 and anonymous.content == b""
 
@@ -130,22 +130,22 @@ class TestEnvelopes:
 
 class TestJobs:
     def test_create_get_update_publish_close(self, api: Api, tenant: Tenant) -> None:
-        response = api.post(f"{V2}/jobs", json=SEED_JOB)
+        response = api.post(f"{V2}/jobs", json=V2_JOB)
         job = ok(response, 201)
         assert response.headers["location"] == f"/api/v2/jobs/{job['id']}"
-        assert job["status"] == "Draft" and job["description"] == SEED_JOB["description"]
+        assert job["status"] == "draft" and job["description"] == V2_JOB["description"]
         assert ok(api.get(response.headers["location"])) == job
 
         updated = ok(api.put(f"{V2}/jobs/{job['id']}", json={"title": "Staff Engineer"}))
         assert updated["title"] == "Staff Engineer"
 
         published = ok(api.post(f"{V2}/jobs/{job['id']}/publish"))
-        assert published["status"] == "Active"
+        assert published["status"] == "open"
         assert balance(tenant.employer_id, CreditKind.JOB_POSTING) == 4
         refused(api.post(f"{V2}/jobs/{job['id']}/publish"), 400, "invalid_state")
 
         closed = ok(api.delete(f"{V2}/jobs/{job['id']}"))
-        assert closed["status"] == "Inactive"
+        assert closed["status"] == "closed"
         refused(api.put(f"{V2}/jobs/{job['id']}", json={"title": "x"}), 400, "invalid_state")
 
     def test_publish_without_credit_is_402(
@@ -164,7 +164,7 @@ class TestJobs:
         pages = walk(api, f"{V2}/jobs", 2)
         assert [len(page) for page in pages] == [2, 2, 1]
         assert [job["id"] for page in pages for job in page] == created[::-1]
-        drafts = walk(api, f"{V2}/jobs", 3, status="Draft")
+        drafts = walk(api, f"{V2}/jobs", 3, status="draft")
         assert [job["id"] for page in drafts for job in page] == created[:0:-1]
         first = api.get(f"{V2}/jobs", params={"limit": 10}).json()
         assert first["pagination"] == {"hasMore": False, "nextCursor": None, "limit": 10}
@@ -187,7 +187,7 @@ class TestJobs:
             assert "cursor" in message
         # Another filter, another list, another employer: all foreign.
         refused(
-            api.get(f"{V2}/jobs", params={"cursor": cursor, "status": "Draft"}),
+            api.get(f"{V2}/jobs", params={"cursor": cursor, "status": "draft"}),
             400,
             "invalid_request",
         )
@@ -199,12 +199,12 @@ class TestJobs:
 
     def test_idempotent_post(self, api: Api, tenant: Tenant) -> None:
         headers = {"Idempotency-Key": secrets.token_hex(8)}
-        first = api.post(f"{V2}/jobs", json=SEED_JOB, headers=headers)
-        again = api.post(f"{V2}/jobs", json=SEED_JOB, headers=headers)
+        first = api.post(f"{V2}/jobs", json=V2_JOB, headers=headers)
+        again = api.post(f"{V2}/jobs", json=V2_JOB, headers=headers)
         assert ok(again, 201) == ok(first, 201)
         assert again.headers["Idempotent-Replayed"] == "true"
         assert "Idempotent-Replayed" not in first.headers
-        other = api.post(f"{V2}/jobs", json={**SEED_JOB, "title": "Other"}, headers=headers)
+        other = api.post(f"{V2}/jobs", json={**V2_JOB, "title": "Other"}, headers=headers)
         refused(other, 422, "idempotency_mismatch")
 
 

@@ -1,6 +1,6 @@
 """Property: a walk through a v2 list by cursor is stable while the list changes under it.
 
-Between pages, jobs are created (they join the list) and closed (they leave the ``Draft`` list).
+Between pages, jobs are created (they join the list) and closed (they leave the ``draft`` list).
 Whatever happens, every job that was in the list for the whole walk is returned exactly once, and
 no job is returned twice. Through HTTP, on PostgreSQL and on SQLite.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
+from conftest import V2_JOB, Api, EmployerFactory, KeyFactory
 
 # Between two pages: how many jobs to create, and which present ones to close (as fractions
 # of the list, so that the same choice applies whatever the list holds then).
@@ -43,7 +43,7 @@ def test_walk_sees_every_lasting_item_once(
     made: set[int] = set()
 
     def create() -> int:
-        response = api.post("/api/v2/jobs", json=SEED_JOB)
+        response = api.post("/api/v2/jobs", json=V2_JOB)
         assert response.status_code == 201, response.text
         made.add(response.json()["data"]["id"])
         return int(response.json()["data"]["id"])
@@ -54,7 +54,7 @@ def test_walk_sees_every_lasting_item_once(
     cursor: str | None = None
     step = 0
     while True:
-        params: dict[str, Any] = {"status": "Draft", "limit": limit}
+        params: dict[str, Any] = {"status": "draft", "limit": limit}
         if cursor:
             params["cursor"] = cursor
         response = api.get("/api/v2/jobs", params=params)
