@@ -177,7 +177,9 @@ def generate_typescript_types(name: str, document: bytes, target: Path, work: Pa
     source = work / f"{name}.json"
     source.write_bytes(document)
     output = work / f"{name}.ts"
-    run([str(openapi_typescript(CLIENTS / TYPESCRIPT)), str(source), "-o", str(output)], cwd=work)
+    binary = str(openapi_typescript(CLIENTS / TYPESCRIPT))
+    # A property with a default stays optional: a request may leave it out.
+    run([binary, str(source), "--default-non-nullable", "false", "-o", str(output)], cwd=work)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(output, target)
 

@@ -1079,7 +1079,7 @@ export interface components {
              * @description False creates the webhook disabled.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /** @description The fields to change; at least one. `null` clears `description`. */
         WebhookUpdate: {
