@@ -50,7 +50,7 @@ BIN = Path(sys.executable).parent
 # needs no new class. Formatting is done below with fixed settings, so the output does not depend
 # on the ruff configuration found around the output directory.
 GENERATOR_CONFIG = "literal_enums: true\npost_hooks: []\n"
-RUFF_SETTINGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
+RUFF_SETTINGS = ("--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311")
 
 
 def served_documents(base_url: str | None) -> dict[str, bytes]:
