@@ -567,40 +567,58 @@ def quick_start(readme: Path, language: str) -> str:
     return code
 
 
-def as_partner(code: str, stack: Stack, partner: Partner) -> str:
-    """The quick start with this partner's key and this server's address instead of the README's."""
+def run_quick_start(
+    client: Hirebridge,
+    stack: Stack,
+    partner: Partner,
+    readme: Path,
+    language: str,
+    script: Path,
+    command: list[str],
+    **run: Any,
+) -> None:
+    """Run the README's quick start as the partner; it lists the partner's one job."""
+    job = client.jobs.create(job_body())
+    code = quick_start(readme, language)
     assert "pk_live_..." in code and "http://127.0.0.1:8000" in code
-    return code.replace("pk_live_...", partner.key).replace(
-        "http://127.0.0.1:8000", stack.server.base_url
+    script.write_text(
+        code.replace("pk_live_...", partner.key).replace(
+            "http://127.0.0.1:8000", stack.server.base_url
+        )
     )
+    result = subprocess.run(
+        [*command, str(script)], capture_output=True, text=True, check=False, **run
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(job.id), job.status, *job.title.split()]
 
 
 def test_python_quick_start_runs_as_written(
     client: Hirebridge, stack: Stack, partner: Partner, tmp_path: Path
 ) -> None:
-    job = client.jobs.create(job_body())
-    script = tmp_path / "quick_start.py"
-    script.write_text(as_partner(quick_start(PYTHON_SDK / "README.md", "python"), stack, partner))
-    result = subprocess.run(
-        [sys.executable, str(script)],
+    run_quick_start(
+        client,
+        stack,
+        partner,
+        PYTHON_SDK / "README.md",
+        "python",
+        tmp_path / "quick_start.py",
+        [sys.executable],
         env={**os.environ, "PYTHONPATH": str(PYTHON_SDK)},
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(job.id), job.status, *job.title.split()]
 
 
 def test_typescript_quick_start_runs_as_written(
     client: Hirebridge, stack: Stack, partner: Partner, typescript_build: Path
 ) -> None:
-    job = client.jobs.create(job_body())
     # Inside the package, so that `@hirebridge/client` resolves to it (a package may import itself).
-    script = typescript_build / "quick-start.mjs"
-    script.write_text(as_partner(quick_start(TYPESCRIPT_SDK / "README.md", "ts"), stack, partner))
-    result = subprocess.run(
-        ["node", str(script)], cwd=TYPESCRIPT_SDK, capture_output=True, text=True, check=False
+    run_quick_start(
+        client,
+        stack,
+        partner,
+        TYPESCRIPT_SDK / "README.md",
+        "ts",
+        typescript_build / "quick-start.mjs",
+        ["node"],
+        cwd=TYPESCRIPT_SDK,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(job.id), job.status, *job.title.split()]
