@@ -118,9 +118,10 @@ class RetryingTransport(httpx.BaseTransport):
             return self._policy.backoff(retry)
         if named > self._policy.max_retry_delay:
             return None
-        # A little more than asked: the API rounds to whole seconds, and clients told the same
-        # time should not all come back in the same instant.
-        return named + random.uniform(0, 0.5)  # noqa: S311 (jitter, not a secret)
+        # Half a second to a second more than asked: a whole number of seconds may round the
+        # true wait down by up to half a second, and clients told the same time should not all
+        # come back in the same instant.
+        return named + random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not a secret)
 
     def close(self) -> None:
         self._wrapped.close()

@@ -65,9 +65,10 @@ function delayFor(policy: RetryPolicy, request: Request, response: Response, ret
   const named = retryAfterSeconds(response);
   if (named === undefined) return backoff(policy, retry);
   if (named > policy.maxRetryDelay) return undefined;
-  // A little more than asked: the API rounds to whole seconds, and clients told the same time
-  // should not all come back in the same instant.
-  return named + Math.random() * 0.5;
+  // Half a second to a second more than asked: a whole number of seconds may round the true wait
+  // down by up to half a second, and clients told the same time should not all come back in the
+  // same instant.
+  return named + 0.5 + Math.random() * 0.5;
 }
 
 /** A `fetch` for openapi-fetch that adds idempotency keys and retries what may be retried. */
