@@ -12,6 +12,7 @@ BIND ?= 127.0.0.1:8000
 BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/faults.py
 
 .PHONY: help install run serve worker migrate test contract breaking lint format bench clean constraints
+.PHONY: clients
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -55,6 +56,9 @@ lint: $(INSTALLED) ## ruff (lint and format check), mypy --strict, OpenAPI valid
 format: $(INSTALLED) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+clients: $(INSTALLED) ## Regenerate the SDKs' generated layers (clients/) from the served documents
+	$(BIN)/python clients/generate.py
 
 bench: $(INSTALLED) ## Run the benchmarks (slow; never part of `make test`)
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done

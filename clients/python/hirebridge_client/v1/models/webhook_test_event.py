@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.webhook_test_event_type import WebhookTestEventType, check_webhook_test_event_type
+
+if TYPE_CHECKING:
+    from ..models.webhook_test_data import WebhookTestData
+
+
+T = TypeVar("T", bound="WebhookTestEvent")
+
+
+@_attrs_define
+class WebhookTestEvent:
+    """
+    Attributes:
+        id (str): The event's id; the same in every delivery of the event, to every webhook. Example:
+            evt_7c4a8d09ca3762af61e59520.
+        type_ (WebhookTestEventType):
+        created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
+            2026-05-03T10:12:00Z.
+        data (WebhookTestData): A test sent with `sendTestEvent`; it stands for nothing that happened.
+    """
+
+    id: str
+    type_: WebhookTestEventType
+    created_at: datetime.datetime
+    data: WebhookTestData
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        type_: str = self.type_
+
+        created_at = self.created_at.isoformat()
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "type": type_,
+                "createdAt": created_at,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.webhook_test_data import WebhookTestData
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        type_ = check_webhook_test_event_type(d.pop("type"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        data = WebhookTestData.from_dict(d.pop("data"))
+
+        webhook_test_event = cls(
+            id=id,
+            type_=type_,
+            created_at=created_at,
+            data=data,
+        )
+
+        webhook_test_event.additional_properties = d
+        return webhook_test_event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,246 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.candidate_response import CandidateResponse
+from ...models.candidate_update import CandidateUpdate
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    candidate_id: int,
+    *,
+    body: CandidateUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/candidates/{candidate_id}".format(
+            candidate_id=quote(str(candidate_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | CandidateResponse | Error | None:
+    if response.status_code == 200:
+        response_200 = CandidateResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | CandidateResponse | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    candidate_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CandidateUpdate,
+) -> Response[Any | CandidateResponse | Error]:
+    """Change a candidate in your talent pool
+
+     Changes any subset of the fields of a record your organisation created; the optional ones
+    are cleared with `null`. Platform profiles are kept by the candidates themselves and
+    cannot be changed (`400 invalid_request`). Free.
+
+    Args:
+        candidate_id (int):
+        body (CandidateUpdate): The fields to change; at least one. `null` clears an optional
+            field.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CandidateResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        candidate_id=candidate_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    candidate_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CandidateUpdate,
+) -> Any | CandidateResponse | Error | None:
+    """Change a candidate in your talent pool
+
+     Changes any subset of the fields of a record your organisation created; the optional ones
+    are cleared with `null`. Platform profiles are kept by the candidates themselves and
+    cannot be changed (`400 invalid_request`). Free.
+
+    Args:
+        candidate_id (int):
+        body (CandidateUpdate): The fields to change; at least one. `null` clears an optional
+            field.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CandidateResponse | Error
+    """
+
+    return sync_detailed(
+        candidate_id=candidate_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    candidate_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CandidateUpdate,
+) -> Response[Any | CandidateResponse | Error]:
+    """Change a candidate in your talent pool
+
+     Changes any subset of the fields of a record your organisation created; the optional ones
+    are cleared with `null`. Platform profiles are kept by the candidates themselves and
+    cannot be changed (`400 invalid_request`). Free.
+
+    Args:
+        candidate_id (int):
+        body (CandidateUpdate): The fields to change; at least one. `null` clears an optional
+            field.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | CandidateResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        candidate_id=candidate_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    candidate_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CandidateUpdate,
+) -> Any | CandidateResponse | Error | None:
+    """Change a candidate in your talent pool
+
+     Changes any subset of the fields of a record your organisation created; the optional ones
+    are cleared with `null`. Platform profiles are kept by the candidates themselves and
+    cannot be changed (`400 invalid_request`). Free.
+
+    Args:
+        candidate_id (int):
+        body (CandidateUpdate): The fields to change; at least one. `null` clears an optional
+            field.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | CandidateResponse | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            candidate_id=candidate_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CandidateSearchRequest")
+
+
+@_attrs_define
+class CandidateSearchRequest:
+    """
+    Attributes:
+        query (str): The boolean query (see "CV search query language"): at most 512 characters and 50
+            terms.
+             Example: kubernetes AND (aws OR gcp) AND NOT junior.
+        preferred_country_ids (list[int] | Unset): Only candidates who would work in at least one of these countries.
+        active_within_days (int | Unset): Only candidates active on the platform within this many days. Example: 90.
+    """
+
+    query: str
+    preferred_country_ids: list[int] | Unset = UNSET
+    active_within_days: int | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        query = self.query
+
+        preferred_country_ids: list[int] | Unset = UNSET
+        if not isinstance(self.preferred_country_ids, Unset):
+            preferred_country_ids = self.preferred_country_ids
+
+        active_within_days = self.active_within_days
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "query": query,
+            }
+        )
+        if preferred_country_ids is not UNSET:
+            field_dict["preferredCountryIds"] = preferred_country_ids
+        if active_within_days is not UNSET:
+            field_dict["activeWithinDays"] = active_within_days
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        query = d.pop("query")
+
+        preferred_country_ids = cast(list[int], d.pop("preferredCountryIds", UNSET))
+
+        active_within_days = d.pop("activeWithinDays", UNSET)
+
+        candidate_search_request = cls(
+            query=query,
+            preferred_country_ids=preferred_country_ids,
+            active_within_days=active_within_days,
+        )
+
+        return candidate_search_request

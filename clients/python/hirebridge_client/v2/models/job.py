@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.apply_method import ApplyMethod, check_apply_method
+from ..models.employment_type import EmploymentType, check_employment_type
+from ..models.job_status import JobStatus, check_job_status
+from ..models.remote_type import RemoteType, check_remote_type
+
+T = TypeVar("T", bound="Job")
+
+
+@_attrs_define
+class Job:
+    """A job with its full description.
+
+    Attributes:
+        id (int):  Example: 1234.
+        reference (str): Your own reference for the job (for example the ATS's requisition id). Example: PL-001.
+        title (str):  Example: Senior Platform Engineer.
+        city (str):  Example: London.
+        country (str):  Example: United Kingdom.
+        employment_type (EmploymentType):
+        remote_type (RemoteType):
+        apply_method (ApplyMethod): `EmailApply` sends applications to `applyEmailAddress`, `UrlApply` sends candidates
+            to
+            `applyUrl`, `QuickApply` takes them on the job board.
+        apply_email_address (None | str):  Example: jobs@example.com.
+        apply_url (None | str):
+        salary_min (float | None):  Example: 85000.
+        salary_max (float | None):  Example: 105000.
+        salary_currency (None | str): ISO 4217 code. Example: GBP.
+        status (JobStatus): `Draft` (created, not visible), `Active` (published), `Expired` (past its expiry date),
+            `Inactive` (closed).
+        posted_date (datetime.datetime | None): When the job was published; null for a draft. Example:
+            2026-05-02T09:00:00Z.
+        expiry_date (datetime.datetime | None): When the job stops being Active; null for a draft. Example:
+            2026-06-01T00:00:00Z.
+        created_at (datetime.datetime):  Example: 2026-05-01T15:30:00Z.
+        updated_at (datetime.datetime):  Example: 2026-05-02T09:00:00Z.
+        description (str): The full text of the advert (plain text). Example: Build and run the platform our product
+            teams ship on..
+    """
+
+    id: int
+    reference: str
+    title: str
+    city: str
+    country: str
+    employment_type: EmploymentType
+    remote_type: RemoteType
+    apply_method: ApplyMethod
+    apply_email_address: None | str
+    apply_url: None | str
+    salary_min: float | None
+    salary_max: float | None
+    salary_currency: None | str
+    status: JobStatus
+    posted_date: datetime.datetime | None
+    expiry_date: datetime.datetime | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    description: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        reference = self.reference
+
+        title = self.title
+
+        city = self.city
+
+        country = self.country
+
+        employment_type: str = self.employment_type
+
+        remote_type: str = self.remote_type
+
+        apply_method: str = self.apply_method
+
+        apply_email_address: None | str
+        apply_email_address = self.apply_email_address
+
+        apply_url: None | str
+        apply_url = self.apply_url
+
+        salary_min: float | None
+        salary_min = self.salary_min
+
+        salary_max: float | None
+        salary_max = self.salary_max
+
+        salary_currency: None | str
+        salary_currency = self.salary_currency
+
+        status: str = self.status
+
+        posted_date: None | str
+        if isinstance(self.posted_date, datetime.datetime):
+            posted_date = self.posted_date.isoformat()
+        else:
+            posted_date = self.posted_date
+
+        expiry_date: None | str
+        if isinstance(self.expiry_date, datetime.datetime):
+            expiry_date = self.expiry_date.isoformat()
+        else:
+            expiry_date = self.expiry_date
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        description = self.description
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "reference": reference,
+                "title": title,
+                "city": city,
+                "country": country,
+                "employmentType": employment_type,
+                "remoteType": remote_type,
+                "applyMethod": apply_method,
+                "applyEmailAddress": apply_email_address,
+                "applyUrl": apply_url,
+                "salaryMin": salary_min,
+                "salaryMax": salary_max,
+                "salaryCurrency": salary_currency,
+                "status": status,
+                "postedDate": posted_date,
+                "expiryDate": expiry_date,
+                "createdAt": created_at,
+                "updatedAt": updated_at,
+                "description": description,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        reference = d.pop("reference")
+
+        title = d.pop("title")
+
+        city = d.pop("city")
+
+        country = d.pop("country")
+
+        employment_type = check_employment_type(d.pop("employmentType"))
+
+        remote_type = check_remote_type(d.pop("remoteType"))
+
+        apply_method = check_apply_method(d.pop("applyMethod"))
+
+        def _parse_apply_email_address(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        apply_email_address = _parse_apply_email_address(d.pop("applyEmailAddress"))
+
+        def _parse_apply_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        apply_url = _parse_apply_url(d.pop("applyUrl"))
+
+        def _parse_salary_min(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        salary_min = _parse_salary_min(d.pop("salaryMin"))
+
+        def _parse_salary_max(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        salary_max = _parse_salary_max(d.pop("salaryMax"))
+
+        def _parse_salary_currency(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        salary_currency = _parse_salary_currency(d.pop("salaryCurrency"))
+
+        status = check_job_status(d.pop("status"))
+
+        def _parse_posted_date(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                posted_date_type_0 = datetime.datetime.fromisoformat(data)
+
+                return posted_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        posted_date = _parse_posted_date(d.pop("postedDate"))
+
+        def _parse_expiry_date(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expiry_date_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expiry_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expiry_date = _parse_expiry_date(d.pop("expiryDate"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
+
+        description = d.pop("description")
+
+        job = cls(
+            id=id,
+            reference=reference,
+            title=title,
+            city=city,
+            country=country,
+            employment_type=employment_type,
+            remote_type=remote_type,
+            apply_method=apply_method,
+            apply_email_address=apply_email_address,
+            apply_url=apply_url,
+            salary_min=salary_min,
+            salary_max=salary_max,
+            salary_currency=salary_currency,
+            status=status,
+            posted_date=posted_date,
+            expiry_date=expiry_date,
+            created_at=created_at,
+            updated_at=updated_at,
+            description=description,
+        )
+
+        job.additional_properties = d
+        return job
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
