@@ -72,11 +72,10 @@ CREDITS = 10
 JOB = {
     "title": "Platform Engineer",
     "description": "Build and run the platform our product teams ship on.",
-    "city": "London",
-    "country": "United Kingdom",
-    "employmentType": "FullTime",
-    "remoteType": "HybridRemote",
-    "applyMethod": "QuickApply",
+    "location": "London, United Kingdom",
+    "employmentType": "full-time",
+    "remoteType": "hybrid",
+    "applyMethod": "quick-apply",
 }
 
 

@@ -18,10 +18,19 @@ export interface paths {
         get: operations["listJobs"];
         put?: never;
         /**
-         * Create a draft job
-         * @description Creates a job in `Draft` status. Free. `applyEmailAddress` is required when `applyMethod`
-         *     is `EmailApply`, and `applyUrl` when it is `UrlApply`; `salaryMax` may not be below
-         *     `salaryMin`. The response's `Location` header is the job's URL.
+         * Create a job, as a draft or open at once
+         * @description Creates a job from a `title`, a `description` and a place (`location`, or `city` and
+         *     `country`; see "Jobs: words, places and publishing" above). `applyEmailAddress` is
+         *     required when `applyMethod` is `email`, and `applyUrl` when it is `url`; `salaryMax` may
+         *     not be below `salaryMin`. The response's `Location` header is the job's URL.
+         *
+         *     With `"status": "draft"` (the default) the job is a draft, and creating it is free. With
+         *     `"status": "open"` it is created and published in one transaction, as `publishJob` would
+         *     publish it (`expiryDate` as there: default 30 days from now, at most 90), and costs one
+         *     `job_posting` credit; without a credit (and without an unlimited contract) the answer is
+         *     `402 no_credits` and no job is created. `expiryDate` is only taken with `"status":
+         *     "open"`. Both fire the webhook events of what happened (`job.published` for an open job).
+         *     With an `Idempotency-Key`, a retry returns the first answer and charges nothing again.
          */
         post: operations["createJob"];
         delete?: never;
@@ -51,16 +60,25 @@ export interface paths {
         /**
          * Change some fields of a job
          * @description Changes any subset of the mutable fields; fields left out keep their values, and the
-         *     optional ones (`applyEmailAddress`, `applyUrl`, the salary fields) are cleared with `null`.
-         *     The rules of job creation hold for the result. Jobs that are `Expired` or `Inactive` cannot
-         *     be changed (`400 invalid_state`). Free.
+         *     optional ones (`reference`, `applyEmailAddress`, `applyUrl`, the salary fields) are
+         *     cleared with `null`. The rules of job creation hold for the result; a `location` given
+         *     without `city` and `country` places the job again (they follow it, or become `null`), and
+         *     a `city` or `country` given without `location` makes the location `"<city>, <country>"`.
+         *     Jobs that are `expired` or `closed` cannot be changed (`400 invalid_state`). Free, unless
+         *     it publishes the job.
+         *
+         *     `status` moves the job after the change, in the same transaction: `open` publishes a
+         *     draft as `publishJob` does (one `job_posting` credit, `402 no_credits` without one, the
+         *     default expiry of 30 days), `closed` closes the job as `closeJob` does (an `expired` job
+         *     too). The job's own status changes nothing. Any other status is
+         *     `400 invalid_state`.
          */
         put: operations["updateJob"];
         post?: never;
         /**
          * Close a job
-         * @description Soft-closes the job: it becomes `Inactive`, stops taking applications and keeps the ones it
-         *     has. Closing a job that is already `Inactive` changes nothing and answers the same. Free.
+         * @description Soft-closes the job: it becomes `closed`, stops taking applications and keeps the ones it
+         *     has. Closing a job that is already `closed` changes nothing and answers the same. Free.
          */
         delete: operations["closeJob"];
         options?: never;
@@ -85,7 +103,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a draft job
-         * @description Moves a `Draft` job to `Active`, sets `postedDate` to now and `expiryDate` to the date given
+         * @description Moves a `draft` job to `open`, sets `postedDate` to now and `expiryDate` to the date given
          *     (default: 30 days from now; it must be in the future and at most 90 days away).
          *     Costs one `job_posting` credit, charged in the same transaction; without a credit (and
          *     without an unlimited contract) the answer is `402 no_credits` and nothing changes. A job that
@@ -268,7 +286,8 @@ export interface paths {
         /**
          * List the applications at a stage
          * @description The applications currently at one of your stages, across all your jobs, newest first,
-         *     each with its candidate's details. Free.
+         *     each with its candidate's details. To move one, send its `id` (the application's, not
+         *     its `candidateId`) to `moveApplication`: `PUT /pipeline/candidates/{id}/move`. Free.
          */
         get: operations["listStageCandidates"];
         put?: never;
@@ -285,7 +304,8 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The application's id.
+                 * @description The application's id: the `id` of an item of `listStageCandidates` or
+                 *     `listJobApplications` (not its `candidateId`).
                  * @example 88001
                  */
                 applicationId: components["parameters"]["ApplicationId"];
@@ -535,21 +555,21 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description `Draft` (created, not visible), `Active` (published), `Expired` (past its expiry date),
-         *     `Inactive` (closed).
+         * @description `draft` (created, not on the job board), `open` (published), `expired` (past its expiry
+         *     date), `closed` (closed by you).
          * @enum {string}
          */
-        JobStatus: "Draft" | "Active" | "Expired" | "Inactive";
+        JobStatus: "draft" | "open" | "expired" | "closed";
         /** @enum {string} */
-        EmploymentType: "FullTime" | "PartTime" | "Contract" | "Temporary" | "Internship";
+        EmploymentType: "full-time" | "part-time" | "contract" | "temporary" | "internship";
         /** @enum {string} */
-        RemoteType: "OnSite" | "HybridRemote" | "FullyRemote";
+        RemoteType: "on-site" | "hybrid" | "remote";
         /**
-         * @description `EmailApply` sends applications to `applyEmailAddress`, `UrlApply` sends candidates to
-         *     `applyUrl`, `QuickApply` takes them on the job board.
+         * @description `email` sends applications to `applyEmailAddress`, `url` sends candidates to `applyUrl`,
+         *     `quick-apply` takes them on the job board.
          * @enum {string}
          */
-        ApplyMethod: "EmailApply" | "UrlApply" | "QuickApply";
+        ApplyMethod: "email" | "url" | "quick-apply";
         /** @description A job as it appears in lists (without its description). */
         JobSummary: {
             /**
@@ -558,16 +578,29 @@ export interface components {
              */
             id: number;
             /**
-             * @description Your own reference for the job (for example the ATS's requisition id).
+             * @description Your own reference for the job (for example the ATS's requisition id); null if you
+             *     gave none.
              * @example PL-001
              */
-            reference: string;
+            reference: string | null;
             /** @example Senior Platform Engineer */
             title: string;
-            /** @example London */
-            city: string;
-            /** @example United Kingdom */
-            country: string;
+            /**
+             * @description Where the job is, as you wrote it, or `"<city>, <country>"` if you gave those instead.
+             * @example London, United Kingdom
+             */
+            location: string;
+            /**
+             * @description The city, when known (see "Jobs: words, places and publishing").
+             * @example London
+             */
+            city: string | null;
+            /**
+             * @description The country, when known. The public job board's country filter finds the job by it;
+             *     a job whose country is null is listed by the board but never by its country filter.
+             * @example United Kingdom
+             */
+            country: string | null;
             employmentType: components["schemas"]["EmploymentType"];
             remoteType: components["schemas"]["RemoteType"];
             applyMethod: components["schemas"]["ApplyMethod"];
@@ -593,7 +626,7 @@ export interface components {
             postedDate: string | null;
             /**
              * Format: date-time
-             * @description When the job stops being Active; null for a draft.
+             * @description When the job stops being open; null for a draft.
              * @example 2026-06-01T00:00:00Z
              */
             expiryDate: string | null;
@@ -626,30 +659,43 @@ export interface components {
             data: components["schemas"]["JobSummary"][];
             pagination: components["schemas"]["Pagination"];
         };
-        /** @description A new job. Text fields may not be blank or contain NUL characters. */
+        /**
+         * @description A new job: a `title`, a `description`, and a `location` or a `city` and a `country`
+         *     (without either, `400 invalid_request`). Text fields may not be blank or contain NUL
+         *     characters.
+         */
         JobCreate: {
             /** @example PL-001 */
-            reference: string;
+            reference?: string;
             /** @example Senior Platform Engineer */
             title: string;
             /** @example Build and run the platform our product teams ship on. */
             description: string;
+            /**
+             * @description Where the job is, in free text. Alone, it sets `city` and `country` when its last
+             *     comma-separated part names a known country.
+             * @example Lagos, Nigeria
+             */
+            location?: string;
             /** @example London */
-            city: string;
+            city?: string;
             /** @example United Kingdom */
-            country: string;
-            employmentType: components["schemas"]["EmploymentType"];
-            remoteType: components["schemas"]["RemoteType"];
-            applyMethod: components["schemas"]["ApplyMethod"];
+            country?: string;
+            /** @default full-time */
+            employmentType?: components["schemas"]["EmploymentType"];
+            /** @default on-site */
+            remoteType?: components["schemas"]["RemoteType"];
+            /** @default quick-apply */
+            applyMethod?: components["schemas"]["ApplyMethod"];
             /**
              * Format: email
-             * @description Required when `applyMethod` is `EmailApply`.
+             * @description Required when `applyMethod` is `email`.
              * @example jobs@example.com
              */
             applyEmailAddress?: string;
             /**
              * Format: uri
-             * @description Required when `applyMethod` is `UrlApply`.
+             * @description Required when `applyMethod` is `url`.
              * @example https://careers.example.com/jobs/pl-001
              */
             applyUrl?: string;
@@ -665,12 +711,28 @@ export interface components {
              * @example GBP
              */
             salaryCurrency?: string;
+            /**
+             * @description `draft` creates a draft (free); `open` creates the job and publishes it at once, for
+             *     one `job_posting` credit.
+             * @default draft
+             * @example open
+             * @enum {string}
+             */
+            status?: "draft" | "open";
+            /**
+             * Format: date-time
+             * @description With `"status": "open"` only: when the job expires, in the future and at most 90 days
+             *     from now. Default: 30 days from now.
+             * @example 2026-06-01T00:00:00Z
+             */
+            expiryDate?: string;
         };
         /** @description The fields to change; at least one. `null` clears an optional field. */
         JobUpdate: {
-            reference?: string;
+            reference?: string | null;
             title?: string;
             description?: string;
+            location?: string;
             city?: string;
             country?: string;
             employmentType?: components["schemas"]["EmploymentType"];
@@ -683,6 +745,11 @@ export interface components {
             salaryMin?: number | null;
             salaryMax?: number | null;
             salaryCurrency?: string | null;
+            /**
+             * @description Move the job: `open` publishes a draft (one `job_posting` credit), `closed` closes
+             *     it. Any other change of status is `400 invalid_state`.
+             */
+            status?: components["schemas"]["JobStatus"];
         };
         /** @default {} */
         PublishRequest: {
@@ -911,9 +978,16 @@ export interface components {
             /** @example 44 */
             countryId: number | null;
         };
+        /**
+         * @description An application of a candidate to one of your jobs, at a stage of your pipeline. Its `id`
+         *     is what `moveApplication` takes (`PUT /pipeline/candidates/{id}/move`); `candidateId` is
+         *     the person (`getCandidate`).
+         */
         Application: {
             /**
              * Format: int64
+             * @description The application's id: the `{id}` of `PUT /pipeline/candidates/{id}/move`
+             *     (`moveApplication`) that moves this application to another stage.
              * @example 88001
              */
             id: number;
@@ -926,6 +1000,7 @@ export interface components {
             jobTitle: string;
             /**
              * Format: int64
+             * @description The candidate who applied (for `getCandidate`); not the id a move takes.
              * @example 5012
              */
             candidateId: number;
@@ -1290,7 +1365,7 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobExpiredData"];
         };
-        /** @description An `Active` job passed its `expiryDate` and is now `Expired`. */
+        /** @description An `open` job passed its `expiryDate` and is now `expired`. */
         JobExpiredData: {
             /**
              * Format: int64
@@ -1299,7 +1374,7 @@ export interface components {
             jobPostId: number;
             /**
              * Format: date-time
-             * @description When the job became `Expired`.
+             * @description When the job became `expired`.
              * @example 2026-06-01T00:00:41Z
              */
             expiredAt: string;
@@ -1314,7 +1389,7 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobPublishedData"];
         };
-        /** @description A draft job was published and is now `Active`. */
+        /** @description A draft job was published and is now `open`. */
         JobPublishedData: {
             /**
              * Format: int64
@@ -1342,7 +1417,10 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobClosedData"];
         };
-        /** @description A job was closed (`closeJob`) and is now `Inactive`. */
+        /**
+         * @description A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
+         *     `closed`.
+         */
         JobClosedData: {
             /**
              * Format: int64
@@ -1792,7 +1870,7 @@ export interface components {
         CandidateId: number;
         /**
          * @description Only jobs in this status.
-         * @example Active
+         * @example open
          */
         JobStatusFilter: components["schemas"]["JobStatus"];
         /**
@@ -1806,7 +1884,8 @@ export interface components {
          */
         StageFilter: string;
         /**
-         * @description The application's id.
+         * @description The application's id: the `id` of an item of `listStageCandidates` or
+         *     `listJobApplications` (not its `candidateId`).
          * @example 88001
          */
         ApplicationId: number;
@@ -1877,7 +1956,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Only jobs in this status.
-                 * @example Active
+                 * @example open
                  */
                 status?: components["parameters"]["JobStatusFilter"];
                 /**
@@ -1940,7 +2019,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The job was created as a draft. */
+            /** @description The job was created, as a draft or open (`status` says which). */
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
@@ -1960,6 +2039,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2025,7 +2105,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The job after the change. */
+            /** @description The job after the change (and the move, if `status` asked for one). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -2039,6 +2119,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2063,7 +2144,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The job, now `Inactive`. */
+            /** @description The job, now `closed`. */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -2111,7 +2192,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The job, now `Active`. */
+            /** @description The job, now `open`. */
             200: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
@@ -2544,7 +2625,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The application's id.
+                 * @description The application's id: the `id` of an item of `listStageCandidates` or
+                 *     `listJobApplications` (not its `candidateId`).
                  * @example 88001
                  */
                 applicationId: components["parameters"]["ApplicationId"];

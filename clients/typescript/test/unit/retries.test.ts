@@ -19,7 +19,7 @@ function scripted(...answers: (() => Response)[]) {
 const envelope = (data: unknown) => Response.json({ success: true, data });
 const error = (status: number, code: string, headers: Record<string, string> = {}) =>
   Response.json({ success: false, error: { code, message: code } }, { status, headers });
-const job = { id: 1, reference: "R", title: "T", status: "Draft" };
+const job = { id: 1, reference: "R", title: "T", status: "draft" };
 
 function client(fetch: typeof globalThis.fetch, maxRetries = 2) {
   return new Hirebridge({ apiKey: "pk_live_test", baseUrl: "http://api.test", fetch, maxRetries, initialBackoff: 0.01 });

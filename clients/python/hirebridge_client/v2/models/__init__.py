@@ -30,6 +30,7 @@ from .job_closed_data import JobClosedData
 from .job_closed_event import JobClosedEvent
 from .job_closed_event_type import JobClosedEventType
 from .job_create import JobCreate
+from .job_create_status import JobCreateStatus
 from .job_expired_data import JobExpiredData
 from .job_expired_event import JobExpiredEvent
 from .job_expired_event_type import JobExpiredEventType
@@ -101,6 +102,7 @@ __all__ = (
     "JobClosedEvent",
     "JobClosedEventType",
     "JobCreate",
+    "JobCreateStatus",
     "JobExpiredData",
     "JobExpiredEvent",
     "JobExpiredEventType",

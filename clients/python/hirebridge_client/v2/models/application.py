@@ -19,21 +19,26 @@ T = TypeVar("T", bound="Application")
 
 @_attrs_define
 class Application:
-    """
-    Attributes:
-        id (int):  Example: 88001.
-        job_id (int):  Example: 1234.
-        job_title (str):  Example: Senior Platform Engineer.
-        candidate_id (int):  Example: 5012.
-        candidate (ApplicantSummary): The applicant. Applicants are in your talent pool, so their contact details are
-            shown
-            and `getCandidate` is free for them.
-        application_type (ApplicationType): How the application reached you.
-        stage (PipelineStage):
-        cv_text (None | str): The CV text sent with this application, as plain text (never HTML).
-        applied_at (datetime.datetime):  Example: 2026-05-03T10:12:00Z.
-        stage_changed_at (datetime.datetime): When the application reached its current stage. Example:
-            2026-05-04T08:30:00Z.
+    """An application of a candidate to one of your jobs, at a stage of your pipeline. Its `id`
+    is what `moveApplication` takes (`PUT /pipeline/candidates/{id}/move`); `candidateId` is
+    the person (`getCandidate`).
+
+        Attributes:
+            id (int): The application's id: the `{id}` of `PUT /pipeline/candidates/{id}/move`
+                (`moveApplication`) that moves this application to another stage.
+                 Example: 88001.
+            job_id (int):  Example: 1234.
+            job_title (str):  Example: Senior Platform Engineer.
+            candidate_id (int): The candidate who applied (for `getCandidate`); not the id a move takes. Example: 5012.
+            candidate (ApplicantSummary): The applicant. Applicants are in your talent pool, so their contact details are
+                shown
+                and `getCandidate` is free for them.
+            application_type (ApplicationType): How the application reached you.
+            stage (PipelineStage):
+            cv_text (None | str): The CV text sent with this application, as plain text (never HTML).
+            applied_at (datetime.datetime):  Example: 2026-05-03T10:12:00Z.
+            stage_changed_at (datetime.datetime): When the application reached its current stage. Example:
+                2026-05-04T08:30:00Z.
     """
 
     id: int

@@ -19,7 +19,9 @@ class ApplicationResponse:
 
     Attributes:
         success (bool):  Example: True.
-        data (Application):
+        data (Application): An application of a candidate to one of your jobs, at a stage of your pipeline. Its `id`
+            is what `moveApplication` takes (`PUT /pipeline/candidates/{id}/move`); `candidateId` is
+            the person (`getCandidate`).
     """
 
     success: bool

@@ -1,11 +1,11 @@
 from typing import Literal
 
-ApplyMethod = Literal["EmailApply", "QuickApply", "UrlApply"]
+ApplyMethod = Literal["email", "quick-apply", "url"]
 
 APPLY_METHOD_VALUES: set[ApplyMethod] = {
-    "EmailApply",
-    "QuickApply",
-    "UrlApply",
+    "email",
+    "quick-apply",
+    "url",
 }
 
 

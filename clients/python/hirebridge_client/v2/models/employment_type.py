@@ -1,13 +1,13 @@
 from typing import Literal
 
-EmploymentType = Literal["Contract", "FullTime", "Internship", "PartTime", "Temporary"]
+EmploymentType = Literal["contract", "full-time", "internship", "part-time", "temporary"]
 
 EMPLOYMENT_TYPE_VALUES: set[EmploymentType] = {
-    "Contract",
-    "FullTime",
-    "Internship",
-    "PartTime",
-    "Temporary",
+    "contract",
+    "full-time",
+    "internship",
+    "part-time",
+    "temporary",
 }
 
 

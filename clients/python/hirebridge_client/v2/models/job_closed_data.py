@@ -12,11 +12,12 @@ T = TypeVar("T", bound="JobClosedData")
 
 @_attrs_define
 class JobClosedData:
-    """A job was closed (`closeJob`) and is now `Inactive`.
+    """A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
+    `closed`.
 
-    Attributes:
-        job_post_id (int):  Example: 1234.
-        closed_at (datetime.datetime):  Example: 2026-05-20T11:00:00Z.
+        Attributes:
+            job_post_id (int):  Example: 1234.
+            closed_at (datetime.datetime):  Example: 2026-05-20T11:00:00Z.
     """
 
     job_post_id: int

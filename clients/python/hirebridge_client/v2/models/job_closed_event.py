@@ -25,7 +25,8 @@ class JobClosedEvent:
         type_ (JobClosedEventType):
         created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
             2026-05-03T10:12:00Z.
-        data (JobClosedData): A job was closed (`closeJob`) and is now `Inactive`.
+        data (JobClosedData): A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
+            `closed`.
     """
 
     id: str

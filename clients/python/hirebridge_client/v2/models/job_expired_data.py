@@ -12,11 +12,11 @@ T = TypeVar("T", bound="JobExpiredData")
 
 @_attrs_define
 class JobExpiredData:
-    """An `Active` job passed its `expiryDate` and is now `Expired`.
+    """An `open` job passed its `expiryDate` and is now `expired`.
 
     Attributes:
         job_post_id (int):  Example: 1234.
-        expired_at (datetime.datetime): When the job became `Expired`. Example: 2026-06-01T00:00:41Z.
+        expired_at (datetime.datetime): When the job became `expired`. Example: 2026-06-01T00:00:41Z.
     """
 
     job_post_id: int

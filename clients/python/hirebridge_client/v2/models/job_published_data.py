@@ -12,7 +12,7 @@ T = TypeVar("T", bound="JobPublishedData")
 
 @_attrs_define
 class JobPublishedData:
-    """A draft job was published and is now `Active`.
+    """A draft job was published and is now `open`.
 
     Attributes:
         job_post_id (int):  Example: 1234.

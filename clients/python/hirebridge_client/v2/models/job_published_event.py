@@ -25,7 +25,7 @@ class JobPublishedEvent:
         type_ (JobPublishedEventType):
         created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
             2026-05-03T10:12:00Z.
-        data (JobPublishedData): A draft job was published and is now `Active`.
+        data (JobPublishedData): A draft job was published and is now `open`.
     """
 
     id: str

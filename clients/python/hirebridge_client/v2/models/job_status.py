@@ -1,12 +1,12 @@
 from typing import Literal
 
-JobStatus = Literal["Active", "Draft", "Expired", "Inactive"]
+JobStatus = Literal["closed", "draft", "expired", "open"]
 
 JOB_STATUS_VALUES: set[JobStatus] = {
-    "Active",
-    "Draft",
-    "Expired",
-    "Inactive",
+    "closed",
+    "draft",
+    "expired",
+    "open",
 }
 
 

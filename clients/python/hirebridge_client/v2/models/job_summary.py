@@ -21,35 +21,42 @@ class JobSummary:
 
     Attributes:
         id (int):  Example: 1234.
-        reference (str): Your own reference for the job (for example the ATS's requisition id). Example: PL-001.
+        reference (None | str): Your own reference for the job (for example the ATS's requisition id); null if you
+            gave none.
+             Example: PL-001.
         title (str):  Example: Senior Platform Engineer.
-        city (str):  Example: London.
-        country (str):  Example: United Kingdom.
+        location (str): Where the job is, as you wrote it, or `"<city>, <country>"` if you gave those instead.
+             Example: London, United Kingdom.
+        city (None | str): The city, when known (see "Jobs: words, places and publishing"). Example: London.
+        country (None | str): The country, when known. The public job board's country filter finds the job by it;
+            a job whose country is null is listed by the board but never by its country filter.
+             Example: United Kingdom.
         employment_type (EmploymentType):
         remote_type (RemoteType):
-        apply_method (ApplyMethod): `EmailApply` sends applications to `applyEmailAddress`, `UrlApply` sends candidates
-            to
-            `applyUrl`, `QuickApply` takes them on the job board.
+        apply_method (ApplyMethod): `email` sends applications to `applyEmailAddress`, `url` sends candidates to
+            `applyUrl`,
+            `quick-apply` takes them on the job board.
         apply_email_address (None | str):  Example: jobs@example.com.
         apply_url (None | str):
         salary_min (float | None):  Example: 85000.
         salary_max (float | None):  Example: 105000.
         salary_currency (None | str): ISO 4217 code. Example: GBP.
-        status (JobStatus): `Draft` (created, not visible), `Active` (published), `Expired` (past its expiry date),
-            `Inactive` (closed).
+        status (JobStatus): `draft` (created, not on the job board), `open` (published), `expired` (past its expiry
+            date), `closed` (closed by you).
         posted_date (datetime.datetime | None): When the job was published; null for a draft. Example:
             2026-05-02T09:00:00Z.
-        expiry_date (datetime.datetime | None): When the job stops being Active; null for a draft. Example:
+        expiry_date (datetime.datetime | None): When the job stops being open; null for a draft. Example:
             2026-06-01T00:00:00Z.
         created_at (datetime.datetime):  Example: 2026-05-01T15:30:00Z.
         updated_at (datetime.datetime):  Example: 2026-05-02T09:00:00Z.
     """
 
     id: int
-    reference: str
+    reference: None | str
     title: str
-    city: str
-    country: str
+    location: str
+    city: None | str
+    country: None | str
     employment_type: EmploymentType
     remote_type: RemoteType
     apply_method: ApplyMethod
@@ -68,12 +75,17 @@ class JobSummary:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        reference: None | str
         reference = self.reference
 
         title = self.title
 
+        location = self.location
+
+        city: None | str
         city = self.city
 
+        country: None | str
         country = self.country
 
         employment_type: str = self.employment_type
@@ -122,6 +134,7 @@ class JobSummary:
                 "id": id,
                 "reference": reference,
                 "title": title,
+                "location": location,
                 "city": city,
                 "country": country,
                 "employmentType": employment_type,
@@ -147,13 +160,30 @@ class JobSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        reference = d.pop("reference")
+        def _parse_reference(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        reference = _parse_reference(d.pop("reference"))
 
         title = d.pop("title")
 
-        city = d.pop("city")
+        location = d.pop("location")
 
-        country = d.pop("country")
+        def _parse_city(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        city = _parse_city(d.pop("city"))
+
+        def _parse_country(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        country = _parse_country(d.pop("country"))
 
         employment_type = check_employment_type(d.pop("employmentType"))
 
@@ -236,6 +266,7 @@ class JobSummary:
             id=id,
             reference=reference,
             title=title,
+            location=location,
             city=city,
             country=country,
             employment_type=employment_type,

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 
 from ..models.apply_method import ApplyMethod, check_apply_method
 from ..models.employment_type import EmploymentType, check_employment_type
+from ..models.job_status import JobStatus, check_job_status
 from ..models.remote_type import RemoteType, check_remote_type
 from ..types import UNSET, Unset
 
@@ -18,26 +19,31 @@ class JobUpdate:
     """The fields to change; at least one. `null` clears an optional field.
 
     Attributes:
-        reference (str | Unset):
+        reference (None | str | Unset):
         title (str | Unset):
         description (str | Unset):
+        location (str | Unset):
         city (str | Unset):
         country (str | Unset):
         employment_type (EmploymentType | Unset):
         remote_type (RemoteType | Unset):
-        apply_method (ApplyMethod | Unset): `EmailApply` sends applications to `applyEmailAddress`, `UrlApply` sends
-            candidates to
-            `applyUrl`, `QuickApply` takes them on the job board.
+        apply_method (ApplyMethod | Unset): `email` sends applications to `applyEmailAddress`, `url` sends candidates to
+            `applyUrl`,
+            `quick-apply` takes them on the job board.
         apply_email_address (None | str | Unset):
         apply_url (None | str | Unset):
         salary_min (float | None | Unset):
         salary_max (float | None | Unset):
         salary_currency (None | str | Unset):
+        status (JobStatus | Unset): `draft` (created, not on the job board), `open` (published), `expired` (past its
+            expiry
+            date), `closed` (closed by you).
     """
 
-    reference: str | Unset = UNSET
+    reference: None | str | Unset = UNSET
     title: str | Unset = UNSET
     description: str | Unset = UNSET
+    location: str | Unset = UNSET
     city: str | Unset = UNSET
     country: str | Unset = UNSET
     employment_type: EmploymentType | Unset = UNSET
@@ -48,13 +54,20 @@ class JobUpdate:
     salary_min: float | None | Unset = UNSET
     salary_max: float | None | Unset = UNSET
     salary_currency: None | str | Unset = UNSET
+    status: JobStatus | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        reference = self.reference
+        reference: None | str | Unset
+        if isinstance(self.reference, Unset):
+            reference = UNSET
+        else:
+            reference = self.reference
 
         title = self.title
 
         description = self.description
+
+        location = self.location
 
         city = self.city
 
@@ -102,6 +115,10 @@ class JobUpdate:
         else:
             salary_currency = self.salary_currency
 
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -111,6 +128,8 @@ class JobUpdate:
             field_dict["title"] = title
         if description is not UNSET:
             field_dict["description"] = description
+        if location is not UNSET:
+            field_dict["location"] = location
         if city is not UNSET:
             field_dict["city"] = city
         if country is not UNSET:
@@ -131,17 +150,29 @@ class JobUpdate:
             field_dict["salaryMax"] = salary_max
         if salary_currency is not UNSET:
             field_dict["salaryCurrency"] = salary_currency
+        if status is not UNSET:
+            field_dict["status"] = status
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        reference = d.pop("reference", UNSET)
+
+        def _parse_reference(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reference = _parse_reference(d.pop("reference", UNSET))
 
         title = d.pop("title", UNSET)
 
         description = d.pop("description", UNSET)
+
+        location = d.pop("location", UNSET)
 
         city = d.pop("city", UNSET)
 
@@ -213,10 +244,18 @@ class JobUpdate:
 
         salary_currency = _parse_salary_currency(d.pop("salaryCurrency", UNSET))
 
+        _status = d.pop("status", UNSET)
+        status: JobStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_job_status(_status)
+
         job_update = cls(
             reference=reference,
             title=title,
             description=description,
+            location=location,
             city=city,
             country=country,
             employment_type=employment_type,
@@ -227,6 +266,7 @@ class JobUpdate:
             salary_min=salary_min,
             salary_max=salary_max,
             salary_currency=salary_currency,
+            status=status,
         )
 
         return job_update

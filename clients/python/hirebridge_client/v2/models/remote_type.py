@@ -1,11 +1,11 @@
 from typing import Literal
 
-RemoteType = Literal["FullyRemote", "HybridRemote", "OnSite"]
+RemoteType = Literal["hybrid", "on-site", "remote"]
 
 REMOTE_TYPE_VALUES: set[RemoteType] = {
-    "FullyRemote",
-    "HybridRemote",
-    "OnSite",
+    "hybrid",
+    "on-site",
+    "remote",
 }
 
 

@@ -91,8 +91,8 @@ def sync_detailed(
 ) -> Response[Any | Error | JobResponse]:
     """Close a job
 
-     Soft-closes the job: it becomes `Inactive`, stops taking applications and keeps the ones it
-    has. Closing a job that is already `Inactive` changes nothing and answers the same. Free.
+     Soft-closes the job: it becomes `closed`, stops taking applications and keeps the ones it
+    has. Closing a job that is already `closed` changes nothing and answers the same. Free.
 
     Args:
         job_id (int):
@@ -123,8 +123,8 @@ def sync(
 ) -> Any | Error | JobResponse | None:
     """Close a job
 
-     Soft-closes the job: it becomes `Inactive`, stops taking applications and keeps the ones it
-    has. Closing a job that is already `Inactive` changes nothing and answers the same. Free.
+     Soft-closes the job: it becomes `closed`, stops taking applications and keeps the ones it
+    has. Closing a job that is already `closed` changes nothing and answers the same. Free.
 
     Args:
         job_id (int):
@@ -150,8 +150,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Error | JobResponse]:
     """Close a job
 
-     Soft-closes the job: it becomes `Inactive`, stops taking applications and keeps the ones it
-    has. Closing a job that is already `Inactive` changes nothing and answers the same. Free.
+     Soft-closes the job: it becomes `closed`, stops taking applications and keeps the ones it
+    has. Closing a job that is already `closed` changes nothing and answers the same. Free.
 
     Args:
         job_id (int):
@@ -180,8 +180,8 @@ async def asyncio(
 ) -> Any | Error | JobResponse | None:
     """Close a job
 
-     Soft-closes the job: it becomes `Inactive`, stops taking applications and keeps the ones it
-    has. Closing a job that is already `Inactive` changes nothing and answers the same. Free.
+     Soft-closes the job: it becomes `closed`, stops taking applications and keeps the ones it
+    has. Closing a job that is already `closed` changes nothing and answers the same. Free.
 
     Args:
         job_id (int):

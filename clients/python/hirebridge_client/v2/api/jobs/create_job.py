@@ -50,6 +50,11 @@ def _parse_response(
         response_401 = cast(Any, None)
         return response_401
 
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
     if response.status_code == 403:
         response_403 = Error.from_dict(response.json())
 
@@ -113,15 +118,27 @@ def sync_detailed(
     body: JobCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error | JobResponse]:
-    """Create a draft job
+    """Create a job, as a draft or open at once
 
-     Creates a job in `Draft` status. Free. `applyEmailAddress` is required when `applyMethod`
-    is `EmailApply`, and `applyUrl` when it is `UrlApply`; `salaryMax` may not be below
-    `salaryMin`. The response's `Location` header is the job's URL.
+     Creates a job from a `title`, a `description` and a place (`location`, or `city` and
+    `country`; see "Jobs: words, places and publishing" above). `applyEmailAddress` is
+    required when `applyMethod` is `email`, and `applyUrl` when it is `url`; `salaryMax` may
+    not be below `salaryMin`. The response's `Location` header is the job's URL.
+
+    With `"status": "draft"` (the default) the job is a draft, and creating it is free. With
+    `"status": "open"` it is created and published in one transaction, as `publishJob` would
+    publish it (`expiryDate` as there: default 30 days from now, at most 90), and costs one
+    `job_posting` credit; without a credit (and without an unlimited contract) the answer is
+    `402 no_credits` and no job is created. `expiryDate` is only taken with `"status":
+    "open"`. Both fire the webhook events of what happened (`job.published` for an open job).
+    With an `Idempotency-Key`, a retry returns the first answer and charges nothing again.
 
     Args:
         idempotency_key (str | Unset):
-        body (JobCreate): A new job. Text fields may not be blank or contain NUL characters.
+        body (JobCreate): A new job: a `title`, a `description`, and a `location` or a `city` and
+            a `country`
+            (without either, `400 invalid_request`). Text fields may not be blank or contain NUL
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,15 +166,27 @@ def sync(
     body: JobCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | JobResponse | None:
-    """Create a draft job
+    """Create a job, as a draft or open at once
 
-     Creates a job in `Draft` status. Free. `applyEmailAddress` is required when `applyMethod`
-    is `EmailApply`, and `applyUrl` when it is `UrlApply`; `salaryMax` may not be below
-    `salaryMin`. The response's `Location` header is the job's URL.
+     Creates a job from a `title`, a `description` and a place (`location`, or `city` and
+    `country`; see "Jobs: words, places and publishing" above). `applyEmailAddress` is
+    required when `applyMethod` is `email`, and `applyUrl` when it is `url`; `salaryMax` may
+    not be below `salaryMin`. The response's `Location` header is the job's URL.
+
+    With `"status": "draft"` (the default) the job is a draft, and creating it is free. With
+    `"status": "open"` it is created and published in one transaction, as `publishJob` would
+    publish it (`expiryDate` as there: default 30 days from now, at most 90), and costs one
+    `job_posting` credit; without a credit (and without an unlimited contract) the answer is
+    `402 no_credits` and no job is created. `expiryDate` is only taken with `"status":
+    "open"`. Both fire the webhook events of what happened (`job.published` for an open job).
+    With an `Idempotency-Key`, a retry returns the first answer and charges nothing again.
 
     Args:
         idempotency_key (str | Unset):
-        body (JobCreate): A new job. Text fields may not be blank or contain NUL characters.
+        body (JobCreate): A new job: a `title`, a `description`, and a `location` or a `city` and
+            a `country`
+            (without either, `400 invalid_request`). Text fields may not be blank or contain NUL
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,15 +209,27 @@ async def asyncio_detailed(
     body: JobCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Any | Error | JobResponse]:
-    """Create a draft job
+    """Create a job, as a draft or open at once
 
-     Creates a job in `Draft` status. Free. `applyEmailAddress` is required when `applyMethod`
-    is `EmailApply`, and `applyUrl` when it is `UrlApply`; `salaryMax` may not be below
-    `salaryMin`. The response's `Location` header is the job's URL.
+     Creates a job from a `title`, a `description` and a place (`location`, or `city` and
+    `country`; see "Jobs: words, places and publishing" above). `applyEmailAddress` is
+    required when `applyMethod` is `email`, and `applyUrl` when it is `url`; `salaryMax` may
+    not be below `salaryMin`. The response's `Location` header is the job's URL.
+
+    With `"status": "draft"` (the default) the job is a draft, and creating it is free. With
+    `"status": "open"` it is created and published in one transaction, as `publishJob` would
+    publish it (`expiryDate` as there: default 30 days from now, at most 90), and costs one
+    `job_posting` credit; without a credit (and without an unlimited contract) the answer is
+    `402 no_credits` and no job is created. `expiryDate` is only taken with `"status":
+    "open"`. Both fire the webhook events of what happened (`job.published` for an open job).
+    With an `Idempotency-Key`, a retry returns the first answer and charges nothing again.
 
     Args:
         idempotency_key (str | Unset):
-        body (JobCreate): A new job. Text fields may not be blank or contain NUL characters.
+        body (JobCreate): A new job: a `title`, a `description`, and a `location` or a `city` and
+            a `country`
+            (without either, `400 invalid_request`). Text fields may not be blank or contain NUL
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,15 +255,27 @@ async def asyncio(
     body: JobCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Any | Error | JobResponse | None:
-    """Create a draft job
+    """Create a job, as a draft or open at once
 
-     Creates a job in `Draft` status. Free. `applyEmailAddress` is required when `applyMethod`
-    is `EmailApply`, and `applyUrl` when it is `UrlApply`; `salaryMax` may not be below
-    `salaryMin`. The response's `Location` header is the job's URL.
+     Creates a job from a `title`, a `description` and a place (`location`, or `city` and
+    `country`; see "Jobs: words, places and publishing" above). `applyEmailAddress` is
+    required when `applyMethod` is `email`, and `applyUrl` when it is `url`; `salaryMax` may
+    not be below `salaryMin`. The response's `Location` header is the job's URL.
+
+    With `"status": "draft"` (the default) the job is a draft, and creating it is free. With
+    `"status": "open"` it is created and published in one transaction, as `publishJob` would
+    publish it (`expiryDate` as there: default 30 days from now, at most 90), and costs one
+    `job_posting` credit; without a credit (and without an unlimited contract) the answer is
+    `402 no_credits` and no job is created. `expiryDate` is only taken with `"status":
+    "open"`. Both fire the webhook events of what happened (`job.published` for an open job).
+    With an `Idempotency-Key`, a retry returns the first answer and charges nothing again.
 
     Args:
         idempotency_key (str | Unset):
-        body (JobCreate): A new job. Text fields may not be blank or contain NUL characters.
+        body (JobCreate): A new job: a `title`, a `description`, and a `location` or a `city` and
+            a `country`
+            (without either, `400 invalid_request`). Text fields may not be blank or contain NUL
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

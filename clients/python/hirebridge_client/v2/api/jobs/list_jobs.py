@@ -107,9 +107,9 @@ def sync_detailed(
      The employer's jobs, newest first, optionally filtered by status. Free.
 
     Args:
-        status (JobStatus | Unset): `Draft` (created, not visible), `Active` (published),
-            `Expired` (past its expiry date),
-            `Inactive` (closed).
+        status (JobStatus | Unset): `draft` (created, not on the job board), `open` (published),
+            `expired` (past its expiry
+            date), `closed` (closed by you).
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -146,9 +146,9 @@ def sync(
      The employer's jobs, newest first, optionally filtered by status. Free.
 
     Args:
-        status (JobStatus | Unset): `Draft` (created, not visible), `Active` (published),
-            `Expired` (past its expiry date),
-            `Inactive` (closed).
+        status (JobStatus | Unset): `draft` (created, not on the job board), `open` (published),
+            `expired` (past its expiry
+            date), `closed` (closed by you).
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -180,9 +180,9 @@ async def asyncio_detailed(
      The employer's jobs, newest first, optionally filtered by status. Free.
 
     Args:
-        status (JobStatus | Unset): `Draft` (created, not visible), `Active` (published),
-            `Expired` (past its expiry date),
-            `Inactive` (closed).
+        status (JobStatus | Unset): `draft` (created, not on the job board), `open` (published),
+            `expired` (past its expiry
+            date), `closed` (closed by you).
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 
@@ -217,9 +217,9 @@ async def asyncio(
      The employer's jobs, newest first, optionally filtered by status. Free.
 
     Args:
-        status (JobStatus | Unset): `Draft` (created, not visible), `Active` (published),
-            `Expired` (past its expiry date),
-            `Inactive` (closed).
+        status (JobStatus | Unset): `draft` (created, not on the job board), `open` (published),
+            `expired` (past its expiry
+            date), `closed` (closed by you).
         limit (int | Unset):  Default: 20.
         cursor (str | Unset):
 

@@ -131,7 +131,7 @@ def sync_detailed(
 ) -> Response[Any | Error | JobResponse]:
     """Publish a draft job
 
-     Moves a `Draft` job to `Active`, sets `postedDate` to now and `expiryDate` to the date given
+     Moves a `draft` job to `open`, sets `postedDate` to now and `expiryDate` to the date given
     (default: 30 days from now; it must be in the future and at most 90 days away).
     Costs one `job_posting` credit, charged in the same transaction; without a credit (and
     without an unlimited contract) the answer is `402 no_credits` and nothing changes. A job that
@@ -172,7 +172,7 @@ def sync(
 ) -> Any | Error | JobResponse | None:
     """Publish a draft job
 
-     Moves a `Draft` job to `Active`, sets `postedDate` to now and `expiryDate` to the date given
+     Moves a `draft` job to `open`, sets `postedDate` to now and `expiryDate` to the date given
     (default: 30 days from now; it must be in the future and at most 90 days away).
     Costs one `job_posting` credit, charged in the same transaction; without a credit (and
     without an unlimited contract) the answer is `402 no_credits` and nothing changes. A job that
@@ -208,7 +208,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Error | JobResponse]:
     """Publish a draft job
 
-     Moves a `Draft` job to `Active`, sets `postedDate` to now and `expiryDate` to the date given
+     Moves a `draft` job to `open`, sets `postedDate` to now and `expiryDate` to the date given
     (default: 30 days from now; it must be in the future and at most 90 days away).
     Costs one `job_posting` credit, charged in the same transaction; without a credit (and
     without an unlimited contract) the answer is `402 no_credits` and nothing changes. A job that
@@ -247,7 +247,7 @@ async def asyncio(
 ) -> Any | Error | JobResponse | None:
     """Publish a draft job
 
-     Moves a `Draft` job to `Active`, sets `postedDate` to now and `expiryDate` to the date given
+     Moves a `draft` job to `open`, sets `postedDate` to now and `expiryDate` to the date given
     (default: 30 days from now; it must be in the future and at most 90 days away).
     Costs one `job_posting` credit, charged in the same transaction; without a credit (and
     without an unlimited contract) the answer is `402 no_credits` and nothing changes. A job that

@@ -51,6 +51,11 @@ def _parse_response(
         response_401 = cast(Any, None)
         return response_401
 
+    if response.status_code == 402:
+        response_402 = Error.from_dict(response.json())
+
+        return response_402
+
     if response.status_code == 403:
         response_403 = Error.from_dict(response.json())
 
@@ -112,9 +117,18 @@ def sync_detailed(
     """Change some fields of a job
 
      Changes any subset of the mutable fields; fields left out keep their values, and the
-    optional ones (`applyEmailAddress`, `applyUrl`, the salary fields) are cleared with `null`.
-    The rules of job creation hold for the result. Jobs that are `Expired` or `Inactive` cannot
-    be changed (`400 invalid_state`). Free.
+    optional ones (`reference`, `applyEmailAddress`, `applyUrl`, the salary fields) are
+    cleared with `null`. The rules of job creation hold for the result; a `location` given
+    without `city` and `country` places the job again (they follow it, or become `null`), and
+    a `city` or `country` given without `location` makes the location `"<city>, <country>"`.
+    Jobs that are `expired` or `closed` cannot be changed (`400 invalid_state`). Free, unless
+    it publishes the job.
+
+    `status` moves the job after the change, in the same transaction: `open` publishes a
+    draft as `publishJob` does (one `job_posting` credit, `402 no_credits` without one, the
+    default expiry of 30 days), `closed` closes the job as `closeJob` does (an `expired` job
+    too). The job's own status changes nothing. Any other status is
+    `400 invalid_state`.
 
     Args:
         job_id (int):
@@ -149,9 +163,18 @@ def sync(
     """Change some fields of a job
 
      Changes any subset of the mutable fields; fields left out keep their values, and the
-    optional ones (`applyEmailAddress`, `applyUrl`, the salary fields) are cleared with `null`.
-    The rules of job creation hold for the result. Jobs that are `Expired` or `Inactive` cannot
-    be changed (`400 invalid_state`). Free.
+    optional ones (`reference`, `applyEmailAddress`, `applyUrl`, the salary fields) are
+    cleared with `null`. The rules of job creation hold for the result; a `location` given
+    without `city` and `country` places the job again (they follow it, or become `null`), and
+    a `city` or `country` given without `location` makes the location `"<city>, <country>"`.
+    Jobs that are `expired` or `closed` cannot be changed (`400 invalid_state`). Free, unless
+    it publishes the job.
+
+    `status` moves the job after the change, in the same transaction: `open` publishes a
+    draft as `publishJob` does (one `job_posting` credit, `402 no_credits` without one, the
+    default expiry of 30 days), `closed` closes the job as `closeJob` does (an `expired` job
+    too). The job's own status changes nothing. Any other status is
+    `400 invalid_state`.
 
     Args:
         job_id (int):
@@ -181,9 +204,18 @@ async def asyncio_detailed(
     """Change some fields of a job
 
      Changes any subset of the mutable fields; fields left out keep their values, and the
-    optional ones (`applyEmailAddress`, `applyUrl`, the salary fields) are cleared with `null`.
-    The rules of job creation hold for the result. Jobs that are `Expired` or `Inactive` cannot
-    be changed (`400 invalid_state`). Free.
+    optional ones (`reference`, `applyEmailAddress`, `applyUrl`, the salary fields) are
+    cleared with `null`. The rules of job creation hold for the result; a `location` given
+    without `city` and `country` places the job again (they follow it, or become `null`), and
+    a `city` or `country` given without `location` makes the location `"<city>, <country>"`.
+    Jobs that are `expired` or `closed` cannot be changed (`400 invalid_state`). Free, unless
+    it publishes the job.
+
+    `status` moves the job after the change, in the same transaction: `open` publishes a
+    draft as `publishJob` does (one `job_posting` credit, `402 no_credits` without one, the
+    default expiry of 30 days), `closed` closes the job as `closeJob` does (an `expired` job
+    too). The job's own status changes nothing. Any other status is
+    `400 invalid_state`.
 
     Args:
         job_id (int):
@@ -216,9 +248,18 @@ async def asyncio(
     """Change some fields of a job
 
      Changes any subset of the mutable fields; fields left out keep their values, and the
-    optional ones (`applyEmailAddress`, `applyUrl`, the salary fields) are cleared with `null`.
-    The rules of job creation hold for the result. Jobs that are `Expired` or `Inactive` cannot
-    be changed (`400 invalid_state`). Free.
+    optional ones (`reference`, `applyEmailAddress`, `applyUrl`, the salary fields) are
+    cleared with `null`. The rules of job creation hold for the result; a `location` given
+    without `city` and `country` places the job again (they follow it, or become `null`), and
+    a `city` or `country` given without `location` makes the location `"<city>, <country>"`.
+    Jobs that are `expired` or `closed` cannot be changed (`400 invalid_state`). Free, unless
+    it publishes the job.
+
+    `status` moves the job after the change, in the same transaction: `open` publishes a
+    draft as `publishJob` does (one `job_posting` credit, `402 no_credits` without one, the
+    default expiry of 30 days), `closed` closes the job as `closeJob` does (an `expired` job
+    too). The job's own status changes nothing. Any other status is
+    `400 invalid_state`.
 
     Args:
         job_id (int):

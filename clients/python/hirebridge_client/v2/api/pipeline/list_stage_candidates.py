@@ -107,7 +107,8 @@ def sync_detailed(
     """List the applications at a stage
 
      The applications currently at one of your stages, across all your jobs, newest first,
-    each with its candidate's details. Free.
+    each with its candidate's details. To move one, send its `id` (the application's, not
+    its `candidateId`) to `moveApplication`: `PUT /pipeline/candidates/{id}/move`. Free.
 
     Args:
         stage_id (UUID):
@@ -145,7 +146,8 @@ def sync(
     """List the applications at a stage
 
      The applications currently at one of your stages, across all your jobs, newest first,
-    each with its candidate's details. Free.
+    each with its candidate's details. To move one, send its `id` (the application's, not
+    its `candidateId`) to `moveApplication`: `PUT /pipeline/candidates/{id}/move`. Free.
 
     Args:
         stage_id (UUID):
@@ -178,7 +180,8 @@ async def asyncio_detailed(
     """List the applications at a stage
 
      The applications currently at one of your stages, across all your jobs, newest first,
-    each with its candidate's details. Free.
+    each with its candidate's details. To move one, send its `id` (the application's, not
+    its `candidateId`) to `moveApplication`: `PUT /pipeline/candidates/{id}/move`. Free.
 
     Args:
         stage_id (UUID):
@@ -214,7 +217,8 @@ async def asyncio(
     """List the applications at a stage
 
      The applications currently at one of your stages, across all your jobs, newest first,
-    each with its candidate's details. Free.
+    each with its candidate's details. To move one, send its `id` (the application's, not
+    its `candidateId`) to `moveApplication`: `PUT /pipeline/candidates/{id}/move`. Free.
 
     Args:
         stage_id (UUID):
