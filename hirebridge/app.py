@@ -16,6 +16,7 @@ from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
 
 from handlers import cursors, read_cache
+from handlers.context import JSONIFIER
 from hirebridge.admission import Admission
 from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
@@ -24,6 +25,7 @@ from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
+from hirebridge.json_bodies import BODY_VALIDATORS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         strict_validation=True,
         validate_responses=settings.validate_responses,
         security_map=SECURITY_MAP,
+        jsonifier=JSONIFIER,
+        validator_map=BODY_VALIDATORS,
         resolver=Resolver(function_resolver=resolve_handler),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )

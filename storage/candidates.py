@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.clock import utcnow
 from storage.credits import charge_credit
-from storage.errors import Conflict, InvalidRequest, NotFound
+from storage.errors import Conflict, InvalidRequest, NotFound, quoted
 from storage.models import (
     Application,
     Candidate,
@@ -373,7 +373,7 @@ def _check_email_free(session: Session, candidate: Candidate) -> None:
     with session.no_autoflush:
         clash = session.scalar(select(Candidate.id).where(*conditions))
     if clash is not None:
-        raise Conflict(f"Candidate {clash} already has the e-mail address {candidate.email}.")
+        raise Conflict(f"Candidate {clash} already has the e-mail address {quoted(candidate.email)}.")
 
 
 def update_owned_candidate(
