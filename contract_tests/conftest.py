@@ -15,6 +15,6 @@ def strict_json_body(ctx: Any, response: Any, case: Any) -> None:
 
     Schemathesis reads bodies with Python's lenient reader, so its own checks would let them by.
     """
-    if strict_json.is_json_media_type(response.headers.get("content-type", [None])[0]):
-        if response.content:
-            strict_json.loads(response.content)
+    content_type = response.headers.get("content-type", [None])[0]
+    if strict_json.is_json_media_type(content_type) and response.content:
+        strict_json.loads(response.content)

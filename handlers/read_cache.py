@@ -33,7 +33,6 @@ from storage import db
 MAX_ENTRIES = 4_096
 
 
-
 class ReadCache:
     def __init__(self, *, ttl_seconds: float = 60.0, max_entries: int = MAX_ENTRIES) -> None:
         self.ttl = ttl_seconds

@@ -373,7 +373,9 @@ def _check_email_free(session: Session, candidate: Candidate) -> None:
     with session.no_autoflush:
         clash = session.scalar(select(Candidate.id).where(*conditions))
     if clash is not None:
-        raise Conflict(f"Candidate {clash} already has the e-mail address {quoted(candidate.email)}.")
+        raise Conflict(
+            f"Candidate {clash} already has the e-mail address {quoted(candidate.email)}."
+        )
 
 
 def update_owned_candidate(

@@ -42,9 +42,7 @@ def _float(text: str) -> float:
     return number
 
 
-_DECODER = json.JSONDecoder(
-    parse_constant=_refuse_constant, parse_int=_integer, parse_float=_float
-)
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_integer, parse_float=_float)
 
 
 def loads(text: str | bytes) -> Any:

@@ -425,7 +425,9 @@ def _checked_events(events: Sequence[str]) -> list[str]:
     unknown = [event for event in events if event not in SUBSCRIBABLE_EVENTS]
     if unknown:
         choices = ", ".join(SUBSCRIBABLE_EVENTS)
-        raise InvalidRequest(f"Unknown event type {quoted(', '.join(unknown))}; choose from {choices}.")
+        raise InvalidRequest(
+            f"Unknown event type {quoted(', '.join(unknown))}; choose from {choices}."
+        )
     if not events:
         raise InvalidRequest("Subscribe to at least one event type.")
     return list(dict.fromkeys(events))

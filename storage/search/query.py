@@ -148,7 +148,9 @@ def _word(value: str) -> Term:
     if value.startswith(("*", "?")):
         raise InvalidQuery(f"A term may not start with a wildcard: {quoted(value)}.")
     if "?" in value:
-        raise InvalidQuery(f"The ? wildcard is not supported ({quoted(value)}); use a trailing * instead.")
+        raise InvalidQuery(
+            f"The ? wildcard is not supported ({quoted(value)}); use a trailing * instead."
+        )
     if value in {"&&", "||"}:
         raise InvalidQuery(f"Use AND or OR instead of {value}.")
     if value.startswith("!"):

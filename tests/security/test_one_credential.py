@@ -76,9 +76,7 @@ def test_the_same_key_in_both_headers_is_one_credential_counted_once(
     assert both.status_code == 200 and remaining(both) == before - 1
 
 
-def test_an_authorization_of_another_scheme_carries_no_key(
-    api: Api, keys: dict[str, str]
-) -> None:
+def test_an_authorization_of_another_scheme_carries_no_key(api: Api, keys: dict[str, str]) -> None:
     response = call(api, [("Authorization", "Basic dXNlcjpwYXNz"), ("X-Api-Key", keys["narrow"])])
 
     assert response.status_code == 200
