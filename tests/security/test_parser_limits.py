@@ -1,0 +1,110 @@
+"""Parser limits answer 400, never 500, with or without a key; an error message quotes at most
+100 characters of what the client sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Api, Tenant
+from tests.security.support import published_job, refusal, send_raw
+
+BODY_PATHS = [
+    ("PUT", "/api/v1/jobs/{id}"),
+    ("PUT", "/api/v2/jobs/{id}"),
+    ("POST", "/public/v1/jobs/{id}/apply"),
+]
+QUOTED_LIMIT = 100
+
+
+def nested(depth: int) -> str:
+    """An object ``depth`` containers deep: the object, then arrays."""
+    return '{"title": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_PATHS)
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (nested(65), "nest"),
+        (nested(30_000), "nest"),
+        ('{"a": ' * 400 + "1" + "}" * 400, "nest"),
+        ('{"salaryMin": 1' + "0" * 20 + "}", "digits"),
+        ('{"salaryMin": -' + "9" * 21 + "}", "digits"),
+        ('{"cvText": ' + "9" * 4_301 + "}", "digits"),
+        ('{"cvText": ' + "7" * 50_000 + "}", "digits"),
+    ],
+    ids=["65-deep", "30000-deep", "objects-400-deep", "21-digits", "negative-21", "4301", "50000"],
+)
+def test_parser_limits_are_400(
+    api: Api, tenant: Tenant, method: str, path: str, body: str, reason: str
+) -> None:
+    job = published_job(api)
+
+    response = send_raw(api, method, path.format(id=job["id"]), body)
+
+    code, message = refusal(response, 400)
+    assert code == "invalid_request" and reason in message
+    assert len(message) < 200
+
+
+def test_the_limits_are_the_documented_ones(api: Api, tenant: Tenant) -> None:
+    job = published_job(api)
+    path = f"/api/v1/jobs/{job['id']}"
+
+    # 64 levels and 20 digits parse; the schema then has its say.
+    _, deep = refusal(send_raw(api, "PUT", path, nested(64)), 400)
+    assert "nest" not in deep
+    accepted = send_raw(api, "PUT", path, '{"salaryMin": 10, "salaryMax": 99999999999999999999}')
+    _, long_number = refusal(accepted, 400)
+    assert "digits" not in long_number and "maximum" in long_number
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "/api/v1/jobs/{id}", {"title": "x" * 1_000_000}),
+        ("PUT", "/api/v2/jobs/{id}", {"title": "y" * 500_000}),
+        ("PUT", "/api/v1/jobs/{id}", {"employmentType": "z" * 100_000}),
+        ("PUT", "/api/v1/jobs/{id}", {"title": ["w" * 5_000] * 100}),
+        ("PUT", "/api/v1/jobs/{id}", {"title": list(range(100_000))}),
+        ("PUT", "/api/v1/jobs/{id}", {"k" * 100_000: 1}),
+        ("POST", "/public/v1/jobs/{id}/apply", {"fullName": "A", "email": "e" * 60_000}),
+        ("POST", "/api/v1/candidates/search", {"query": "*" + "q" * 500}),
+        ("POST", "/api/v2/candidates/search", {"query": '"' + "!" * 500 + '"'}),
+    ],
+    ids=[
+        "1MB-title",
+        "v2-title",
+        "enum",
+        "list-of-long-strings",
+        "list-of-numbers",
+        "property-name",
+        "public-email",
+        "search-term",
+        "search-phrase",
+    ],
+)
+def test_messages_quote_at_most_100_characters_of_a_value(
+    api: Api, tenant: Tenant, method: str, path: str, body: dict[str, object]
+) -> None:
+    job = published_job(api)
+    url = path.format(id=job["id"])
+
+    response = (
+        api.client.request(method, url, json=body)
+        if url.startswith("/public/")
+        else api.request(method, url, json=body)
+    )
+
+    _, message = refusal(response, 400)
+    for letter in "xyzwkeq!":
+        assert letter * (QUOTED_LIMIT + 1) not in message, message[:300]
+    assert len(message) < 400, message[:300]
+
+
+@pytest.mark.parametrize(
+    "query", ["?status=" + "s" * 10_000, "?pageSize=" + "9" * 5_000, "?page=" + "x" * 10_000]
+)
+def test_query_parameters_are_quoted_short_too(api: Api, tenant: Tenant, query: str) -> None:
+    _, message = refusal(api.get("/api/v1/jobs" + query), 400)
+    assert len(message) < 400, message[:300]
