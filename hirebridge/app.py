@@ -29,7 +29,7 @@ from hirebridge.json_bodies import BODY_VALIDATORS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
-from hirebridge.middleware import BodyGuardMiddleware
+from hirebridge.middleware import BodyGuardMiddleware, RelativeRedirects
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
 from hirebridge.quota import COUNTER_TTL_SECONDS, MonthlyQuota, UsageRecorder
@@ -133,6 +133,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     # Outermost, so that every response, errors included, carries its request id and is
     # counted and logged once.
     app.add_middleware(RequestObservation, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RelativeRedirects, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Outside the exception middleware, so that error responses to keyed calls get their
     # rate-limit headers too; the counting itself happens in the security handler.
     app.add_middleware(
