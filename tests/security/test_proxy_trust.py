@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 
 import httpx
-import pytest
 
 from conftest import Api, LiveServer
 from tests.support.portal import csrf_token
@@ -49,42 +48,29 @@ def test_x_forwarded_proto_from_loopback_is_not_believed_by_default(
     assert "secure" not in [part.strip() for part in cookie.split(";")]
 
 
-def test_a_configured_proxy_is_believed(edge_server: LiveServer) -> None:
-    """The edge server trusts loopback (FORWARDED_ALLOW_IPS=127.0.0.1): the positive control."""
-    response = httpx.get(
-        f"{edge_server.base_url}/portal/sign-in", headers={"X-Forwarded-Proto": "https"}
-    )
-    cookie = response.headers["set-cookie"].lower()
-    assert "secure" in [part.strip() for part in cookie.split(";")]
-    with httpx.Client(base_url=edge_server.base_url) as client:
-        statuses = [
-            _sign_in_attempt(client, f"198.51.100.{number}").status_code for number in range(6)
-        ]
-    assert set(statuses) == {400}
+REDIRECTING_PATHS = [
+    "/api/v1/jobs/",
+    "/api/v2/jobs/",
+    "/public/v1/jobs/",
+    "/swagger/v1",
+    "/healthz/live/",
+    "/swagger",
+    "/portal",
+    "/portal/",
+    "/api/v1/jobs/?page=2",
+]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/jobs/",
-        "/api/v2/jobs/",
-        "/public/v1/jobs/",
-        "/swagger/v1",
-        "/healthz/live/",
-        "/swagger",
-        "/portal",
-        "/portal/",
-        "/api/v1/jobs/?page=2",
-    ],
-)
-def test_redirects_never_name_the_request_host(pg_api: Api, path: str) -> None:
-    response = pg_api.client.get(
-        path,
-        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
-        follow_redirects=False,
-    )
-
-    assert response.is_redirect, response.status_code
-    location = response.headers["location"]
-    assert location.startswith("/") and not location.startswith("//"), location
-    assert "evil.example" not in location
+def test_redirects_never_name_the_request_host(pg_api: Api) -> None:
+    echoed = []
+    for path in REDIRECTING_PATHS:
+        response = pg_api.client.get(
+            path,
+            headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+            follow_redirects=False,
+        )
+        assert response.is_redirect, (path, response.status_code)
+        location = response.headers["location"]
+        if not location.startswith("/") or location.startswith("//") or "evil" in location:
+            echoed.append((path, location))
+    assert echoed == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ PUBLIC = [
 ]
 
 
-def _create(api: Api, version: str, url: str) -> object:
+def _create(api: Api, version: str, url: str) -> Any:
     return api.post(f"/api/{version}/webhooks", json={"url": url, "events": ["job.published"]})
 
 
@@ -62,31 +63,34 @@ def _webhook_count(api: Api, version: str) -> int:
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
-@pytest.mark.parametrize(
-    "url", [f"https://[{address}]/hooks" for address in EMBEDDED_INTERNAL] + MALFORMED
-)
-def test_unsafe_targets_are_refused_at_subscription(
-    api: Api, tenant: Tenant, version: str, url: str
+def test_unsafe_targets_are_refused_at_subscription_and_public_ones_kept(
+    api: Api, tenant: Tenant, version: str
 ) -> None:
     assert not webhook_targets.current().allow_insecure
-
-    code, _ = refusal(_create(api, version, url), 400)
-
-    assert code == "invalid_request"
+    accepted = []
+    for url in [f"https://[{address}]/hooks" for address in EMBEDDED_INTERNAL] + MALFORMED:
+        response = _create(api, version, url)
+        if response.status_code != 400:
+            accepted.append((url, response.status_code))
+        else:
+            assert refusal(response, 400)[0] == "invalid_request"
+    assert accepted == []
     assert _webhook_count(api, version) == 0
 
-
-@pytest.mark.parametrize("url", PUBLIC)
-def test_public_targets_are_accepted(api: Api, tenant: Tenant, url: str) -> None:
-    response = _create(api, "v2", url)
-    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    refused = [url for url in PUBLIC if _create(api, version, url).status_code != 201]
+    assert refused == []
 
 
-@pytest.mark.parametrize("address", EMBEDDED_INTERNAL)
-def test_the_resolver_refuses_them_at_connection(address: str) -> None:
+def test_the_resolver_refuses_them_at_connection() -> None:
     resolver = GuardedResolver(lambda: TargetPolicy(allow_insecure=False))
-    with pytest.raises(UnsafeTarget, match="public address"):
-        asyncio.run(resolver.resolve(address, 443))
+    allowed = []
+    for address in EMBEDDED_INTERNAL:
+        try:
+            asyncio.run(resolver.resolve(address, 443))
+        except UnsafeTarget:
+            continue
+        allowed.append(address)
+    assert allowed == []
 
 
 @pytest.mark.parametrize(
