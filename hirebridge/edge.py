@@ -41,7 +41,7 @@ class EdgeLimits:
     max_connections: int = 1000
 
 
-class EdgeProtocol(HttpToolsProtocol):  # type: ignore[misc]
+class EdgeProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, with a bounded request head and connection count."""
 
     limits: ClassVar[EdgeLimits] = EdgeLimits()
