@@ -95,8 +95,11 @@ def redis_url() -> str:
 
 
 def _check_strict_json(response: httpx.Response) -> None:
-    if response.is_stream_consumed and strict_json.is_json_media_type(
-        response.headers.get("content-type")
+    content_type = response.headers.get("content-type")
+    if (
+        response.is_stream_consumed
+        and strict_json.is_json_media_type(content_type)
+        and response.content  # a 204 may name a JSON type and carry nothing
     ):
         try:
             strict_json.loads(response.content)
