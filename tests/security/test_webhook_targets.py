@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from conftest import Api, Tenant
-from jobs_queue.sender import GuardedResolver, WebhookSender
+from jobs_queue.sender import GuardedResolver
 from storage import webhook_targets
-from storage.deliveries import AttemptResult, OutgoingDelivery
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
 from tests.security.support import refusal
+from tests.support.sending import send_once
 
 # Each hides an address the guard refuses in IPv4 form.
 EMBEDDED_INTERNAL = [
@@ -98,25 +97,7 @@ def test_the_resolver_refuses_them_at_connection() -> None:
 )
 def test_a_subscription_stored_before_is_not_sent_to(url: str) -> None:
     """A row accepted by an older guard: the sender checks the URL again and sends nothing."""
-    delivery = OutgoingDelivery(
-        delivery_id=1,
-        public_id="dlv_1",
-        event_type="job.closed",
-        payload={"id": "evt_1", "type": "job.closed", "createdAt": "x", "data": {}},
-        url=url,
-        sealed_secrets=(),
-        lease_expires_at=datetime.now(UTC),
-    )
-
-    async def send() -> AttemptResult:
-        sender = WebhookSender(timeout=2)
-        await sender.open()
-        try:
-            return await sender.send(delivery, ["whsec_test"])
-        finally:
-            await sender.close()
-
-    result = asyncio.run(send())
+    result = send_once(url)
 
     assert result.status_code is None and not result.succeeded
     assert result.error is not None and result.error.startswith("refused target: ")
