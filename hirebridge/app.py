@@ -29,7 +29,7 @@ from hirebridge.json_bodies import BODY_VALIDATORS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
-from hirebridge.middleware import BodyGuardMiddleware, RelativeRedirects
+from hirebridge.middleware import BodyGuardMiddleware, PathNumberGuard, RelativeRedirects
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
 from hirebridge.quota import COUNTER_TTL_SECONDS, MonthlyQuota, UsageRecorder
@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             apply_per_minute=settings.public_apply_per_minute,
         ),
     )
+    app.add_middleware(PathNumberGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         BodyGuardMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.errors import ApiProblem
+from storage.strict_json import MAX_INTEGER_DIGITS
 
 MIB = 1024 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -135,6 +137,28 @@ def _counting(receive: Receive, limit: int) -> Receive:
         return message
 
     return guarded
+
+
+_LONG_NUMBER = re.compile(rf"/[+-]?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}(?:/|$)")
+
+
+class PathNumberGuard:
+    """Refuses (400) a path with a number longer than a body's integers may be.
+
+    Routing turns an id in the path into an integer before anything validates it, and Python
+    refuses to convert one of more than 4,300 digits: without this, a long enough id is a 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _LONG_NUMBER.search(scope["path"]):
+            raise ApiProblem(
+                "invalid_request",
+                f"Numbers in the path may have at most {MAX_INTEGER_DIGITS} digits.",
+            )
+        await self.app(scope, receive, send)
 
 
 class RelativeRedirects:

@@ -96,3 +96,26 @@ def test_messages_quote_at_most_100_characters_of_a_value(api: Api, tenant: Tena
 def test_query_parameters_are_quoted_short_too(api: Api, tenant: Tenant, query: str) -> None:
     _, message = refusal(api.get("/api/v1/jobs" + query), 400)
     assert len(message) < 400, message[:300]
+
+
+def test_numbers_in_paths_have_the_same_limit(api: Api, tenant: Tenant) -> None:
+    """Routing converts a path id to an integer before validation: past 4,300 digits Python
+    refuses, which must not become a 500."""
+    wrong = []
+    for path in (
+        "/api/v1/jobs/" + "9" * 5_000,
+        "/api/v2/jobs/" + "9" * 21,
+        "/api/v1/jobs/" + "9" * 4_301 + "/applications",
+        "/public/v1/jobs/" + "9" * 5_000,
+        "/api/v2/webhooks/" + "1" * 4_400 + "/deliveries",
+        "/portal/keys/" + "9" * 5_000 + "/revoke",
+    ):
+        response = api.get(path)
+        if response.status_code != 400:
+            wrong.append((path[:30], response.status_code))
+        else:
+            assert "at most 20 digits" in refusal(response, 400)[1]
+    assert wrong == []
+    # Up to the limit, the document's own rules answer (the id's maximum, or no such job).
+    assert api.get("/api/v1/jobs/" + "9" * 20).status_code == 400
+    assert api.get("/api/v1/jobs/" + "9" * 18).status_code == 404
