@@ -48,11 +48,14 @@ class EdgeProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Whether the bytes arriving now belong to a request's head, and how many have so far.
         self._reading_head = True
         self._head_bytes = 0
         self._heads_completed = 0
         self._head_deadline: asyncio.TimerHandle | None = None
         self._refused = False
+        # A refusal that waits for the answers to the requests before it (pipelining).
+        self._deferred_refusal: bytes | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -71,8 +74,6 @@ class EdgeProtocol(HttpToolsProtocol):
         if not self._reading_head:
             super().data_received(data)
             return
-        if self._head_deadline is None:
-            self._await_head()
         room = self.limits.max_head_bytes - self._head_bytes
         self._head_bytes += len(data)
         if len(data) <= room:
@@ -104,7 +105,23 @@ class EdgeProtocol(HttpToolsProtocol):
         self._reading_head = True
         self._head_bytes = 0
 
+    def on_response_complete(self) -> None:
+        answered_all = not self.pipeline
+        super().on_response_complete()
+        if not answered_all or self.transport.is_closing():
+            return
+        if self._deferred_refusal is not None:
+            self._send_refusal(self._deferred_refusal)
+        elif self._reading_head:
+            # Ready for the next request: its head has the same deadline as the first one's.
+            self._await_head()
+
+    def _serving(self) -> bool:
+        """Whether a request of this connection is still waiting for its answer."""
+        return bool(self.pipeline) or (self.cycle is not None and not self.cycle.response_complete)
+
     def _await_head(self) -> None:
+        self._cancel_deadline()
         self._head_deadline = self.loop.call_later(self.limits.head_timeout, self._head_too_slow)
 
     def _cancel_deadline(self) -> None:
@@ -114,22 +131,32 @@ class EdgeProtocol(HttpToolsProtocol):
 
     def _head_too_slow(self) -> None:
         self._head_deadline = None
-        if self._reading_head and not self.transport.is_closing():
+        # While an answer is being written the client may rightly wait; the deadline starts
+        # again when it has been.
+        if self._reading_head and not self._serving() and not self.transport.is_closing():
             self.transport.close()
 
     def _refuse(self, status: HTTPStatus, code: str, message: str) -> None:
-        """Answer ``status`` with the error envelope, stop parsing, and close shortly."""
+        """Stop parsing; answer ``status`` with the error envelope (after the answers still
+        owed to earlier requests) and close shortly after."""
         self._refused = True
         self._cancel_deadline()
         path = self.url.decode("latin-1") if getattr(self, "url", None) else "/"
         body = envelope(path, status, code, message)
-        head = (
+        response = (
             f"HTTP/1.1 {status.value} {status.phrase}\r\n"
             "content-type: application/json\r\n"
             f"content-length: {len(body)}\r\n"
             "connection: close\r\n\r\n"
-        )
-        self.transport.write(head.encode("latin-1") + body)
+        ).encode("latin-1") + body
+        if self._serving():
+            self._deferred_refusal = response
+        else:
+            self._send_refusal(response)
+
+    def _send_refusal(self, response: bytes) -> None:
+        self._deferred_refusal = None
+        self.transport.write(response)
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.loop.call_later(_LINGER_SECONDS, self.transport.close)

@@ -88,6 +88,20 @@ def test_a_head_over_16_kib_is_431(
     assert served == 200
 
 
+def test_an_oversized_head_after_a_pipelined_request_is_answered_in_order(
+    edge_server: LiveServer,
+) -> None:
+    with connection(edge_server) as sock:
+        sock.sendall(
+            b"GET /healthz/live HTTP/1.1\r\nHost: edge\r\n\r\n"
+            + head_of_size(3 * HEAD_LIMIT, "/api/v1/jobs")
+        )
+        replies = read_reply(sock)
+
+    first, _, second = replies.partition(b"HTTP/1.1 431 ")
+    assert first.startswith(b"HTTP/1.1 200 ") and second, replies[:300]
+
+
 def test_a_huge_header_is_refused_without_being_read(edge_server: LiveServer) -> None:
     """A client still sending a 20 MB header gets its 431, or loses the connection, early."""
     total = 20 * 1024 * 1024
