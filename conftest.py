@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from hirebridge.settings import Settings
 from storage import api_keys, credits, db, employers, migrate
 from storage.models import ApiKeyStatus, CreditKind, Plan
+from tests.support import strict_json
 
 ADMIN_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -102,6 +103,52 @@ def redis_url() -> str:
     client.flushdb()
     client.close()
     return TEST_REDIS_URL
+
+
+def _check_strict_json(response: httpx.Response) -> None:
+    content_type = response.headers.get("content-type")
+    if (
+        response.is_stream_consumed
+        and strict_json.is_json_media_type(content_type)
+        and response.content  # a 204 may name a JSON type and carry nothing
+    ):
+        try:
+            strict_json.loads(response.content)
+        except ValueError as error:
+            raise AssertionError(
+                f"{response.request.method} {response.request.url.path} answered a JSON body "
+                f"that is not strict JSON: {error}"
+            ) from None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_json_replies() -> Iterator[None]:
+    """Every JSON body any test receives over httpx is read as strict JSON (RFC 8259).
+
+    Python's reader (and so ``Response.json()``) accepts ``NaN`` and infinities, which no browser
+    does; checked at the one place every httpx client passes (the in-process test client of
+    ``Api``, and the clients of the live-server tests), a reply that is not JSON fails whichever
+    test received it, read or not. The contract tests' Schemathesis runs have a check of their
+    own (``contract_tests/conftest.py``).
+    """
+    send, send_async = httpx.Client.send, httpx.AsyncClient.send
+
+    def checked_send(client: httpx.Client, request: httpx.Request, **options: Any) -> Any:
+        response = send(client, request, **options)
+        _check_strict_json(response)
+        return response
+
+    async def checked_send_async(
+        client: httpx.AsyncClient, request: httpx.Request, **options: Any
+    ) -> Any:
+        response = await send_async(client, request, **options)
+        _check_strict_json(response)
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx.Client, "send", checked_send)
+        patch.setattr(httpx.AsyncClient, "send", checked_send_async)
+        yield
 
 
 def make_settings(database_url: str, redis_url: str, data_dir: Path) -> Settings:

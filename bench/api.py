@@ -137,7 +137,7 @@ def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> subproce
     return subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"),
-            *("--workers", str(workers), "--worker-class", "uvicorn_worker.UvicornWorker"),
+            *("--workers", str(workers), "--worker-class", "hirebridge.edge.EdgeWorker"),
             *("--keep-alive", "5", "--timeout", "60", "--log-level", "warning"),
         ],
         cwd=ROOT,

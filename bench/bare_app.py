@@ -3,8 +3,8 @@
 Two operations shaped like the measured ones, answered from memory with bodies of the same size
 (``BARE_BODIES``, written by bench/api.py before it starts this app): no database, no key, no
 rate limit, no middleware of ours. Connexion still routes, validates the request and serialises
-the reply, as it does for the real service. ``gunicorn -k uvicorn_worker.UvicornWorker
-bench.bare_app:app`` serves it.
+the reply, as it does for the real service. ``gunicorn -k hirebridge.edge.EdgeWorker
+bench.bare_app:app`` serves it (the service's own worker class).
 """
 
 from __future__ import annotations

@@ -6,6 +6,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from connexion.jsonifier import Jsonifier
+
+from storage import strict_json
+
+# Every reply is written with this (Connexion's conventions for dates and decimals, and strict
+# JSON: a NaN or an infinity in a reply is an error, never a bare token in the body).
+JSONIFIER = Jsonifier(strict_json)
+
 # (body, status) or (body, status, headers), as Connexion takes them.
 Reply = tuple[dict[str, Any], int] | tuple[dict[str, Any], int, dict[str, str]]
 

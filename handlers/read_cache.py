@@ -24,17 +24,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from connexion.jsonifier import Jsonifier
 from connexion.lifecycle import ConnexionResponse
 from starlette.concurrency import run_in_threadpool
 
-from handlers.context import employer_id
+from handlers.context import JSONIFIER, employer_id
 from storage import db
 
 MAX_ENTRIES = 4_096
-
-# Connexion's own serialiser with its defaults: a cached reply is byte for byte the uncached one.
-_JSON = Jsonifier()
 
 
 class ReadCache:
@@ -76,7 +72,8 @@ class ReadCache:
 
 
 def _serialise(reply: Any) -> bytes:
-    text: str = _JSON.dumps(reply)
+    # The application's own serialiser: a cached reply is byte for byte the uncached one.
+    text: str = JSONIFIER.dumps(reply)
     return text.encode()
 
 

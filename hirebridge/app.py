@@ -18,6 +18,7 @@ from connexion.utils import get_function_from_name
 from connexion.validators import VALIDATOR_MAP, DefaultsJSONRequestBodyValidator
 
 from handlers import cursors, read_cache
+from handlers.context import JSONIFIER
 from hirebridge.admission import Admission
 from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
@@ -26,10 +27,11 @@ from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
+from hirebridge.json_bodies import BODY_VALIDATORS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
-from hirebridge.middleware import BodyGuardMiddleware
+from hirebridge.middleware import BodyGuardMiddleware, PathNumberGuard, RelativeRedirects
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
 from hirebridge.quota import COUNTER_TTL_SECONDS, MonthlyQuota, UsageRecorder
@@ -128,6 +130,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         strict_validation=True,
         validate_responses=settings.validate_responses,
         security_map=SECURITY_MAP,
+        jsonifier=JSONIFIER,
+        validator_map=BODY_VALIDATORS,
         resolver=Resolver(function_resolver=resolve_handler),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
@@ -143,6 +147,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     # Outermost, so that every response, errors included, carries its request id and is
     # counted and logged once.
     app.add_middleware(RequestObservation, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RelativeRedirects, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Outside the exception middleware, so that error responses to keyed calls get their
     # rate-limit headers too; the counting itself happens in the security handler.
     app.add_middleware(
@@ -168,6 +173,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             apply_per_minute=settings.public_apply_per_minute,
         ),
     )
+    app.add_middleware(PathNumberGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         BodyGuardMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,

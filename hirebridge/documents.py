@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from swagger_ui_bundle import swagger_ui_path
 
 from hirebridge.settings import OPENAPI_DIR
+from storage import strict_json
 
 _SWAGGER_ASSETS = frozenset(
     {
@@ -52,7 +52,7 @@ def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
     path = directory / f"{name}.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     # Document order is kept, so the served JSON reads like the YAML it comes from.
-    json_bytes = json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)
 
 
@@ -117,5 +117,5 @@ class DocumentRoutes:
 
 
 def _not_found() -> Response:
-    body = json.dumps({"code": "not_found", "message": "No such resource."})
+    body = strict_json.dumps({"code": "not_found", "message": "No such resource."})
     return Response(body, status_code=404, media_type="application/json")

@@ -7,7 +7,6 @@ request was for. A 401 leaves with an empty body (K3).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -21,7 +20,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
-from storage.errors import DomainError
+from storage import strict_json
+from storage.errors import MAX_QUOTED_CHARACTERS, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def envelope(request_path: str, status: int, code: str, message: str) -> bytes:
         body: dict[str, Any] = {"success": False, "error": {"code": code, "message": message}}
     else:
         body = {"code": code, "message": message}
-    return json.dumps(body).encode("utf-8")
+    return strict_json.dumps(body).encode("utf-8")
 
 
 def error_response(
@@ -126,8 +126,53 @@ def _first_line(detail: Any, fallback: str) -> str:
 
 def _validation_message(detail: Any) -> str:
     """Connexion's validation text, without the schema dump jsonschema appends."""
-    message = _first_line(detail, "The request is not valid.")
+    message = shorten_values(_first_line(detail, "The request is not valid."))
     return message.replace("RequestBody is required", "A request body is required.")
+
+
+_CLOSERS = {"'": "'", '"': '"', "[": "]", "{": "}"}
+
+
+def shorten_values(message: str) -> str:
+    """``message`` with each value it quotes cut to ``MAX_QUOTED_CHARACTERS`` characters.
+
+    Validation messages show the offending value as Python writes it (``'text'``, ``[1, 2]``,
+    ``{'a': 1}``), in full: a megabyte title would come back whole. One pass over the message.
+    """
+    parts: list[str] = []
+    done = 0
+    position = 0
+    while position < len(message):
+        if message[position] not in _CLOSERS:
+            position += 1
+            continue
+        end, closed = _value_end(message, position)
+        if end - position > MAX_QUOTED_CHARACTERS + 2:
+            closer = message[end - 1] if closed else ""
+            parts += [message[done : position + MAX_QUOTED_CHARACTERS + 1], "…", closer]
+            done = end
+        position = end
+    parts.append(message[done:])
+    return "".join(parts)
+
+
+def _value_end(text: str, start: int) -> tuple[int, bool]:
+    """Where the value opening at ``start`` ends, and whether it closes before the text ends."""
+    expected: list[str] = []
+    position = start
+    while position < len(text):
+        char = text[position]
+        in_string = bool(expected) and expected[-1] in "'\""
+        if in_string and char == "\\":
+            position += 1
+        elif expected and char == expected[-1]:
+            expected.pop()
+        elif not in_string and char in _CLOSERS:
+            expected.append(_CLOSERS[char])
+        position += 1
+        if not expected:
+            return position, True
+    return len(text), False
 
 
 class ErrorHandlers:

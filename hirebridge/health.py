@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import redis
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import db
+from storage import db, strict_json
 
 
 def _json(status: int, body: dict[str, object]) -> Response:
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
+    return Response(strict_json.dumps(body), status_code=status, media_type="application/json")
 
 
 class HealthRoutes:

@@ -61,11 +61,14 @@ class KeyedCallPolicy:
 
 
 class KeyedCall:
-    """One request's admission state: counted at most once, remembered for the headers."""
+    """One request's admission state, remembered for the headers.
+
+    A request is admitted once, for its one key: ``hirebridge.security`` lets only the scheme
+    that carried the key authenticate the call.
+    """
 
     def __init__(self, policy: KeyedCallPolicy) -> None:
         self.policy = policy
-        self.admitted = False
         self.rate: Decision | None = None
         # The generation of the caller's data for the read caches; None when unknown.
         self.data_generation: str | None = None
@@ -83,9 +86,6 @@ class KeyedCall:
         Raises ``ApiProblem`` (429 ``rate_limited`` or ``quota_exceeded``) to refuse the call. A
         call refused for its rate is not counted against the quota.
         """
-        # Connexion tries each security scheme the request carries; count the call only once.
-        if self.admitted:
-            return await run_in_threadpool(self.policy.lookup, token)
         family = self.policy.families[str(operation_id(scope))]
         now = utcnow()
         admit = functools.partial(
@@ -108,11 +108,9 @@ class KeyedCall:
             logger.warning("rate limiter unavailable, serving without limits: %r", error)
             if principal is None:
                 principal = await run_in_threadpool(self.policy.lookup, token)
-            self.admitted = principal is not None
             return principal
         if not isinstance(outcome, Admitted):
             return None  # expired since it was cached, or (racing a change) still a miss
-        self.admitted = True
         self.rate = outcome.rate
         if not self.rate.allowed:
             raise ApiProblem(

@@ -1,12 +1,15 @@
-"""ASGI middleware that guards request bodies before anything parses them."""
+"""ASGI middleware that guards requests before anything parses them, and redirects after."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.errors import ApiProblem
+from storage.strict_json import MAX_INTEGER_DIGITS
 
 MIB = 1024 * 1024
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -134,3 +137,64 @@ def _counting(receive: Receive, limit: int) -> Receive:
         return message
 
     return guarded
+
+
+_LONG_NUMBER = re.compile(rf"/[+-]?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}(?:/|$)")
+
+
+class PathNumberGuard:
+    """Refuses (400) a path with a number longer than a body's integers may be.
+
+    Routing turns an id in the path into an integer before anything validates it, and Python
+    refuses to convert one of more than 4,300 digits: without this, a long enough id is a 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _LONG_NUMBER.search(scope["path"]):
+            raise ApiProblem(
+                "invalid_request",
+                f"Numbers in the path may have at most {MAX_INTEGER_DIGITS} digits.",
+            )
+        await self.app(scope, receive, send)
+
+
+class RelativeRedirects:
+    """Every redirect's ``Location`` is a path on this server, never a URL with a host.
+
+    Starlette writes absolute redirects (``/jobs/`` to ``/jobs``) with the host of the request's
+    ``Host`` header, which a client, or anything between it and us, chooses: echoed into a
+    ``Location``, it sends the next request (and a cache's copy of the answer) wherever it says.
+    The service only ever redirects to itself, so a redirect keeps the path and query alone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = [
+                    (name, relative_location(value) if name == b"location" else value)
+                    for name, value in message.get("headers", [])
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_relative)
+
+
+def relative_location(location: bytes) -> bytes:
+    """``location`` as a path and query on this server (``//host/...`` included)."""
+    parts = urlsplit(location.decode("latin-1"))
+    if not (parts.scheme or parts.netloc or parts.path.startswith(("/", "\\"))):
+        return location  # relative to the request's own path: on this server already
+    # One leading slash: browsers read "//elsewhere" and "/\\elsewhere" as another host.
+    path = "/" + parts.path.lstrip("/\\")
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")

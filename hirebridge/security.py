@@ -4,6 +4,13 @@ Connexion hands each operation's required scopes (from its ``security`` requirem
 security handler of the scheme the caller used. Both schemes (bearer and ``X-Api-Key``) end in the
 same ``authenticate`` coroutine, which is the one place scopes are checked (K4).
 
+A call carries one credential. ``presented_key`` is the one place it is chosen: a request with
+two different keys (a bearer key and an ``X-Api-Key``, or either header given twice) is refused
+with 401, and only the handler of the scheme that carried the key authenticates the call, so the
+key that is counted, cached and scope-checked is the key that authenticates it. (Connexion would
+otherwise try the bearer key, and on a 401 or 403 go on to ``X-Api-Key``, having counted the
+first.)
+
 Authentication is also where a call is admitted against its rate limit and monthly quota
 (``hirebridge.keyed_calls``): the earliest point at which the key is known.
 
@@ -17,10 +24,11 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from connexion.exceptions import OAuthScopeProblem
+from connexion.exceptions import OAuthProblem, OAuthScopeProblem
 from connexion.security import (
     NO_VALUE,
     AbstractSecurityHandler,
@@ -36,6 +44,47 @@ from storage.api_keys import Principal
 logger = logging.getLogger(__name__)
 
 TokenInfo = dict[str, Any]
+
+BEARER = "bearer"
+API_KEY_HEADER = "x-api-key"
+
+
+@dataclass(frozen=True)
+class PresentedKey:
+    """The one key a request carries, and the scheme that carried it."""
+
+    scheme: str
+    key: str
+
+
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> PresentedKey | None:
+    """The request's one API key (``None``: it carries none).
+
+    Raises ``OAuthProblem`` (401) when the request carries more than one credential header
+    (``Authorization`` or ``X-Api-Key`` twice) or a bearer key and an ``X-Api-Key`` that differ.
+    An ``Authorization`` header of another scheme (``Basic ...``) carries no API key.
+    """
+    authorizations: list[str] = []
+    api_keys_given: list[str] = []
+    for name, value in headers:
+        if name == b"authorization":
+            authorizations.append(value.decode("latin-1"))
+        elif name == API_KEY_HEADER.encode():
+            api_keys_given.append(value.decode("latin-1"))
+    if len(authorizations) > 1 or len(api_keys_given) > 1:
+        raise OAuthProblem(detail="More than one credential header")
+    bearer = None
+    if authorizations:
+        scheme, _, token = authorizations[0].strip().partition(" ")
+        if scheme.lower() == BEARER:
+            bearer = token.strip()
+    if bearer is not None and api_keys_given and api_keys_given[0] != bearer:
+        raise OAuthProblem(detail="Two different credentials")
+    if bearer is not None:
+        return PresentedKey(BEARER, bearer)
+    if api_keys_given:
+        return PresentedKey(API_KEY_HEADER, api_keys_given[0])
+    return None
 
 
 class LastUsedRecorder:
@@ -125,6 +174,22 @@ async def authenticate(
 _accepts_kwarg = staticmethod(functools.cache(AbstractSecurityHandler._accepts_kwarg))
 
 
+def _verify_presented(
+    handler: AbstractSecurityHandler, scheme: str, required_scopes: list[str]
+) -> Callable[..., Any]:
+    """Connexion's check for ``scheme``: it authenticates the call only if the request's one key
+    came in that scheme's header (otherwise ``NO_VALUE``: not this scheme's call)."""
+    check = handler._generic_check(authenticate, "Provided key is not valid")
+
+    def verify(request: Any) -> Any:
+        presented = presented_key(request.scope["headers"])
+        if presented is None or presented.scheme != scheme:
+            return NO_VALUE
+        return check(request, presented.key, required_scopes=required_scopes)
+
+    return verify
+
+
 class ScopedBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
     """``Authorization: Bearer <key>``, checked with the operation's required scopes."""
 
@@ -133,24 +198,23 @@ class ScopedBearerHandler(BearerSecurityHandler):  # type: ignore[misc]
     def get_fn(
         self, security_scheme: dict[str, Any], required_scopes: list[str]
     ) -> Callable[..., Any]:
-        check = self._generic_check(authenticate, "Provided token is not valid")
-
-        def verify(request: Any) -> Any:
-            auth_type, token = self.get_auth_header_value(request)
-            if auth_type != "bearer":
-                return NO_VALUE
-            return check(request, token, required_scopes=required_scopes)
-
-        return verify
+        return _verify_presented(self, BEARER, required_scopes)
 
 
 class ScopedApiKeyHandler(ApiKeySecurityHandler):  # type: ignore[misc]
-    """``X-Api-Key: <key>``; Connexion already passes the required scopes for this scheme."""
+    """``X-Api-Key: <key>``, checked with the operation's required scopes."""
 
     _accepts_kwarg = _accepts_kwarg
 
-    def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
-        return authenticate
+    def get_fn(
+        self, security_scheme: dict[str, Any], required_scopes: list[str]
+    ) -> Callable[..., Any]:
+        if (security_scheme.get("in"), str(security_scheme.get("name")).lower()) != (
+            "header",
+            API_KEY_HEADER,
+        ):
+            raise ValueError(f"the apiKey scheme must be the {API_KEY_HEADER} header")
+        return _verify_presented(self, API_KEY_HEADER, required_scopes)
 
 
 SECURITY_MAP = {"bearer": ScopedBearerHandler, "apiKey": ScopedApiKeyHandler}

@@ -68,12 +68,16 @@ def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> d
     return {
         "bind": bind,
         "workers": workers or settings.web_concurrency,
-        "worker_class": "uvicorn_worker.UvicornWorker",
+        # uvicorn's worker with bounded request heads and connections (hirebridge.edge).
+        "worker_class": "hirebridge.edge.EdgeWorker",
         # A worker that stops answering for this long is killed and replaced by the master.
         "timeout": settings.gunicorn_timeout,
         # On SIGTERM, requests in flight get this long to finish.
         "graceful_timeout": settings.gunicorn_graceful_timeout,
         "keepalive": settings.gunicorn_keepalive,
+        # Whose X-Forwarded-* headers to believe: nobody unless configured (gunicorn's own
+        # default trusts loopback, so any local client could choose its address).
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
         "preload_app": False,
         # gunicorn's control socket has one default path per user; several masters on one host
         # (API servers on different ports, the test suite) would fight over it.

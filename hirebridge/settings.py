@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
@@ -91,6 +92,21 @@ def _positive_int(name: str, value: str) -> int:
     if number < 1:
         raise SettingsError(f"{name} must be at least 1, got {number}")
     return number
+
+
+def _addresses(name: str, value: str) -> str:
+    """A comma-separated list of IP addresses or networks, or ``*``; returned normalised."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item)
+        except ValueError:
+            raise SettingsError(
+                f"{name} takes IP addresses or networks (comma-separated) or *, got {item!r}"
+            ) from None
+    return ",".join(items)
 
 
 @dataclass(frozen=True)
@@ -196,6 +212,11 @@ class Settings:
         gunicorn_timeout: seconds an API worker may stay silent before the master replaces it.
         gunicorn_graceful_timeout: seconds requests in flight get to finish on SIGTERM.
         gunicorn_keepalive: seconds an idle keep-alive connection is held open.
+        gunicorn_header_timeout: seconds a client has to send a request's line and headers.
+        gunicorn_worker_connections: connections one API worker process holds at most.
+        forwarded_allow_ips: the addresses (comma-separated; ``*`` for any) whose
+            ``X-Forwarded-For`` and ``X-Forwarded-Proto`` the server believes. Empty (the
+            default) believes nobody, not even loopback.
     """
 
     environment: str = "development"
@@ -227,6 +248,9 @@ class Settings:
     gunicorn_timeout: int = 60
     gunicorn_graceful_timeout: int = 30
     gunicorn_keepalive: int = 5
+    gunicorn_header_timeout: float = 10.0
+    gunicorn_worker_connections: int = 1000
+    forwarded_allow_ips: str = ""
 
     @property
     def resolved_database_url(self) -> str:
@@ -302,6 +326,15 @@ class Settings:
             ),
             gunicorn_keepalive=_positive_int(
                 "GUNICORN_KEEPALIVE", env.get("GUNICORN_KEEPALIVE", "5")
+            ),
+            gunicorn_header_timeout=_positive_float(
+                "GUNICORN_HEADER_TIMEOUT", env.get("GUNICORN_HEADER_TIMEOUT", "10")
+            ),
+            gunicorn_worker_connections=_positive_int(
+                "GUNICORN_WORKER_CONNECTIONS", env.get("GUNICORN_WORKER_CONNECTIONS", "1000")
+            ),
+            forwarded_allow_ips=_addresses(
+                "FORWARDED_ALLOW_IPS", env.get("FORWARDED_ALLOW_IPS", "")
             ),
         )
         if settings.is_production:

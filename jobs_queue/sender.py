@@ -13,7 +13,6 @@ with the URL itself, right before sending.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 import time
@@ -23,7 +22,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from jobs_queue.signing import delivery_headers
-from storage import webhook_targets
+from storage import strict_json, webhook_targets
 from storage.clock import utcnow
 from storage.deliveries import AttemptResult, OutgoingDelivery
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
@@ -103,8 +102,9 @@ class WebhookSender:
         """
         if self._session is None:
             raise RuntimeError("the sender is not open")
-        # The body is built once per attempt; the signature covers exactly these bytes.
-        body = json.dumps(delivery.payload, separators=(",", ":")).encode("utf-8")
+        # The body is built once per attempt; the signature covers exactly these bytes. Strict
+        # JSON: a receiver's parser must be able to read what it verifies.
+        body = strict_json.dumps(delivery.payload, separators=(",", ":")).encode("utf-8")
         started_at = utcnow()
         clock = time.perf_counter()
         status: int | None = None

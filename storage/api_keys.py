@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.db import CACHE_NEUTRAL
-from storage.errors import InvalidRequest, InvalidState, NotFound
+from storage.errors import InvalidRequest, InvalidState, NotFound, quoted
 from storage.models import (
     ApiKey,
     ApiKeyStatus,
@@ -109,7 +109,7 @@ def expand_scopes(requested: Iterable[str]) -> list[str]:
             unknown.append(name)
     if unknown:
         choices = ", ".join([*BUNDLES, *SCOPES])
-        raise InvalidRequest(f"Unknown scope {', '.join(unknown)}; choose from {choices}.")
+        raise InvalidRequest(f"Unknown scope {quoted(', '.join(unknown))}; choose from {choices}.")
     if not expanded:
         raise InvalidRequest("A key needs at least one scope.")
     return sorted(expanded)

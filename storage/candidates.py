@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.clock import utcnow
 from storage.credits import charge_credit
-from storage.errors import Conflict, InvalidRequest, NotFound
+from storage.errors import Conflict, InvalidRequest, NotFound, quoted
 from storage.models import (
     Application,
     Candidate,
@@ -55,7 +55,7 @@ from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
 from storage.search.query import Node, parse_query
 from storage.search.tokens import document_words
-from storage.text import strip
+from storage.text import normalize_email, strip
 
 UNLOCK_PERIOD = timedelta(days=30)
 # Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
@@ -243,10 +243,6 @@ def _upsert(
     )
 
 
-def _email_key(email: str) -> str:
-    return strip(email).lower()
-
-
 def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - MUTABLE_FIELDS
     if unknown:
@@ -263,7 +259,7 @@ def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
             candidate.skills = [strip(skill) for skill in value or [] if strip(skill)]
         elif name == "email":
             candidate.email = strip(value)
-            candidate.email_key = _email_key(value)
+            candidate.email_key = normalize_email(value)
         elif name == "last_active_at" and value is None:
             raise InvalidRequest("last_active_at cannot be cleared.")
         else:
@@ -305,7 +301,7 @@ def find_or_create_applicant(session: Session, fields: Mapping[str, Any]) -> Can
     A new applicant's profile stays out of the searchable CV database (applying is not opting
     in); an existing profile is reused as it is, since it is the job seeker's to keep.
     """
-    email_key = _email_key(fields["email"])
+    email_key = normalize_email(fields["email"])
     existing = _platform_candidate(session, email_key)
     if existing is not None:
         return existing
@@ -373,7 +369,9 @@ def _check_email_free(session: Session, candidate: Candidate) -> None:
     with session.no_autoflush:
         clash = session.scalar(select(Candidate.id).where(*conditions))
     if clash is not None:
-        raise Conflict(f"Candidate {clash} already has the e-mail address {candidate.email}.")
+        raise Conflict(
+            f"Candidate {clash} already has the e-mail address {quoted(candidate.email)}."
+        )
 
 
 def update_owned_candidate(

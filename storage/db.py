@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import strict_json
+
 
 def normalize_database_url(raw: str) -> URL:
     """Turn what an operator writes into a URL SQLAlchemy can open.
@@ -65,7 +67,13 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = normalize_database_url(url)
-        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        # JSON columns are written as strict JSON: a NaN in an event's data fails its commit
+        # instead of reaching a webhook receiver.
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "future": True,
+            "json_serializer": strict_json.dumps,
+        }
         ensure_sqlite_directory(self.url)
         if self.url.get_backend_name() != "sqlite":
             # No pre-ping: it costs a round trip on every checkout. A connection that a database

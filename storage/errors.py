@@ -1,10 +1,22 @@
 """Domain errors. Services raise these; only the HTTP layer knows which status each becomes.
 
 Every error carries a stable machine-readable ``code`` and a ``message`` that is safe to show to an
-end user (it never contains another tenant's data, SQL or a stack trace).
+end user (it never contains another tenant's data, SQL or a stack trace), and quotes at most
+``MAX_QUOTED_CHARACTERS`` of any value the caller sent (``quoted``), so a huge value never comes
+back in an error.
 """
 
 from __future__ import annotations
+
+MAX_QUOTED_CHARACTERS = 100
+
+
+def quoted(value: object) -> str:
+    """``value`` as an error message may show it: its first ``MAX_QUOTED_CHARACTERS`` characters."""
+    text = str(value)
+    if len(text) <= MAX_QUOTED_CHARACTERS:
+        return text
+    return text[:MAX_QUOTED_CHARACTERS] + "…"
 
 
 class DomainError(Exception):

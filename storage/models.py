@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -31,7 +30,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.clock import utcnow
-from storage.types import UTCDateTime, string_enum
+from storage.types import FiniteNumeric, UTCDateTime, string_enum
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -266,8 +265,8 @@ class Job(Base):
     apply_method: Mapped[ApplyMethod] = mapped_column(string_enum(ApplyMethod))
     apply_email_address: Mapped[str | None] = mapped_column(String(254))
     apply_url: Mapped[str | None] = mapped_column(String(2000))
-    salary_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    salary_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_min: Mapped[Decimal | None] = mapped_column(FiniteNumeric(14, 2))
+    salary_max: Mapped[Decimal | None] = mapped_column(FiniteNumeric(14, 2))
     salary_currency: Mapped[str | None] = mapped_column(String(3))
     status: Mapped[JobStatus] = mapped_column(string_enum(JobStatus), default=JobStatus.DRAFT)
     posted_date: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
+from sqlalchemy import DateTime, Dialect, Enum, Numeric, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -31,6 +32,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class FiniteNumeric(TypeDecorator[Decimal]):
+    """A ``NUMERIC`` that holds numbers only: never ``NaN`` or an infinity.
+
+    PostgreSQL's ``numeric`` stores ``NaN`` (and, since version 14, infinities), which no JSON
+    document can carry. Writing one raises; one stored before this type existed reads as NULL, so
+    no reply can ever be made of it.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | None:
+        if value is not None and not value.is_finite():
+            raise ValueError(f"{value} is not stored in a numeric column")
+        return value
+
+    def process_result_value(self, value: Decimal | None, dialect: Dialect) -> Decimal | None:
+        return value if value is None or value.is_finite() else None
 
 
 def string_enum(enum_class: type[enum.Enum], length: int = 24) -> Enum:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.employers import get_employer
-from storage.errors import Conflict, InvalidRequest
+from storage.errors import Conflict, InvalidRequest, quoted
 from storage.models import User, UserRole
-from storage.text import strip
+from storage.text import normalize_email, strip
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -30,16 +30,16 @@ def create_user(
 ) -> User:
     """Add a user to an employer; the password (if any) is kept only as an argon2 hash."""
     get_employer(session, employer_id)
-    email, name = strip(email), strip(name)
+    email, name = normalize_email(email), strip(name)
     if "@" not in email or not name:
         raise InvalidRequest("A user needs an e-mail address and a name.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    if session.scalar(select(User.id).where(User.email == email.lower())) is not None:
-        raise Conflict(f"A user with the e-mail address {email} already exists.")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"A user with the e-mail address {quoted(email)} already exists.")
     user = User(
         employer_id=employer_id,
-        email=email.lower(),
+        email=email,
         name=name,
         role=role,
         password_hash=_hasher.hash(password) if password is not None else None,
@@ -59,7 +59,7 @@ def authenticate_user(session: Session, email: str, password: str) -> User | Non
 
     A hash made with older argon2 parameters is replaced by one with the current parameters.
     """
-    user = session.scalar(select(User).where(User.email == strip(email).lower()))
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
     stored = user.password_hash if user is not None else None
     try:
         _hasher.verify(stored or _UNKNOWN_USER_HASH, password)

@@ -1,4 +1,4 @@
-"""Which URLs webhooks may be sent to (W1, W9).
+"""Which URLs webhooks may be sent to (W1, W9): one policy, used at subscription and at connection.
 
 Only ``https`` URLs, resolving to public addresses: never loopback, private, link-local, shared,
 reserved or cloud-metadata addresses, so that a subscription cannot make the platform probe its
@@ -6,21 +6,84 @@ own network. The check runs at subscription (on the URL as given) and again at d
 addresses DNS returns then, and the delivery connects to an address that passed. An operator may
 allow plain http and internal targets for local development and tests
 (``WEBHOOK_ALLOW_INSECURE_TARGETS=1``).
+
+An IPv6 address can carry an IPv4 one (IPv4-mapped and -compatible, SIIT, NAT64, 6to4, Teredo),
+and a network with a NAT64 gateway or a 6to4 relay delivers to that IPv4 address; Python's
+``is_global`` calls most of these forms global whatever they embed. So the embedded address is
+checked by the IPv4 rules too. A URL is refused if it carries user info (even an empty ``:@``,
+which some clients turn into an ``Authorization`` header), a fragment, or port 0.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from storage.errors import InvalidRequest
+from storage.errors import InvalidRequest, quoted
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Addresses that are "global" to the ipaddress module but still belong to a cloud's own network.
 _METADATA = frozenset(
     {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 )
+
+
+def _low_32_bits(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    return [ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)]
+
+
+def _sixtofour(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    return [address.sixtofour] if address.sixtofour is not None else []
+
+
+def _teredo(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    return list(address.teredo) if address.teredo is not None else []
+
+
+# IPv6 prefixes that carry an IPv4 address, and where it sits.
+_EMBEDDED_IPV4: tuple[
+    tuple[ipaddress.IPv6Network, Callable[[ipaddress.IPv6Address], list[ipaddress.IPv4Address]]],
+    ...,
+] = (
+    (ipaddress.IPv6Network("::ffff:0:0/96"), _low_32_bits),  # IPv4-mapped
+    (ipaddress.IPv6Network("::/96"), _low_32_bits),  # IPv4-compatible (deprecated)
+    (ipaddress.IPv6Network("::ffff:0:0:0/96"), _low_32_bits),  # SIIT, IPv4-translated
+    (ipaddress.IPv6Network("64:ff9b::/96"), _low_32_bits),  # NAT64, well-known prefix
+    (ipaddress.IPv6Network("2002::/16"), _sixtofour),  # 6to4
+    (ipaddress.IPv6Network("2001::/32"), _teredo),  # Teredo: its server and its client
+)
+# NAT64's local-use prefix: where the IPv4 address sits depends on the prefix length the network
+# chose (RFC 6052), so what it embeds cannot be known from the address; and nothing in it is a
+# public target.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (none for an ordinary IPv6 address)."""
+    return [
+        embedded
+        for network, extract in _EMBEDDED_IPV4
+        if address in network
+        for embedded in extract(address)
+    ]
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether a delivery may connect to ``address``: a global, unicast, non-metadata address,
+    and so is every IPv4 address it embeds."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return False
+        if address.ipv4_mapped is not None:
+            # How a dual-stack socket shows an IPv4 peer: the IPv4 address is the whole story.
+            return is_public(address.ipv4_mapped)
+        if not all(is_public(embedded) for embedded in embedded_ipv4(address)):
+            return False
+    return address not in _METADATA and address.is_global and not address.is_multicast
 
 
 class UnsafeTarget(InvalidRequest):
@@ -41,8 +104,12 @@ class TargetPolicy:
         schemes = {"https", "http"} if self.allow_insecure else {"https"}
         if parts.scheme not in schemes or not parts.hostname:
             raise UnsafeTarget("The webhook URL must be an https:// URL with a host name.")
-        if parts.username or parts.password:
+        if "@" in parts.netloc:
             raise UnsafeTarget("The webhook URL may not carry a user name or password.")
+        if "#" in url:
+            raise UnsafeTarget("The webhook URL may not carry a fragment (#...).")
+        if port == 0:
+            raise UnsafeTarget("The webhook URL may not use port 0.")
         host = parts.hostname
         literal = _as_address(host)
         if literal is not None:
@@ -51,12 +118,8 @@ class TargetPolicy:
             raise UnsafeTarget("The webhook URL must point to a public address.")
         return host, port or (443 if parts.scheme == "https" else 80)
 
-    def check_address(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
-        if self.allow_insecure:
-            return
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        if address in _METADATA or not address.is_global or address.is_multicast:
+    def check_address(self, address: IPAddress) -> None:
+        if not self.allow_insecure and not is_public(address):
             raise UnsafeTarget("The webhook URL must point to a public address.")
 
     def resolve(self, url: str) -> list[str]:
@@ -71,7 +134,7 @@ class TargetPolicy:
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):
-            raise UnsafeTarget(f"The host {host} could not be resolved.") from None
+            raise UnsafeTarget(f"The host {quoted(host)} could not be resolved.") from None
         addresses: list[str] = []
         for *_, sockaddr in found:
             address = ipaddress.ip_address(sockaddr[0])
@@ -81,7 +144,7 @@ class TargetPolicy:
         return addresses
 
 
-def _as_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _as_address(host: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:

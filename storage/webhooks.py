@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage import secret_box, webhook_targets
 from storage.clock import utcnow
-from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound
+from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound, quoted
 from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from storage.outbox import SUBSCRIBABLE_EVENTS, WEBHOOK_TEST, record_event
 from storage.paging import Order, Position, Slice, keyset_slice
@@ -425,7 +425,9 @@ def _checked_events(events: Sequence[str]) -> list[str]:
     unknown = [event for event in events if event not in SUBSCRIBABLE_EVENTS]
     if unknown:
         choices = ", ".join(SUBSCRIBABLE_EVENTS)
-        raise InvalidRequest(f"Unknown event type {', '.join(unknown)}; choose from {choices}.")
+        raise InvalidRequest(
+            f"Unknown event type {quoted(', '.join(unknown))}; choose from {choices}."
+        )
     if not events:
         raise InvalidRequest("Subscribe to at least one event type.")
     return list(dict.fromkeys(events))

@@ -30,6 +30,7 @@ from storage.api_keys import BUNDLES, SCOPES
 from storage.clock import utcnow
 from storage.errors import Conflict, DomainError, NotFound
 from storage.outbox import SUBSCRIBABLE_EVENTS
+from storage.text import normalize_email
 
 from . import pages
 from .rendering import Templates
@@ -277,7 +278,8 @@ class Portal:
         return self._render(context, "sign_in.html", email="", error=None)
 
     async def sign_in(self, context: Context, form: FormData) -> Response:
-        email = str(form.get("email", "")).strip()[:254]
+        # One identity for the limiter and the lookup: the address as the users table keeps it.
+        email = normalize_email(str(form.get("email", "")))[:254]
         password = str(form.get("password", ""))
         refused = await self._sign_in_refused(context.request, email)
         if refused is not None:
@@ -305,7 +307,7 @@ class Portal:
         cannot be reached (argon2 still makes each guess slow)."""
         address = request.client.host if request.client else "unknown"
         waits = []
-        for kind, identity in (("address", address), ("email", email.lower())):
+        for kind, identity in (("address", address), ("email", email)):
             decision = await self.limiter.hit(self.sign_in_limit, "portal-sign-in", kind, identity)
             if decision is not None and not decision.allowed:
                 waits.append(max(1, decision.reset_seconds))

@@ -21,7 +21,7 @@ from luqum import tree
 from luqum.exceptions import IllegalCharacterError, ParseError
 from luqum.parser import parser
 
-from storage.errors import InvalidQuery
+from storage.errors import InvalidQuery, quoted
 from storage.search.tokens import words
 
 MAX_QUERY_LENGTH = 512
@@ -101,7 +101,7 @@ def _explain(message: str) -> str:
         return "it ends too early (check for an unclosed parenthesis or a trailing operator)."
     match = re.search(r"unexpected\s+'(.*)' at position (\d+)", message)
     if match:
-        return f"unexpected '{match.group(1)}' at position {match.group(2)}."
+        return f"unexpected '{quoted(match.group(1))}' at position {match.group(2)}."
     return "check the operators, quotes and parentheses."
 
 
@@ -123,7 +123,7 @@ def _convert(node: tree.Item) -> Node:
     for kind, message in _UNSUPPORTED.items():
         if isinstance(node, kind):
             raise InvalidQuery(message)
-    raise InvalidQuery(f"This part of the query is not supported: {node}.")
+    raise InvalidQuery(f"This part of the query is not supported: {quoted(node)}.")
 
 
 def _flatten(kind: type[And] | type[Or], children: list[Node]) -> tuple[Node, ...]:
@@ -136,30 +136,32 @@ def _flatten(kind: type[And] | type[Or], children: list[Node]) -> tuple[Node, ..
     return tuple(flat)
 
 
-def _phrase(quoted: str) -> Term:
-    inner = quoted[1:-1].replace('\\"', '"')
+def _phrase(phrase: str) -> Term:
+    inner = phrase[1:-1].replace('\\"', '"')
     found = words(inner)
     if not found:
-        raise InvalidQuery(f"The phrase {quoted} has no letters or digits to search for.")
+        raise InvalidQuery(f"The phrase {quoted(phrase)} has no letters or digits to search for.")
     return Term(tuple(found))
 
 
 def _word(value: str) -> Term:
     if value.startswith(("*", "?")):
-        raise InvalidQuery(f"A term may not start with a wildcard: {value}.")
+        raise InvalidQuery(f"A term may not start with a wildcard: {quoted(value)}.")
     if "?" in value:
-        raise InvalidQuery(f"The ? wildcard is not supported ({value}); use a trailing * instead.")
+        raise InvalidQuery(
+            f"The ? wildcard is not supported ({quoted(value)}); use a trailing * instead."
+        )
     if value in {"&&", "||"}:
         raise InvalidQuery(f"Use AND or OR instead of {value}.")
     if value.startswith("!"):
-        raise InvalidQuery(f"Use NOT instead of ! ({value}).")
+        raise InvalidQuery(f"Use NOT instead of ! ({quoted(value)}).")
     prefix = value.endswith("*")
     stem = value[:-1] if prefix else value
     if "*" in stem:
-        raise InvalidQuery(f"Only a trailing * wildcard is supported ({value}).")
+        raise InvalidQuery(f"Only a trailing * wildcard is supported ({quoted(value)}).")
     found = words(stem)
     if not found:
-        raise InvalidQuery(f"The term {value} has no letters or digits to search for.")
+        raise InvalidQuery(f"The term {quoted(value)} has no letters or digits to search for.")
     return Term(tuple(found), prefix=prefix)
 
 

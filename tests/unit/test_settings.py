@@ -52,6 +52,10 @@ def test_summary_never_contains_secrets() -> None:
         ("WEB_CONCURRENCY", "0"),
         ("HIREBRIDGE_VALIDATE_RESPONSES", "maybe"),
         ("HIREBRIDGE_ENV", "staging"),
+        ("GUNICORN_HEADER_TIMEOUT", "never"),
+        ("GUNICORN_WORKER_CONNECTIONS", "many"),
+        ("FORWARDED_ALLOW_IPS", "proxy.internal"),
+        ("FORWARDED_ALLOW_IPS", "10.0.0.1/8"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
@@ -78,9 +82,31 @@ def test_gunicorn_is_configured_from_the_environment() -> None:
     assert gunicorn_options(settings, bind="0.0.0.0:9000", workers=3)["workers"] == 3
 
 
+def test_no_proxy_is_trusted_unless_configured() -> None:
+    """gunicorn's own default believes X-Forwarded-* from loopback; ours believes nobody."""
+    from hirebridge.server import gunicorn_options
+
+    default = gunicorn_options(Settings.from_env({}), bind="127.0.0.1:8000", workers=1)
+    configured = gunicorn_options(
+        Settings.from_env({"FORWARDED_ALLOW_IPS": "10.0.0.5, 10.1.0.0/16"}),
+        bind="127.0.0.1:8000",
+        workers=1,
+    )
+
+    assert default["forwarded_allow_ips"] == ""
+    assert configured["forwarded_allow_ips"] == "10.0.0.5,10.1.0.0/16"
+
+
 @pytest.mark.parametrize(
     "name",
-    ["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_KEEPALIVE", "WORKER_METRICS_PORT"],
+    [
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_GRACEFUL_TIMEOUT",
+        "GUNICORN_KEEPALIVE",
+        "GUNICORN_HEADER_TIMEOUT",
+        "GUNICORN_WORKER_CONNECTIONS",
+        "WORKER_METRICS_PORT",
+    ],
 )
 def test_server_numbers_must_be_positive(name: str) -> None:
     with pytest.raises(SettingsError, match=name):

@@ -6,15 +6,14 @@ import asyncio
 import inspect
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
 from jobs_queue import engine
 from jobs_queue.sender import DEFAULT_TIMEOUT, GuardedResolver, WebhookSender
 from storage import webhook_targets
-from storage.deliveries import AttemptResult, OutgoingDelivery
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
+from tests.support.sending import send_once
 
 
 def test_the_timeout_is_ten_seconds_by_default() -> None:
@@ -39,30 +38,6 @@ def test_the_resolver_connects_to_the_addresses_it_checked() -> None:
     assert found["flags"] & socket.AI_NUMERICHOST
 
 
-def _delivery(url: str) -> OutgoingDelivery:
-    return OutgoingDelivery(
-        delivery_id=1,
-        public_id="dlv_1",
-        event_type="job.closed",
-        payload={"id": "evt_1", "type": "job.closed", "createdAt": "x", "data": {}},
-        url=url,
-        sealed_secrets=(),
-        lease_expires_at=datetime.now(UTC),
-    )
-
-
-def _send(url: str) -> AttemptResult:
-    async def run() -> AttemptResult:
-        sender = WebhookSender(timeout=2)
-        await sender.open()
-        try:
-            return await sender.send(_delivery(url), ["whsec_test"])
-        finally:
-            await sender.close()
-
-    return asyncio.run(run())
-
-
 @pytest.fixture
 def insecure() -> Iterator[None]:
     previous = webhook_targets.current().allow_insecure
@@ -75,7 +50,7 @@ def test_a_refused_connection_is_a_short_error(insecure: None) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, never listening: refused
-        result = _send(f"http://127.0.0.1:{port}/hooks")
+        result = send_once(f"http://127.0.0.1:{port}/hooks")
     assert result.status_code is None and not result.succeeded
     assert result.error is not None and result.error.startswith("connection failed: ")
     assert "\n" not in result.error and len(result.error) < 100
@@ -83,7 +58,7 @@ def test_a_refused_connection_is_a_short_error(insecure: None) -> None:
 
 def test_plain_http_is_refused_unless_the_operator_allows_it() -> None:
     assert not webhook_targets.current().allow_insecure
-    result = _send("http://93.184.215.14/hooks")
+    result = send_once("http://93.184.215.14/hooks")
     assert result.error == (
         "refused target: The webhook URL must be an https:// URL with a host name."
     )
