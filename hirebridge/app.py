@@ -10,12 +10,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import connexion
-from connexion.datastructures import MediaTypeDict
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
-from connexion.validators import VALIDATOR_MAP, DefaultsJSONRequestBodyValidator
 
 from handlers import cursors, read_cache
 from handlers.context import JSONIFIER
@@ -27,7 +25,7 @@ from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
-from hirebridge.json_bodies import BODY_VALIDATORS
+from hirebridge.json_bodies import BODY_VALIDATORS, FILLING_DEFAULTS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
 from hirebridge.logging_setup import configure_logging
 from hirebridge.metrics import MetricsPage
@@ -54,10 +52,6 @@ API_DOCUMENTS = ("v1", "v2", "public")
 # v2's request bodies have defaults the handlers rely on (a job is full-time, on-site and
 # quick-apply unless it says otherwise): Connexion writes them into the body only with its
 # defaults-filling validator. v1's and the board's bodies reach their handlers as sent.
-DEFAULTS_FILLED = {
-    **VALIDATOR_MAP,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": DefaultsJSONRequestBodyValidator}),
-}
 FILLS_DEFAULTS = frozenset({"v2"})
 PUBLIC_BODY_LIMIT = 64 * 1024
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
@@ -140,7 +134,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         app.add_api(
             copy.deepcopy(document.spec),
             name=document.name,
-            validator_map=DEFAULTS_FILLED if document.name in FILLS_DEFAULTS else None,
+            validator_map=FILLING_DEFAULTS if document.name in FILLS_DEFAULTS else None,
         )
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 

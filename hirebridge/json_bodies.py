@@ -5,6 +5,10 @@ validator parses it with ``storage.strict_json``, so a body with ``NaN`` or an i
 deeper than the limit or carrying an over-long integer is a 400 ``invalid_request`` in the
 version's envelope, and a handler only ever sees a body that passed. Form bodies (which no
 document takes) keep Connexion's own validators.
+
+A document whose bodies have defaults the handlers rely on (v2) is served with
+``FILLING_DEFAULTS``: the same decoding, with Connexion's validator that writes the document's
+defaults into the body. A per-document map replaces the application's, so both must decode alike.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    DefaultsJSONRequestBodyValidator,
+    JSONRequestBodyValidator,
+)
 from starlette.types import Scope
 
 from storage import strict_json
@@ -30,6 +38,17 @@ class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             raise BadRequestProblem(detail=str(refused)) from None
 
 
+class StrictDefaultsJSONBodyValidator(
+    StrictJSONBodyValidator,
+    DefaultsJSONRequestBodyValidator,  # type: ignore[misc]
+):
+    """Strict decoding (``_parse`` above), then validation that fills the schema's defaults."""
+
+
 BODY_VALIDATORS = {
     "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictJSONBodyValidator}),
+}
+FILLING_DEFAULTS = {
+    **VALIDATOR_MAP,
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictDefaultsJSONBodyValidator}),
 }
