@@ -175,10 +175,16 @@ def rank_sql(words: Any, query: Any, length: Any) -> Any:
     return cast(case((length > 0, raw / log2), else_=raw), REAL)
 
 
+def _either(prefix: str, stem: str | None) -> str:
+    """A prefix lexeme (``'engineer':*``), or it or the stem of its letters (``'engin'``)."""
+    return f"{prefix}:*" if stem is None else f"({prefix}:* | {stem})"
+
+
 def _term(term: Term, *, hints: bool) -> str:
     parts = [_lexeme(word) for word in term.words]
+    stem = term.prefix_stem
     if term.prefix:
-        parts[-1] += ":*"
+        parts[-1] = _either(parts[-1], stem and _lexeme(stem))
     if len(parts) == 1:
         return parts[0]
     phrase = " <-> ".join(parts)
@@ -193,7 +199,7 @@ def _term(term: Term, *, hints: bool) -> str:
         for first, second in zip(term.words, term.words[1:], strict=False)
     ]
     if term.prefix:
-        pairs[-1] += ":*"
+        pairs[-1] = _either(pairs[-1], stem and _lexeme(_pair(term.words[-2], stem)))
     if len(pairs) == 1:
         return pairs[0]
     return f"({phrase} & {' & '.join(pairs)})"
