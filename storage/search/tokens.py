@@ -40,15 +40,14 @@ def _fold(text: str) -> str:
     return folded
 
 
-# A PyStemmer stemmer keeps state while it stems: one per thread. Its cache of recent words is
-# off, as it costs more than the stemming it saves on CV text.
+# A PyStemmer stemmer keeps state while it stems (and a cache of recent words): one per thread.
 _stemmers = threading.local()
 
 
 def _stemmer() -> Stemmer.Stemmer:
     stemmer: Stemmer.Stemmer | None = getattr(_stemmers, "english", None)
     if stemmer is None:
-        stemmer = _stemmers.english = Stemmer.Stemmer("english", 0)
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
     return stemmer
 
 
