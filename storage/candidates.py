@@ -173,7 +173,7 @@ def visible_to(employer_id: int) -> ColumnElement[bool]:
     return or_(searchable_by(employer_id), applied_to(employer_id))
 
 
-def searchable_words(candidate: Candidate) -> list[str]:
+def searchable_words(candidate: Candidate, *, stemmed: bool = True) -> list[str]:
     """The words search matches a profile on (never its name or contact details)."""
     return document_words(
         [
@@ -182,7 +182,8 @@ def searchable_words(candidate: Candidate) -> list[str]:
             " ".join(candidate.skills or []),
             candidate.city,
             candidate.cv_text,
-        ]
+        ],
+        stemmed=stemmed,
     )
 
 
