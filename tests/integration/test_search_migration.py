@@ -7,12 +7,11 @@ downgrade)."""
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
-
-import sqlite3
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
