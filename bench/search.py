@@ -143,20 +143,6 @@ def ensure_database() -> None:
     migrate.upgrade(BENCH_URL)
 
 
-def _copy_escape(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-
-
 def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
     """COPY text for CHUNK profiles from id ``start + 1``, dated relative to ``now`` (runs in a
     worker process)."""
@@ -194,13 +180,13 @@ def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
             now,
             now,
         ]
-        people.write("\t".join(_copy_escape(value) for value in values) + "\n")
+        people.write("\t".join(pg_search.copy_field(value) for value in values) + "\n")
         for country in fields["preferred_country_ids"]:
             countries.write(f"{candidate_id}\t{country}\n")
         indexed = [candidate_id, None, "t", fields["last_active_at"], vectors.terms]
-        search.write("\t".join(_copy_escape(value) for value in indexed) + "\n")
+        search.write("\t".join(pg_search.copy_field(value) for value in indexed) + "\n")
         ranked = [candidate_id, vectors.words, vectors.length]
-        words.write("\t".join(_copy_escape(value) for value in ranked) + "\n")
+        words.write("\t".join(pg_search.copy_field(value) for value in ranked) + "\n")
     return people.getvalue(), countries.getvalue(), search.getvalue(), words.getvalue()
 
 

@@ -745,11 +745,7 @@ def _span_statement(shape: _Shape) -> Select[Any]:
     held = select(func.count()).select_from(sample).scalar_subquery()
     more = select(held > bindparam("counted")).scalar_subquery()
     ordered = _in_result_order(_most_recent(matches), ranked=more)
-    restored = func.set_config(
-        "enable_seqscan",
-        case((more, bindparam("previous_seqscan", type_=Text)), else_="off"),
-        True,
-    )
+    restored = _restored_when(more)
     head = select(more.label("more"), restored.label("restored")).subquery("head")
     return _with_page(head, ordered, head.c.more)
 
@@ -846,11 +842,7 @@ def _search_statement(shape: _Shape) -> Select[Any]:
             type_=ARRAY(DateTime(timezone=True)),
         )
     ).scalar_subquery()
-    restored = func.set_config(
-        "enable_seqscan",
-        case((decided.c.everything, bindparam("previous_seqscan", type_=Text)), else_="off"),
-        True,
-    )
+    restored = _restored_when(decided.c.everything)
     head = select(
         decided.c.total,
         decided.c.everything,
@@ -976,13 +968,19 @@ def _recent_statement(shape: _Shape) -> Select[Any]:
     held = select(func.count()).select_from(recent).scalar_subquery()
     enough = select(held >= keep).scalar_subquery()
     ordered = _in_result_order(_by_recency(recent), ranked=enough)
-    restored = func.set_config(
-        "enable_seqscan",
-        case((enough, bindparam("previous_seqscan", type_=Text)), else_="off"),
-        True,
-    )
+    restored = _restored_when(enough)
     head = select(held.label("held"), restored.label("restored")).subquery("head")
     return _with_page(head, ordered, true())
+
+
+def _restored_when(done: Any) -> Any:
+    """``enable_seqscan`` back as it was before the search (``previous_seqscan``) when ``done``,
+    else left off for the search statement that follows."""
+    return func.set_config(
+        "enable_seqscan",
+        case((done, bindparam("previous_seqscan", type_=Text)), else_="off"),
+        True,
+    )
 
 
 def _postgres_planner(session: Session) -> tuple[str, datetime | None]:

@@ -161,6 +161,22 @@ def search_vectors(
     )
 
 
+def copy_field(value: object) -> str:
+    """``value`` as a field of PostgreSQL's COPY text format (how migration 0010 and the search
+    benchmark write search rows in bulk)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
 def rank_sql(words: Any, query: Any, length: Any) -> Any:
     """``ts_rank(terms, query, 1)``, from ``ts_rank(words, query, 0)`` over the small vector.
 

@@ -99,18 +99,6 @@ def _words(row: Any, *, stemmed: bool) -> list[str]:
     return searchable_words(shell, stemmed=stemmed)
 
 
-def _copy_field(value: object) -> str:
-    if value is None:
-        return "\\N"
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
-
-
 def _reindex_postgres(*, stemmed: bool) -> None:
     op.execute("DROP INDEX ix_candidate_search_terms")
     op.execute("TRUNCATE candidate_search, candidate_search_words")
@@ -122,19 +110,15 @@ def _reindex_postgres(*, stemmed: bool) -> None:
             vectors = pg_search.search_vectors(
                 _words(row, stemmed=stemmed), row.last_active_at, row.countries
             )
-            search.append(
-                "\t".join(
-                    _copy_field(value)
-                    for value in (
-                        row.id,
-                        row.owner_employer_id,
-                        "t" if row.in_cv_database else "f",
-                        row.last_active_at.isoformat(),
-                        vectors.terms,
-                    )
-                )
-            )
-            words.append(f"{row.id}\t{_copy_field(vectors.words)}\t{vectors.length}")
+            fields = [
+                row.id,
+                row.owner_employer_id,
+                "t" if row.in_cv_database else "f",
+                row.last_active_at,
+                vectors.terms,
+            ]
+            search.append("\t".join(map(pg_search.copy_field, fields)))
+            words.append(f"{row.id}\t{pg_search.copy_field(vectors.words)}\t{vectors.length}")
         with cursor.copy(
             "COPY candidate_search "
             "(candidate_id, owner_employer_id, in_cv_database, last_active_at, terms) FROM STDIN"
