@@ -8,9 +8,11 @@ unstemmed words back, as revision 0009's code wrote them.
 PostgreSQL: ``candidate_search`` loses its GIN index, both search tables are emptied (``TRUNCATE``:
 a compact new file each, no dead row versions) and filled again with ``COPY`` from the candidates,
 read in id order in batches, and the index is built again; the tables keep their storage settings.
-SQLite: ``candidate_fts`` is emptied and filled again the same way. Both hold the search tables'
-locks until the end, so searches wait for the migration: plan it for a quiet hour, and run
-``VACUUM ANALYZE candidate_search`` afterwards on PostgreSQL.
+``candidate_search``'s statistics are gathered again at the end (``ANALYZE``: the search reads them to choose how to
+search a broad query). SQLite: ``candidate_fts`` is emptied and filled again the same way. Both
+hold the search tables' locks until the end, so searches wait for the migration: plan it for a
+quiet hour, and run ``VACUUM candidate_search`` afterwards on PostgreSQL (the visibility map
+starts empty).
 
 Revision ID: 0010
 Revises: 0009
@@ -129,6 +131,9 @@ def _reindex_postgres(*, stemmed: bool) -> None:
         ) as copy:
             copy.write("\n".join(words) + "\n")
     op.execute("CREATE INDEX ix_candidate_search_terms ON candidate_search USING gin (terms)")
+    # The search chooses how to search a broad query from these statistics (storage.search.breadth);
+    # until ANALYZE they would still describe the words as they were.
+    op.execute("ANALYZE candidate_search")
 
 
 def _reindex_sqlite(*, stemmed: bool) -> None:
