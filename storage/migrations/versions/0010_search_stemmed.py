@@ -8,7 +8,7 @@ unstemmed words back, as revision 0009's code wrote them.
 PostgreSQL: ``candidate_search`` loses its GIN index, both search tables are emptied (``TRUNCATE``:
 a compact new file each, no dead row versions) and filled again with ``COPY`` from the candidates,
 read in id order in batches, and the index is built again; the tables keep their storage settings.
-``candidate_search``'s statistics are gathered again at the end (``ANALYZE``: the search reads them to choose how to
+Then ``ANALYZE`` gathers the table's statistics again (the search reads them to choose how to
 search a broad query). SQLite: ``candidate_fts`` is emptied and filled again the same way. Both
 hold the search tables' locks until the end, so searches wait for the migration: plan it for a
 quiet hour, and run ``VACUUM candidate_search`` afterwards on PostgreSQL (the visibility map
