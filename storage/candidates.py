@@ -69,6 +69,9 @@ RESCORE_WINDOW = 1_000
 # the most recent span of days expected to hold SPAN_MATCHES times that many of its matches.
 BROAD_MATCHES = 4.0
 SPAN_MATCHES = 1.5
+# With more than the result window, the search reads on, in the same statement, up to READ_ON
+# times the result window of matches when the sample says that is all of them.
+READ_ON = 2
 
 MUTABLE_FIELDS = frozenset(
     {
@@ -675,8 +678,8 @@ def _postgres_search(
                 **page,
                 "counted": MAX_RESULT_WINDOW,
                 "sample_size": MAX_RESULT_WINDOW + 1,
-                "read_on_limit": 2 * MAX_RESULT_WINDOW,
-                "read_on_size": 2 * MAX_RESULT_WINDOW + 1,
+                "read_on_limit": READ_ON * MAX_RESULT_WINDOW,
+                "read_on_size": READ_ON * MAX_RESULT_WINDOW + 1,
             },
         )
     )
@@ -807,7 +810,14 @@ def _search_statement(shape: _Shape) -> Select[Any]:
     # ``exact``: the sample is every match (at most 10,000 of them).
     exact = (counted.c.total <= bindparam("counted")).label("exact")
     summary = select(counted.c.total, share.label("share"), exact).cte("summary")
-    read_on = select(and_(~summary.c.exact, summary.c.share >= 0.5)).scalar_subquery()
+    # Read on when the sample's share of the table says the matches are at most about
+    # ``read_on_limit`` in all (if spread evenly).
+    read_on = select(
+        and_(
+            ~summary.c.exact,
+            summary.c.share * bindparam("read_on_limit", type_=Float) >= bindparam("counted"),
+        )
+    ).scalar_subquery()
     read_on_size = bindparam("read_on_size", type_=Integer)
     # (Its two readers read ``matches`` again rather than a copy of it.)
     extended = (
@@ -991,7 +1001,9 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
     no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
     tests means fetching ``terms`` from the TOAST table (~15 us), so scanning the table to find
     10,001 matches of a common word costs far more than its estimate. The GIN index is the one
-    way to the matches left (``candidate_search`` has no other index to walk).
+    way to the matches left (``candidate_search`` has no other index to walk). And no JIT
+    compilation: the ranking's correlated lookups make a search statement's estimate cross
+    ``jit_above_cost``, and compiling it took longer than the search (hundreds of ms).
     """
     previous = (
         session.connection()
@@ -1000,12 +1012,13 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
                 func.current_setting("enable_seqscan", type_=Text),
                 func.set_config("work_mem", "64MB", True),
                 func.set_config("enable_seqscan", "off", True),
+                func.set_config("jit", "off", True),
                 select(func.max(Candidate.last_active_at)).scalar_subquery(),
             )
         )
         .one()
     )
-    return str(previous[0]), previous[3]
+    return str(previous[0]), previous[4]
 
 
 def _sqlite_match(node: Node) -> ColumnElement[bool]:
