@@ -86,7 +86,7 @@ QUERIES: dict[str, list[Query]] = {
         ("kubernetes AND (aws OR gcp) AND NOT junior", {}),
     ],
     # Long-tail words of the synthetic profiles, each in a few hundred profiles per million.
-    "rare term": [("belamly", {}), ("torkadre", {}), ("tordresa", {}), ("ixrinnor", {})],
+    "rare term": [("zukarin", {}), ("ixphocor", {}), ("kanorqui", {}), ("norquibru", {})],
     "common term": [
         ("engineer", {}),
         ("python", {}),
