@@ -1003,7 +1003,7 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
     10,001 matches of a common word costs far more than its estimate. The GIN index is the one
     way to the matches left (``candidate_search`` has no other index to walk). And no JIT
     compilation: the ranking's correlated lookups make a search statement's estimate cross
-    ``jit_above_cost``, and compiling it took longer than the search (hundreds of ms).
+    ``jit_above_cost``, and compiling it took several times longer than the search itself.
     """
     previous = (
         session.connection()
