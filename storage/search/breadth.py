@@ -3,7 +3,7 @@
 ``ANALYZE`` keeps, for ``candidate_search.terms``, the most common lexemes and the share of rows
 holding each (``pg_stats.most_common_elems``; words, word pairs, recency buckets and countries
 alike), and a histogram of ``last_active_at``. From them this estimates the share of profiles a
-query matches (its terms taken as independent of each other; a lexeme not listed as common as
+query matches (its terms taken as independent of each other; a lexeme not listed counts as
 common as the least common one listed), and the first day of the most recent span of days that
 should hold a given share of all profiles. Estimates only choose how to search, never what a
 search returns.
