@@ -51,6 +51,7 @@ from storage.models import (
     Employer,
 )
 from storage.paging import Order, Position, Slice, keyset_slice
+from storage.search import breadth
 from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
 from storage.search.query import Node, parse_query
@@ -64,6 +65,13 @@ MAX_RESULT_WINDOW = 10_000
 # many of them; the matches after them follow by recency. Ranking reads each profile's word list
 # (with positions), so this bounds the cost of a search whatever the number of matches.
 RESCORE_WINDOW = 1_000
+# A query expected to match more than BROAD_MATCHES times the result window is first searched in
+# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches.
+BROAD_MATCHES = 4.0
+SPAN_MATCHES = 1.5
+# With more than the result window, the search reads on, in the same statement, up to READ_ON
+# times the result window of matches when the sample says that is all of them.
+READ_ON = 2
 
 MUTABLE_FIELDS = frozenset(
     {
@@ -173,7 +181,7 @@ def visible_to(employer_id: int) -> ColumnElement[bool]:
     return or_(searchable_by(employer_id), applied_to(employer_id))
 
 
-def searchable_words(candidate: Candidate) -> list[str]:
+def searchable_words(candidate: Candidate, *, stemmed: bool = True) -> list[str]:
     """The words search matches a profile on (never its name or contact details)."""
     return document_words(
         [
@@ -182,7 +190,8 @@ def searchable_words(candidate: Candidate) -> list[str]:
             " ".join(candidate.skills or []),
             candidate.city,
             candidate.cv_text,
-        ]
+        ],
+        stemmed=stemmed,
     )
 
 
@@ -639,7 +648,8 @@ def _postgres_search(
     session: Session, node: Node, employer_id: int, request: SearchRequest
 ) -> tuple[int, list[int]]:
     """``_sqlite_search`` on the narrow ``candidate_search`` rows, in one statement unless there
-    are many more than 10,000 matches (``_search_statement``)."""
+    are many more than 10,000 matches (``_search_statement``); a query expected to match many
+    times more is first searched in its most recent matches only (``_newest_span``)."""
     previous_seqscan, newest = _postgres_planner(session)
     scope = _PostgresScope(
         employer_id=employer_id,
@@ -652,6 +662,11 @@ def _postgres_search(
         newest=newest,
     )
     page = {**_page_values(node, request), "previous_seqscan": previous_seqscan}
+    first_day = _newest_span(node, scope, breadth.statistics(session.connection()))
+    if first_day is not None:
+        newest_first = _postgres_newest_first(session, node, scope, first_day, page)
+        if newest_first is not None:
+            return MAX_RESULT_WINDOW + 1, newest_first
     shape, values = scope.conditions(node)
     found = list(
         session.connection().execute(
@@ -661,8 +676,8 @@ def _postgres_search(
                 **page,
                 "counted": MAX_RESULT_WINDOW,
                 "sample_size": MAX_RESULT_WINDOW + 1,
-                "read_on_limit": 2 * MAX_RESULT_WINDOW,
-                "read_on_size": 2 * MAX_RESULT_WINDOW + 1,
+                "read_on_limit": READ_ON * MAX_RESULT_WINDOW,
+                "read_on_size": READ_ON * MAX_RESULT_WINDOW + 1,
             },
         )
     )
@@ -670,6 +685,70 @@ def _postgres_search(
     if head.everything:
         return head.total, [row.id for row in found if row.id is not None]
     return head.total, _postgres_most_recent(session, node, scope, head, page)
+
+
+def _newest_span(
+    node: Node, scope: _PostgresScope, statistics: breadth.Statistics | None
+) -> int | None:
+    """For a query the statistics expect to match more than ``BROAD_MATCHES`` times the counted
+    window: the first day of the most recent span of days expected to hold ``SPAN_MATCHES``
+    times the counted window of its matches (``None``: search the usual way).
+
+    Every match outside that span is older than every match in it: when it holds more than the
+    counted window, the most recent matches are among its matches, and the GIN index never
+    builds the bitmap of all the others (for a word in every profile, a million entries).
+    """
+    if statistics is None:
+        return None
+    share = statistics.share(node)
+    if scope.country_ids:
+        share *= breadth.any_of(
+            statistics.lexeme(pg_search.country_text(country)) for country in scope.country_ids
+        )
+    expected = share * statistics.profiles
+    if expected < BROAD_MATCHES * MAX_RESULT_WINDOW:
+        return None
+    first_day = statistics.first_day_of_newest(SPAN_MATCHES * MAX_RESULT_WINDOW / expected)
+    if scope.since is not None and first_day <= pg_search.activity_day(scope.since):
+        return None
+    return first_day
+
+
+def _postgres_newest_first(
+    session: Session, node: Node, scope: _PostgresScope, first_day: int, page: dict[str, Any]
+) -> list[int] | None:
+    """The requested page's ids when the days from ``first_day`` hold more than 10,000 matches
+    (``_span_statement``); ``None`` when they hold fewer."""
+    shape, values = scope.conditions(node, first_day)
+    found = list(
+        session.connection().execute(
+            _statement("span", shape, _span_statement),
+            {**values, **page, "counted": MAX_RESULT_WINDOW, "sample_size": MAX_RESULT_WINDOW + 1},
+        )
+    )
+    if not found[0].more:
+        return None
+    return [row.id for row in found if row.id is not None]
+
+
+def _span_statement(shape: _Shape) -> Select[Any]:
+    """Every match within a span of days (``shape.days``): whether there are more than
+    ``counted``, and when there are, the page of their ``keep`` most recent in result order,
+    and the planner restored (when there are not, the usual search follows)."""
+    searched = CandidateSearch
+    matches = (
+        select(searched.candidate_id.label("id"), searched.last_active_at)
+        .where(*_conditions(shape))
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    sample = select(matches.c.id).limit(bindparam("sample_size", type_=Integer)).subquery()
+    held = select(func.count()).select_from(sample).scalar_subquery()
+    more = select(held > bindparam("counted")).scalar_subquery()
+    ordered = _in_result_order(_most_recent(matches), ranked=more)
+    restored = _restored_when(more)
+    head = select(more.label("more"), restored.label("restored")).subquery("head")
+    return _with_page(head, ordered, head.c.more)
 
 
 def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
@@ -729,7 +808,14 @@ def _search_statement(shape: _Shape) -> Select[Any]:
     # ``exact``: the sample is every match (at most 10,000 of them).
     exact = (counted.c.total <= bindparam("counted")).label("exact")
     summary = select(counted.c.total, share.label("share"), exact).cte("summary")
-    read_on = select(and_(~summary.c.exact, summary.c.share >= 0.5)).scalar_subquery()
+    # Read on when the sample's share of the table says the matches are at most about
+    # ``read_on_limit`` in all (if spread evenly).
+    read_on = select(
+        and_(
+            ~summary.c.exact,
+            summary.c.share * bindparam("read_on_limit", type_=Float) >= bindparam("counted"),
+        )
+    ).scalar_subquery()
     read_on_size = bindparam("read_on_size", type_=Integer)
     # (Its two readers read ``matches`` again rather than a copy of it.)
     extended = (
@@ -764,11 +850,7 @@ def _search_statement(shape: _Shape) -> Select[Any]:
             type_=ARRAY(DateTime(timezone=True)),
         )
     ).scalar_subquery()
-    restored = func.set_config(
-        "enable_seqscan",
-        case((decided.c.everything, bindparam("previous_seqscan", type_=Text)), else_="off"),
-        True,
-    )
+    restored = _restored_when(decided.c.everything)
     head = select(
         decided.c.total,
         decided.c.everything,
@@ -894,13 +976,19 @@ def _recent_statement(shape: _Shape) -> Select[Any]:
     held = select(func.count()).select_from(recent).scalar_subquery()
     enough = select(held >= keep).scalar_subquery()
     ordered = _in_result_order(_by_recency(recent), ranked=enough)
-    restored = func.set_config(
-        "enable_seqscan",
-        case((enough, bindparam("previous_seqscan", type_=Text)), else_="off"),
-        True,
-    )
+    restored = _restored_when(enough)
     head = select(held.label("held"), restored.label("restored")).subquery("head")
     return _with_page(head, ordered, true())
+
+
+def _restored_when(done: Any) -> Any:
+    """``enable_seqscan`` back as it was before the search (``previous_seqscan``) when ``done``,
+    else left off for the search statement that follows."""
+    return func.set_config(
+        "enable_seqscan",
+        case((done, bindparam("previous_seqscan", type_=Text)), else_="off"),
+        True,
+    )
 
 
 def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
@@ -911,7 +999,9 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
     no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
     tests means fetching ``terms`` from the TOAST table (~15 us), so scanning the table to find
     10,001 matches of a common word costs far more than its estimate. The GIN index is the one
-    way to the matches left (``candidate_search`` has no other index to walk).
+    way to the matches left (``candidate_search`` has no other index to walk). And no JIT
+    compilation: the ranking's correlated lookups make a search statement's estimate cross
+    ``jit_above_cost``, and compiling it took several times longer than the search itself.
     """
     previous = (
         session.connection()
@@ -920,12 +1010,13 @@ def _postgres_planner(session: Session) -> tuple[str, datetime | None]:
                 func.current_setting("enable_seqscan", type_=Text),
                 func.set_config("work_mem", "64MB", True),
                 func.set_config("enable_seqscan", "off", True),
+                func.set_config("jit", "off", True),
                 select(func.max(Candidate.last_active_at)).scalar_subquery(),
             )
         )
         .one()
     )
-    return str(previous[0]), previous[3]
+    return str(previous[0]), previous[4]
 
 
 def _sqlite_match(node: Node) -> ColumnElement[bool]:

@@ -13,7 +13,8 @@ def utcnow() -> datetime:
 
 
 def set_offset(offset: timedelta) -> None:
-    """Shift the clock of this process; only tests call this."""
+    """Shift the clock of this process; only tests call this, and the search benchmark, to
+    search its data as of the moment the data was made."""
     global _offset
     _offset = offset
 

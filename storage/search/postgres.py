@@ -27,7 +27,7 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _pair(first: str, second: str) -> str:
+def pair_lexeme(first: str, second: str) -> str:
     # Words never contain a space, so a pair can never be mistaken for a word; and a pair starts
     # with ``FILLER`` (migration 0009), so a prefix term (``engin*``) matches words only: pairs
     # starting with the prefix would be as many index keys again (``engin*`` at 1M profiles: 44
@@ -45,7 +45,7 @@ def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[str, N
         if word != FILLER:
             positions[word].append(min(index, _MAX_POSITION))
             if previous != FILLER:
-                pairs[_pair(previous, word)] = None
+                pairs[pair_lexeme(previous, word)] = None
         previous = word
     return positions, pairs
 
@@ -58,9 +58,9 @@ def tsvector_literal(document: Sequence[str]) -> str:
     """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
 
     Besides each word with its positions, every pair of adjacent words is listed once, without
-    positions and behind ``FILLER`` (``_pair``): GIN keeps no positions, so without the pairs a
-    phrase of two common words would make PostgreSQL re-read every profile that merely contains
-    both. This is the vector the GIN index matches on (``candidate_search.terms``).
+    positions and behind ``FILLER`` (``pair_lexeme``): GIN keeps no positions, so without the
+    pairs a phrase of two common words would make PostgreSQL re-read every profile that merely
+    contains both. This is the vector the GIN index matches on (``candidate_search.terms``).
     """
     positions, pairs = _entries(document)
     return " ".join([*_words(positions), *(_lexeme(pair) for pair in pairs)])
@@ -115,8 +115,12 @@ def recency_cover(first_day: int, last_day: int) -> list[str]:
 # Filters as lexemes too: each preferred country of the profile is one (``FILLER`` again, so no
 # query word can name it). Matched by the GIN index, the filter costs no lookup per match in
 # ``candidate_preferred_countries``.
+def country_text(country_id: int) -> str:
+    return f"{FILLER}c.{country_id}"
+
+
 def country_lexeme(country_id: int) -> str:
-    return _lexeme(f"{FILLER}c.{country_id}")
+    return _lexeme(country_text(country_id))
 
 
 # The filters are tsqueries of their own, each a separate ``@@`` condition on the same index: the
@@ -157,6 +161,22 @@ def search_vectors(
     )
 
 
+def copy_field(value: object) -> str:
+    """``value`` as a field of PostgreSQL's COPY text format (how migration 0010 and the search
+    benchmark write search rows in bulk)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
 def rank_sql(words: Any, query: Any, length: Any) -> Any:
     """``ts_rank(terms, query, 1)``, from ``ts_rank(words, query, 0)`` over the small vector.
 
@@ -175,10 +195,16 @@ def rank_sql(words: Any, query: Any, length: Any) -> Any:
     return cast(case((length > 0, raw / log2), else_=raw), REAL)
 
 
+def _either(prefix: str, stem: str | None) -> str:
+    """A prefix lexeme (``'engineer':*``), or it or the stem of its letters (``'engin'``)."""
+    return f"{prefix}:*" if stem is None else f"({prefix}:* | {stem})"
+
+
 def _term(term: Term, *, hints: bool) -> str:
     parts = [_lexeme(word) for word in term.words]
+    stem = term.prefix_stem
     if term.prefix:
-        parts[-1] += ":*"
+        parts[-1] = _either(parts[-1], stem and _lexeme(stem))
     if len(parts) == 1:
         return parts[0]
     phrase = " <-> ".join(parts)
@@ -189,11 +215,11 @@ def _term(term: Term, *, hints: bool) -> str:
     # two-word phrase is exactly its pair, and then needs no positions: the GIN index answers it
     # alone, without PostgreSQL re-reading every candidate profile to check positions.
     pairs = [
-        _lexeme(_pair(first, second))
+        _lexeme(pair_lexeme(first, second))
         for first, second in zip(term.words, term.words[1:], strict=False)
     ]
     if term.prefix:
-        pairs[-1] += ":*"
+        pairs[-1] = _either(pairs[-1], stem and _lexeme(pair_lexeme(term.words[-2], stem)))
     if len(pairs) == 1:
         return pairs[0]
     return f"({phrase} & {' & '.join(pairs)})"

@@ -5,10 +5,16 @@ trailing ``*`` wildcard, and the implicit operator between terms, which is AND. 
 first: ``NOT``, ``AND``, ``OR``, then the implicit AND (so ``a b OR c`` is ``a AND (b OR c)``).
 Negation is plain boolean negation: ``a OR NOT b`` matches profiles with ``a`` or without ``b``.
 
-A word made of several tokens (``node.js``) is searched as the phrase of its tokens.
+Words are stemmed (``storage.search.tokens``): ``"Engineers"`` is the term ``engin`` and finds
+engineer, engineers, engineering. A quoted phrase is the sequence of its words' stems. A wildcard
+term's letters are not stemmed: ``engineer*`` finds the stored words (stems) that begin with
+``engineer``, and the stem of ``engineer`` itself, ``engin``; it needs at least three letters or
+digits before the ``*`` (``MIN_PREFIX_LENGTH``), as every shorter prefix reaches a large part of the
+vocabulary. A word made of several tokens (``node.js``) is searched as the phrase of its tokens.
 Everything else luqum understands (fields, fuzziness, proximity, boosts, ranges, regular
 expressions, ``?`` wildcards) is refused with ``InvalidQuery``, as is an empty query, one over
-512 characters or 50 terms, and one with a leading wildcard.
+512 characters or 50 terms, one with a leading wildcard, and a wildcard after fewer than three
+letters or digits.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from luqum.exceptions import IllegalCharacterError, ParseError
 from luqum.parser import parser
 
 from storage.errors import InvalidQuery, quoted
-from storage.search.tokens import words
+from storage.search.tokens import folded_words, stems, words
 
 MAX_QUERY_LENGTH = 512
 MAX_TERMS = 50
+MIN_PREFIX_LENGTH = 3
 
 # luqum's PLY parser and lexer keep their state on shared objects: one parse at a time.
 _parse_lock = threading.Lock()
@@ -33,10 +40,22 @@ _parse_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Term:
-    """One or more consecutive words; with ``prefix`` the last one is a prefix."""
+    """One or more consecutive words (stems). With ``prefix``, the last one is the letters
+    before a ``*``, unstemmed: it matches every stored word that begins with them, and
+    ``prefix_stem`` when that is set."""
 
     words: tuple[str, ...]
     prefix: bool = False
+
+    @property
+    def prefix_stem(self) -> str | None:
+        """The stem of a prefix's letters, when the prefix does not already reach it (the stem
+        of ``engineer`` is ``engin``: ``engineer*`` also matches ``engin``)."""
+        if not self.prefix:
+            return None
+        letters = self.words[-1]
+        stem = stems([letters])[0]
+        return None if stem.startswith(letters) else stem
 
 
 @dataclass(frozen=True)
@@ -156,13 +175,21 @@ def _word(value: str) -> Term:
     if value.startswith("!"):
         raise InvalidQuery(f"Use NOT instead of ! ({quoted(value)}).")
     prefix = value.endswith("*")
-    stem = value[:-1] if prefix else value
-    if "*" in stem:
+    text = value[:-1] if prefix else value
+    if "*" in text:
         raise InvalidQuery(f"Only a trailing * wildcard is supported ({quoted(value)}).")
-    found = words(stem)
-    if not found:
-        raise InvalidQuery(f"The term {quoted(value)} has no letters or digits to search for.")
-    return Term(tuple(found), prefix=prefix)
+    if not prefix:
+        found = words(text)
+        if not found:
+            raise InvalidQuery(f"The term {quoted(value)} has no letters or digits to search for.")
+        return Term(tuple(found))
+    folded = folded_words(text)
+    if not folded or len(folded[-1]) < MIN_PREFIX_LENGTH:
+        raise InvalidQuery(
+            f"A wildcard needs at least {MIN_PREFIX_LENGTH} letters or digits right before "
+            f"the * ({quoted(value)})."
+        )
+    return Term((*stems(folded[:-1]), folded[-1]), prefix=True)
 
 
 def _count_terms(node: Node) -> int:

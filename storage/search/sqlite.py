@@ -20,9 +20,19 @@ def fts_document(document: list[str]) -> str:
     return " ".join(document)
 
 
+def _phrase(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"'
+
+
 def _term(term: Term) -> str:
-    phrase = '"' + " ".join(term.words) + '"'
-    return phrase + "*" if term.prefix else phrase
+    phrase = _phrase(term.words)
+    if not term.prefix:
+        return phrase
+    stem = term.prefix_stem
+    if stem is None:
+        return phrase + "*"
+    # Or the stem of the prefix's letters (``engineer*``: also ``engin``).
+    return f"({phrase}* OR {_phrase((*term.words[:-1], stem))})"
 
 
 def match_expression(node: Node) -> str | None:

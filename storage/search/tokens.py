@@ -1,19 +1,23 @@
 """The tokenizer shared by indexing, querying and the tests' reference evaluator.
 
 A word is a maximal run of letters and digits. Words are case-folded and stripped of diacritics
-(``José`` and ``jose`` are one word), cut to 64 characters, and a profile contributes at most its
-first 16,000 words. PostgreSQL keeps 256 positions per word, so the 257th and later repeats of a
-word in one profile become ``FILLER``: they keep their place (phrases cannot jump over them) but
-match nothing, in both databases and in the tests' reference alike. There is no stemming and there
-are no stop words: ``engineers`` does not match ``engineer`` (use ``engineer*``), as with
-Elasticsearch's standard analyzer.
+(``José`` and ``jose`` are one word), cut to 64 characters, then reduced to their English Snowball
+stem (PyStemmer: ``engineers``, ``engineering`` and ``engineer`` are all ``engin``; ``nursing`` and
+``nurses`` are ``nurs``). Profiles and queries go through the same steps, so an inflected query word
+finds every inflection of its stem. A profile contributes at most its first 16,000 words.
+PostgreSQL keeps 256 positions per word, so the 257th and later repeats of a word in one profile
+become ``FILLER``: they keep their place (phrases cannot jump over them) but match nothing, in both
+databases and in the tests' reference alike. There are no stop words.
 """
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+
+import Stemmer
 
 MAX_WORD_LENGTH = 64
 MAX_DOCUMENT_WORDS = 16_000
@@ -36,8 +40,31 @@ def _fold(text: str) -> str:
     return folded
 
 
+# A PyStemmer stemmer keeps state while it stems (and a cache of recent words): one per thread.
+_stemmers = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer: Stemmer.Stemmer | None = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer
+
+
+def stems(folded: list[str]) -> list[str]:
+    """The English Snowball stems of words ``folded_words`` returned."""
+    # Snowball only cuts or respells the ends of words, so a stem keeps to letters and digits;
+    # an empty one (there is none in English Snowball) would keep the word as it is.
+    return [stem or word for word, stem in zip(folded, _stemmer().stemWords(folded), strict=True)]
+
+
 def words(text: str) -> list[str]:
-    """The words of ``text``, in order."""
+    """The words of ``text`` as search stores and matches them: folded and stemmed, in order."""
+    return stems(folded_words(text))
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of ``text``, folded but not stemmed, in order."""
     result: list[str] = []
     current: list[str] = []
     for ch in _fold(text):
@@ -53,12 +80,17 @@ def words(text: str) -> list[str]:
     return [word for word in result if word.isalnum()]
 
 
-def document_words(fields: Iterable[str | None]) -> list[str]:
-    """The searchable words of a profile: its fields in order, capped at 16,000 words."""
+def document_words(fields: Iterable[str | None], *, stemmed: bool = True) -> list[str]:
+    """The searchable words of a profile: its fields in order, capped at 16,000 words.
+
+    ``stemmed=False`` gives the words as search stored them before stemming (migration 0010's
+    downgrade writes them back).
+    """
+    split = words if stemmed else folded_words
     collected: list[str] = []
     for field in fields:
         if field:
-            collected.extend(words(field))
+            collected.extend(split(field))
             if len(collected) >= MAX_DOCUMENT_WORDS:
                 break
     seen: Counter[str] = Counter()

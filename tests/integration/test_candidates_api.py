@@ -83,7 +83,11 @@ class TestSearch:
 
     @pytest.mark.parametrize(
         "query",
-        ["", "   ", "*ngineer", "title:x", "a" * 513, "(unbalanced", " ".join(["w"] * 51)],
+        [
+            *("", "   ", "*ngineer", "title:x", "a" * 513, "(unbalanced", " ".join(["w"] * 51)),
+            # A wildcard needs three letters or digits before the *.
+            *("a*", "en*", "java AND (py* OR go)", "node.j*"),
+        ],
     )
     def test_refused_queries_are_400_invalid_query_and_free(
         self, api: Api, tenant: Tenant, query: str

@@ -45,7 +45,7 @@ def places(engine: sa.Engine) -> list[tuple[str | None, ...]]:
 
 
 def test_0011_fills_locations_and_the_downgrade_fills_what_v1_shows(database_url: str) -> None:
-    migrate.upgrade(database_url, "0009")
+    migrate.upgrade(database_url, "0010")
     engine = sa.create_engine(database_url)
     try:
         with engine.begin() as connection:
@@ -74,7 +74,7 @@ def test_0011_fills_locations_and_the_downgrade_fills_what_v1_shows(database_url
                 )
             )
 
-        command.downgrade(migrate.alembic_config(database_url), "0009")
+        command.downgrade(migrate.alembic_config(database_url), "0010")
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT city, country, reference FROM jobs"))
             assert sorted(tuple(row) for row in rows) == [

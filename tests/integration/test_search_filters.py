@@ -15,6 +15,8 @@ from sqlalchemy import delete, text
 
 from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
+from storage.search import breadth
+from storage.search import postgres as pg_search
 from storage.search.query import parse_query
 from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
@@ -110,6 +112,16 @@ def run(
         )
 
 
+def broad_statistics(made: dict[int, dict[str, Any]], profiles: int) -> breadth.Statistics:
+    """Statistics of a table of ``profiles`` where each of the corpus' words is in nine profiles
+    of ten, active as the corpus' profiles are."""
+    words = {word for item in made.values() for word in item["words"]}
+    moments = sorted(item["last_active_at"] for item in made.values())
+    found = breadth.Statistics.of([(word, 0.9) for word in words], [moments[0], *moments], profiles)
+    assert found is not None or not words
+    return found  # type: ignore[return-value]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpus=st.lists(profile, min_size=1, max_size=10), wanted=request)
 def test_filters_and_scope_return_exactly_the_reference_matches(
@@ -129,18 +141,25 @@ def test_filters_and_scope_return_exactly_the_reference_matches(
         # up to 7 matches, and beyond that through the recency buckets; then with the table made
         # to look huge, always through the buckets: the estimated span is tried first, and the
         # fall-back to the sample's day taken whenever it holds too few.
-        for blocks in (candidates._BLOCKS, "1000000"):
+        # And with statistics that call every query word broad (in nine profiles of ten, of 14
+        # or 50): the most recent span of days expected to hold 4.5 matches is searched first
+        # (a third or a tenth of the days), then, when it holds 3 or fewer, the usual way.
+        variants = [(blocks, None) for blocks in (candidates._BLOCKS, "1000000")]
+        variants += [(candidates._BLOCKS, broad_statistics(made, size)) for size in (14, 50)]
+        for blocks, statistics in variants:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
                 patch.setattr(candidates, "RESCORE_WINDOW", 2)
                 patch.setattr(candidates, "_BLOCKS", blocks)
+                if statistics is not None:
+                    patch.setattr(breadth, "statistics", lambda _, found=statistics: found)
                 pages = [run(database, employer_id, wanted, page=n, page_size=1) for n in (1, 2)]
             served = {hit.candidate.id for page in pages for hit in page.hits}
-            assert served == set(reference[:2]), (backend, wanted, blocks)
+            assert served == set(reference[:2]), (backend, wanted, blocks, statistics)
             assert (pages[0].total, pages[0].total_is_exact) == (
                 min(len(reference), 3),
                 len(reference) <= 3,
-            ), (backend, blocks)
+            ), (backend, blocks, statistics)
 
 
 @pytest.mark.parametrize(
@@ -252,3 +271,56 @@ def test_postgresql_restores_the_planner_settings_after_a_search(
             candidates.search_candidates(session, employer, request)
             setting = session.scalar(text("SELECT current_setting('enable_seqscan')"))
     assert setting == "on"
+
+
+@pytest.mark.parametrize(
+    ("hours", "histogram_at", "served_by_span"),
+    [(range(7), 6, True), (range(0, 7 * 48, 48), 0, False)],
+    ids=["span-holds-more-than-counted", "span-holds-too-few"],
+)
+def test_postgresql_searches_a_broad_query_in_its_most_recent_days_first(
+    databases: dict[str, db.Database], hours: range, histogram_at: int, served_by_span: bool
+) -> None:
+    """With a counted window of 3 and statistics calling ``java`` broad, the most recent span of
+    days expected to hold 4.5 matches is searched first: from the oldest profile's day (its
+    histogram says so), seven matches are served from it alone; from the newest profile's day,
+    one of seven matches made every two days is too few, and the usual search follows. The page
+    is the same either way."""
+    database = databases["postgresql"]
+    corpus = [
+        {"cv_text": "java", "preferred_country_ids": [], "hours_ago": hour, "kind": "platform"}
+        for hour in hours
+    ]
+    employer_id, made = load(database, corpus, datetime.now(UTC))
+    newest_first = sorted(made, key=lambda candidate_id: made[candidate_id]["hours_ago"])
+    moment = made[newest_first[histogram_at]]["last_active_at"]
+    statistics = breadth.Statistics.of([("java", 1.0)], [moment] * 11, 1000)
+    with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
+        patch.setattr(candidates, "RESCORE_WINDOW", 2)
+        patch.setattr(breadth, "statistics", lambda _: statistics)
+        pages = [run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2)]
+    assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:2]
+    assert {(page.total, page.total_is_exact) for page in pages} == {(3, False)}
+    searches = [sql for sql in statements if "candidate_search" in sql and "WITH" in sql]
+    spans = [sql for sql in searches if "AS more" in sql]
+    assert len(spans) == 2 and (len(searches) == 2) == served_by_span
+
+
+def test_postgresql_reads_the_statistics_analyze_keeps(databases: dict[str, db.Database]) -> None:
+    database = databases["postgresql"]
+    now = datetime.now(UTC)
+    corpus = [
+        {"cv_text": text, "preferred_country_ids": [2], "hours_ago": hour, "kind": "platform"}
+        for hour, text in enumerate(["java python", "java", "java rust", "python"] * 5)
+    ]
+    load(database, corpus, now)
+    with database.unit_of_work() as session:
+        session.execute(text("ANALYZE candidate_search"))
+    breadth._cache.clear()
+    with database.unit_of_work() as session:
+        found = breadth.statistics(session.connection())
+    assert found is not None and found.profiles == 20
+    assert (found.lexeme("java"), found.lexeme("python"), found.lexeme("rust")) == (0.75, 0.5, 0.25)
+    assert found.lexeme(pg_search.country_text(2)) == 1.0
+    assert found.activity[0] < found.activity[-1] <= now

@@ -1,12 +1,16 @@
 """Migrations 0008 and 0009 on PostgreSQL: existing matching vectors gain their country lexemes,
 then have their word pairs put behind U+2063 and stop being compressed (and are restored on
-downgrade); the table keeps its storage settings and its GIN index."""
+downgrade); the table keeps its storage settings and its GIN index. Migration 0010 on PostgreSQL
+and SQLite: every profile's search rows are written again with stemmed words (and unstemmed on
+downgrade)."""
 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -16,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import candidates, db, migrate
+from storage.search import postgres as pg_search
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -107,7 +112,7 @@ def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: 
         migrate.upgrade(database_url, "0008")
         assert terms(conn) == written
         # (Today's code writes the pair as migration 0009 does.)
-        pair = f"'{chr(8291)}process engineer'"
+        pair = f"'{chr(8291)}process engin'"  # (and stems, as migration 0010 writes them)
         assert_table_kept(conn, f"{pair} & '{chr(8291)}c.971'")
         countries = f"('{chr(8291)}c.971' | '{chr(8291)}c.7')"
         assert found(conn, f"{pair} & {countries}") == [made[0], made[2]]
@@ -139,7 +144,7 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
             "WHERE candidate_id = s.id"
         )
         before = terms(conn)
-        assert "'process engineer'" in before[made[0]] and before != written
+        assert "'process engin'" in before[made[0]] and before != written
 
         def storage() -> tuple[str, bool]:
             """The column's storage, and whether the long vector is stored compressed."""
@@ -156,7 +161,7 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         migrate.upgrade(database_url, "0009")
         assert terms(conn) == written
         assert storage() == ("e", False)  # EXTERNAL: a phrase check never decompresses
-        assert f"'{chr(8291)}process engineer'" in written[made[0]]
+        assert f"'{chr(8291)}process engin'" in written[made[0]]
         assert found(conn, "'engin':*") == sorted(made[:3])
         assert found(conn, f"'{chr(8291)}process engin':*") == [made[0]]
         assert found(conn, f"'{chr(8291)}c.44' & '{chr(8291)}senior process'") == [made[0]]
@@ -167,3 +172,74 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         command.downgrade(migrate.alembic_config(database_url), "0008")
         assert terms(conn) == before
         assert storage() == ("x", True)  # EXTENDED again
+
+
+STEMMED_PROFILES = [
+    {"headline": "Senior Process Engineers", "cv_text": "Managed HVAC installations"},
+    {"headline": "Nursing manager", "skills": ["ICU"], "preferred_country_ids": [971]},
+    {"headline": "Engineering lead", "city": "Dubai", "preferred_country_ids": [44, 971]},
+]
+
+
+def search_rows(conn: Connection) -> dict[int, tuple[str, str, int, str, bool]]:
+    """Each profile's PostgreSQL search rows, as text."""
+    rows = conn.execute(
+        "SELECT s.candidate_id, s.terms::text, w.words::text, w.length, "
+        "s.last_active_at::text, s.in_cv_database FROM candidate_search s "
+        "JOIN candidate_search_words w USING (candidate_id)"
+    ).fetchall()
+    return {
+        int(str(row[0])): (str(row[1]), str(row[2]), int(row[3]), str(row[4]), bool(row[5]))
+        for row in rows
+    }
+
+
+def test_0010_writes_stemmed_words_and_downgrade_unstemmed_ones(database_url: str) -> None:
+    made = profiles_at(database_url, "head", STEMMED_PROFILES)
+    with connect(database_url) as conn:
+        written = search_rows(conn)  # by today's code, in the service's transaction
+        assert "'engin':3" in written[made[0]][0] and "'engineers'" not in written[made[0]][0]
+
+        command.downgrade(migrate.alembic_config(database_url), "0009")
+        unstemmed = search_rows(conn)
+        assert "'engineers':3" in unstemmed[made[0]][0] and "'engin'" not in unstemmed[made[0]][0]
+        # As revision 0009's code wrote them: the same vectors from the words unstemmed.
+        for candidate_id, profile in zip(made, STEMMED_PROFILES, strict=True):
+            fields = {"skills": [], **profile}
+            fields.pop("preferred_country_ids", None)
+            shell = candidates.Candidate(**fields)
+            expected = pg_search.search_vectors(
+                candidates.searchable_words(shell, stemmed=False),
+                datetime(2026, 11, 1, tzinfo=UTC),
+                profile.get("preferred_country_ids", []),
+            )
+            stored = conn.execute(
+                "SELECT terms = CAST(%s AS tsvector), words = CAST(%s AS tsvector) "
+                "FROM candidate_search JOIN candidate_search_words USING (candidate_id) "
+                "WHERE candidate_id = %s",
+                [expected.terms, expected.words, candidate_id],
+            ).fetchone()
+            assert stored == (True, True) and unstemmed[candidate_id][2] == expected.length
+
+        migrate.upgrade(database_url, "0010")
+        assert search_rows(conn) == written
+        assert_table_kept(conn, "'engin' & 'manag'")
+        assert found(conn, f"'engin' & '{chr(8291)}c.971'") == [made[2]]
+        assert found(conn, f"'{chr(8291)}nurs manag'") == [made[1]]
+
+
+def test_0010_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    made = profiles_at(url, "head", STEMMED_PROFILES)
+
+    def bodies() -> dict[int, str]:
+        with sqlite3.connect(tmp_path / "search.db") as conn:
+            rows = conn.execute("SELECT rowid, body FROM candidate_fts").fetchall()
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    written = bodies()
+    assert written[made[1]] == "nurs manag icu"
+    command.downgrade(migrate.alembic_config(url), "0009")
+    assert bodies()[made[1]] == "nursing manager icu"
+    migrate.upgrade(url, "0010")
+    assert bodies() == written

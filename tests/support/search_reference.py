@@ -1,6 +1,7 @@
 """The reference evaluator: what a query should match, computed in plain Python.
 
-It reads a document as the list of its words and a query as the tree ``parse_query`` builds, and
+It reads a document as the list of its words (stems, from ``storage.search.tokens``, the one
+tokenizer indexing and querying use) and a query as the tree ``parse_query`` builds, and
 knows nothing of SQL, tsquery or FTS5, so the databases' answers can be checked against it.
 """
 
@@ -12,10 +13,13 @@ from storage.search.query import And, Node, Not, Or, Term
 from storage.search.tokens import FILLER
 
 
-def _word_matches(expected: str, actual: str, *, prefix: bool) -> bool:
-    if actual == FILLER:
-        return False
-    return actual.startswith(expected) if prefix else actual == expected
+def _word_matches(expected: str, actual: str) -> bool:
+    return actual != FILLER and actual == expected
+
+
+def _prefix_matches(term: Term, actual: str) -> bool:
+    """A prefix's letters match the stored words beginning with them, and their own stem."""
+    return actual != FILLER and (actual.startswith(term.words[-1]) or actual == term.prefix_stem)
 
 
 def _term_at(term: Term, document: Sequence[str], start: int) -> bool:
@@ -23,7 +27,9 @@ def _term_at(term: Term, document: Sequence[str], start: int) -> bool:
         return False
     last = len(term.words) - 1
     return all(
-        _word_matches(word, document[start + offset], prefix=term.prefix and offset == last)
+        _prefix_matches(term, document[start + offset])
+        if term.prefix and offset == last
+        else _word_matches(word, document[start + offset])
         for offset, word in enumerate(term.words)
     )
 

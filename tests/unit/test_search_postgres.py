@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storage.search.postgres import (
+    activity_day,
     countries_tsquery,
     country_lexeme,
     days_tsquery,
@@ -42,3 +43,37 @@ def test_a_recency_cover_is_exactly_its_span_of_days(first: int, last: int) -> N
     cover = set(recency_cover(first, last))
     for day in range(max(0, first - 5_000), last + 5_000):
         assert bool(cover & set(recency_lexemes(day))) == (first <= day <= last), day
+
+
+def test_breadth_estimates_the_share_a_query_matches() -> None:
+    from storage.search.breadth import Statistics
+    from storage.search.postgres import country_text, pair_lexeme
+    from storage.search.query import parse_query
+
+    days = [datetime(2026, 11, day, tzinfo=UTC) for day in range(1, 12)]
+    found = Statistics.of(
+        [
+            ("engin", 0.4),
+            ("engineerin", 0.01),
+            ("python", 0.2),
+            (pair_lexeme("process", "engin"), 0.05),
+            (country_text(44), 0.3),
+            ("junior", 0.1),
+        ],
+        days,
+        1_000_000,
+    )
+    assert found is not None
+    share = found.share
+    assert share(parse_query("python")) == 0.2
+    assert share(parse_query("rare")) == 0.01  # not listed: as common as the least listed
+    assert share(parse_query("python engineer -junior")) == pytest.approx(0.2 * 0.4 * 0.9)
+    assert share(parse_query("python OR engineers")) == pytest.approx(1 - 0.8 * 0.6)
+    assert share(parse_query('"process engineers"')) == 0.05
+    # A prefix: the listed lexemes it begins, its letters' stem, and the rare ones it may reach.
+    assert share(parse_query("engineer*")) == pytest.approx(1 - 0.99 * 0.6 * 0.99)
+    assert share(parse_query("pyth*")) == pytest.approx(1 - 0.8 * 0.99)
+    # The most recent tenth of the profiles was active from the last histogram step's day.
+    assert found.first_day_of_newest(0.1) == activity_day(days[-2])
+    assert found.first_day_of_newest(1.0) == activity_day(days[0])
+    assert Statistics.of([], days, 10) is None

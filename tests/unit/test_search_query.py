@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storage.errors import InvalidQuery
 from storage.search.query import And, Not, Or, Term, parse_query
-from storage.search.tokens import FILLER, MAX_REPEATS, document_words, words
+from storage.search.tokens import FILLER, MAX_REPEATS, document_words, folded_words, words
 from tests.support.search_reference import matches
 
 
@@ -17,22 +19,27 @@ def t(*names: str, prefix: bool = False) -> Term:
 @pytest.mark.parametrize(
     ("query", "tree"),
     [
-        ('"Process Engineer" AND "HVAC"', And((t("process", "engineer"), t("hvac")))),
+        ('"Process Engineer" AND "HVAC"', And((t("process", "engin"), t("hvac")))),
         (
             '(("High" OR "Low") AND "voltage") AND "Engineers" AND "Dubai"',
-            And((Or((t("high"), t("low"))), t("voltage"), t("engineers"), t("dubai"))),
+            And((Or((t("high"), t("low"))), t("voltag"), t("engin"), t("dubai"))),
         ),
         (
             "kubernetes AND (aws OR gcp) AND NOT junior",
-            And((t("kubernetes"), Or((t("aws"), t("gcp"))), Not(t("junior")))),
+            And((t("kubernet"), Or((t("aw"), t("gcp"))), Not(t("junior")))),
         ),
         ("java python", And((t("java"), t("python")))),
+        ("Managers nursing DEVELOPERS", And((t("manag"), t("nurs"), t("develop")))),
+        ('"Registered Nurses"', t("regist", "nurs")),
         ("+java -php", And((t("java"), Not(t("php"))))),
         ("a b OR c", And((t("a"), Or((t("b"), t("c")))))),
         ("a OR b AND c", Or((t("a"), And((t("b"), t("c")))))),
         ("engin*", t("engin", prefix=True)),
+        # A prefix's letters are not stemmed; the words before it are.
+        ("engineers*", t("engineers", prefix=True)),
+        ('"nursing mana*"', t("nurs", "mana")),
+        ("nursing.manag*", t("nurs", "manag", prefix=True)),
         ("node.js", t("node", "js")),
-        ("node.j*", t("node", "j", prefix=True)),
         ("C++", t("c")),
         ("Café MÜLLER", And((t("cafe"), t("muller")))),
         ("NOT junior", Not(t("junior"))),
@@ -57,6 +64,10 @@ def test_queries_become_the_expected_tree(query: str, tree: object) -> None:
         ("?ava", "A term may not start with a wildcard: ?ava."),
         ("j?va", "The ? wildcard is not supported (j?va); use a trailing * instead."),
         ("en*ineer", "Only a trailing * wildcard is supported (en*ineer)."),
+        ("a*", "A wildcard needs at least 3 letters or digits right before the * (a*)."),
+        ("java AND en*", "right before the * (en*)."),
+        ("node.js*", "right before the * (node.js*)."),
+        ("C++*", "right before the * (C++*)."),
         ("title:engineer", "Field searches (field:value) are not supported"),
         ("java~2", "Fuzzy matching (~) is not supported."),
         ('"java developer"~3', 'Proximity searches ("..."~N) are not supported.'),
@@ -84,7 +95,7 @@ def test_fifty_terms_are_allowed() -> None:
 
 
 def test_tokenizer_folds_case_and_accents_and_splits_on_punctuation() -> None:
-    assert words("José Müller-Lüdenscheidt, C++/node.js ŞTRASSE ß") == [
+    assert folded_words("José Müller-Lüdenscheidt, C++/node.js ŞTRASSE ß") == [
         "jose",
         "muller",
         "ludenscheidt",
@@ -94,6 +105,49 @@ def test_tokenizer_folds_case_and_accents_and_splits_on_punctuation() -> None:
         "strasse",
         "ss",
     ]
+
+
+def test_tokenizer_stems_every_word_with_english_snowball() -> None:
+    assert words("Engineers engineering ENGINEERED engineer Nursing nurses Managers") == [
+        "engin",
+        "engin",
+        "engin",
+        "engin",
+        "nurs",
+        "nurs",
+        "manag",
+    ]
+    # The same for a profile's fields: indexing and querying cannot disagree.
+    assert document_words(["Registered Nurses", None, "analysis"]) == ["regist", "nurs", "analysi"]
+    assert document_words(["Registered Nurses"], stemmed=False) == ["registered", "nurses"]
+
+
+@given(st.text())
+def test_every_word_is_a_non_empty_run_of_letters_and_digits(text: str) -> None:
+    for word in words(text):
+        assert word and word.isalnum() and word == word.casefold()
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "missed"),
+    [
+        # The stem of the letters too: engineer* finds engineers (stem engin), and engine.
+        ("engineer*", ["engineers", "Engineering", "engineer", "engine"], ["engage", "eng"]),
+        ("analy*", ["analysis", "analysts", "analytics", "analyse"], ["anal", "anabolic"]),
+        ("nurs*", ["nurse", "nursing", "nursery"], ["nut"]),
+        # A quoted word is its stem: every inflection (engine too: its stem is engin as well).
+        ('"Engineers"', ["engineer", "engineering", "engineered", "engine"], ["engagement"]),
+        ('"registered nurses"', ["Registered nurse"], ["nurse registered", "registered a nurse"]),
+    ],
+)
+def test_stems_and_prefixes_match_as_documented(
+    query: str, found: list[str], missed: list[str]
+) -> None:
+    node = parse_query(query)
+    for text in found:
+        assert matches(node, document_words([text])), text
+    for text in missed:
+        assert not matches(node, document_words([text])), text
 
 
 def test_repeats_beyond_postgresqls_position_limit_become_fillers() -> None:
@@ -125,12 +179,17 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     assert vector == (
         f"'process':1,5 'engineer':2 'hvac':4 '{FILLER}process engineer' '{FILLER}hvac process'"
     )
-    phrase = parse_query('"process engineer" node.j* NOT "o\'neil x"')
+    phrase = parse_query('"process engineers" node.jav* NOT "o\'neil x"')
     assert tsquery_literal(phrase) == (
-        "(('process' <-> 'engineer') & ('node' <-> 'j':*) & !('o' <-> 'neil' <-> 'x'))"
+        "(('process' <-> 'engin') & ('node' <-> 'jav':*) & !('o' <-> 'neil' <-> 'x'))"
     )
     # A two-word phrase is exactly its pair; longer phrases keep their positions and add pairs.
     assert tsquery_literal(phrase, hints=True) == (
-        f"('{FILLER}process engineer' & '{FILLER}node j':* & "
+        f"('{FILLER}process engin' & '{FILLER}node jav':* & "
         f"!('o' <-> 'neil' <-> 'x' & '{FILLER}o neil' & '{FILLER}neil x'))"
+    )
+    # A prefix also matches the stem of its letters, alone and as the end of a pair.
+    prefixes = parse_query("engineer* senior.engineer*")
+    assert tsquery_literal(prefixes, hints=True) == (
+        f"(('engineer':* | 'engin') & ('{FILLER}senior engineer':* | '{FILLER}senior engin'))"
     )

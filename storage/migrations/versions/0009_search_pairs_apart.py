@@ -3,7 +3,7 @@
 In PostgreSQL's matching vector (``candidate_search.terms``) each pair of adjacent words (``'process
 engineer'``, no positions) now starts with U+2063, like the recency and country lexemes, so that a
 prefix term (``engin*``) matches words only: every pair starting with the prefix was one more GIN
-key to read, for no match the words did not already make (``storage.search.postgres._pair``). A
+key to read, for no match the words did not already make (``storage.search.postgres.pair_lexeme``). A
 pair is the one kind of lexeme with a space. SQLite is unchanged.
 
 The column is rewritten with ``ALTER COLUMN ... TYPE ... USING``, as in 0008: one pass that writes

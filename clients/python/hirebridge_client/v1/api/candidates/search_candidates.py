@@ -131,6 +131,17 @@ def sync_detailed(
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through.
 
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
+
     Args:
         idempotency_key (str | Unset):
         body (CandidateSearchRequest):
@@ -174,6 +185,17 @@ def sync(
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through.
 
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
+
     Args:
         idempotency_key (str | Unset):
         body (CandidateSearchRequest):
@@ -211,6 +233,17 @@ async def asyncio_detailed(
     (each page is a call), charged only when the search runs: a query refused with
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through.
+
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
 
     Args:
         idempotency_key (str | Unset):
@@ -252,6 +285,17 @@ async def asyncio(
     (each page is a call), charged only when the search runs: a query refused with
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through.
+
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
 
     Args:
         idempotency_key (str | Unset):

@@ -144,6 +144,17 @@ def sync_detailed(
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through. `meta.total` counts the matches.
 
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
+
     Paging: send `limit` and `cursor` as query parameters; a cursor belongs to its query and
     filters (the same body; another body with it is `400 invalid_request`), `limit` may change
     from page to page. Each page ranks the matches afresh, so what a walk through the pages
@@ -207,6 +218,17 @@ def sync(
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through. `meta.total` counts the matches.
 
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
+
     Paging: send `limit` and `cursor` as query parameters; a cursor belongs to its query and
     filters (the same body; another body with it is `400 invalid_request`), `limit` may change
     from page to page. Each page ranks the matches afresh, so what a walk through the pages
@@ -264,6 +286,17 @@ async def asyncio_detailed(
     (each page is a call), charged only when the search runs: a query refused with
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through. `meta.total` counts the matches.
+
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
 
     Paging: send `limit` and `cursor` as query parameters; a cursor belongs to its query and
     filters (the same body; another body with it is `400 invalid_request`), `limit` may change
@@ -325,6 +358,17 @@ async def asyncio(
     (each page is a call), charged only when the search runs: a query refused with
     `invalid_query` costs nothing, and without a credit the answer is `402 no_credits`.
     Only the first 10,000 results can be paged through. `meta.total` counts the matches.
+
+    Words are stemmed with English Snowball, in profiles and queries alike, so a word or a
+    quoted word matches all its inflections: `engineer`, `"Engineers"` and `engineering` each
+    match profiles saying engineer, engineers, engineering or engineered (and engine, whose
+    stem is the same, `engin`). A quoted phrase matches the same words in the same order,
+    each in any inflection: `"registered nurses"` finds "Registered Nurse". A wildcard's
+    letters are not stemmed: `engineer*` matches every stored word (stem) that begins with
+    `engineer`, and `engin`, the stem of `engineer` itself (so it finds what `engineer`
+    finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
+    three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
+    `400 invalid_query`, free of charge.
 
     Paging: send `limit` and `cursor` as query parameters; a cursor belongs to its query and
     filters (the same body; another body with it is `400 invalid_request`), `limit` may change
