@@ -1,8 +1,10 @@
 """Operator e-mails over SMTP, sent by an RQ task so that a mail outage blocks nothing else.
 
 Any part of the service that must tell a person something (a webhook disabled for its failures,
-a key approved) builds a ``Mail`` and calls ``enqueue_mail`` after its transaction committed; a
-worker sends it with ``smtplib`` and the ``SMTP_*`` settings, retrying on the schedule below.
+a key approved, a portal sign-up, invitation or password reset) builds a ``Mail`` and calls
+``enqueue_mail`` after its transaction committed; a worker sends it with ``smtplib`` and the
+``SMTP_*`` settings, retrying on the schedule below. A mail with an HTML part goes out as
+``multipart/alternative``: the plain text first, for clients that show no HTML.
 Without ``SMTP_HOST`` (local development) the message is logged instead of sent.
 """
 
@@ -34,11 +36,16 @@ class Mail:
     to: tuple[str, ...]
     subject: str
     body: str
+    html: str | None = None
 
 
 @dataclass(frozen=True)
 class Mailer:
-    """Sends ``Mail`` through one SMTP server (or logs it when ``host`` is empty)."""
+    """Sends ``Mail`` through one SMTP server (or logs it when ``host`` is empty).
+
+    The log keeps the body only outside production (``log_bodies``): a portal e-mail's body
+    holds a link that opens an account, and logs are read by more people than mailboxes.
+    """
 
     host: str
     port: int = 25
@@ -46,6 +53,7 @@ class Mailer:
     password: str = ""
     starttls: bool = False
     sender: str = "Hirebridge <no-reply@hirebridge.example>"
+    log_bodies: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Mailer:
@@ -56,6 +64,7 @@ class Mailer:
             password=settings.smtp_password,
             starttls=settings.smtp_starttls,
             sender=settings.mail_sender,
+            log_bodies=not settings.is_production,
         )
 
     def message(self, mail: Mail) -> EmailMessage:
@@ -66,6 +75,8 @@ class Mailer:
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="hirebridge")
         message.set_content(mail.body)
+        if mail.html is not None:
+            message.add_alternative(mail.html, subtype="html")
         return message
 
     def send(self, mail: Mail) -> None:
@@ -74,9 +85,10 @@ class Mailer:
             return
         message = self.message(mail)
         if not self.host:
+            shown = {"body": mail.body} if self.log_bodies else {}
             logger.info(
                 "SMTP_HOST is not set; e-mail not sent",
-                extra={"to": list(mail.to), "subject": mail.subject, "body": mail.body},
+                extra={"to": list(mail.to), "subject": mail.subject, **shown},
             )
             return
         with smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT) as smtp:
@@ -102,13 +114,14 @@ def current() -> Mailer:
     return _mailer
 
 
-def send_mail(to: list[str], subject: str, body: str) -> None:
+def send_mail(to: list[str], subject: str, body: str, html: str | None = None) -> None:
     """RQ task: send one e-mail with the process's mailer.
 
     Delivery is at least once: a retry after a failure that happened once the server had the
-    message may send it twice.
+    message may send it twice. (``html`` is last and optional: jobs queued without it by an
+    earlier release still run.)
     """
-    current().send(Mail(to=tuple(to), subject=subject, body=body))
+    current().send(Mail(to=tuple(to), subject=subject, body=body, html=html))
 
 
 def enqueue_mail(connection: redis.Redis, mail: Mail) -> Job:
@@ -118,6 +131,7 @@ def enqueue_mail(connection: redis.Redis, mail: Mail) -> Job:
         list(mail.to),
         mail.subject,
         mail.body,
+        mail.html,
         retry=_RETRY,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,

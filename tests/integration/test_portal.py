@@ -195,11 +195,9 @@ class TestSignIn:
         portal.cookies.set(COOKIE_NAME, cookie, path="/portal")
         assert portal.get("/portal/keys").status_code == 200
         with db.unit_of_work() as session:
-            session.execute(
-                update(User)
-                .where(User.email == email)
-                .values(password_hash=users._hasher.hash("a brand new password"))
-            )
+            user = users.find_user(session, email)
+            assert user is not None
+            users.set_password(session, user, "a brand new password")
         assert portal.get("/portal/keys", follow_redirects=False).status_code == 303
 
 

@@ -1,0 +1,386 @@
+"""Each employer's log of its keyed API calls, for the portal's request log and usage chart.
+
+One entry per call whose key was recognised (refused calls too: a 403 for a scope, a 429, a
+validation 400): when, which key, method, path, ``operationId``, status, the error code of an
+error response, duration and ``X-Request-Id``. Never a body, a header or a secret: the only
+thing read from a response is the ``code`` of a small JSON error.
+
+Written off the request path. ``RequestLogMiddleware`` only appends the entry to a per-process
+buffer once the response has gone; a timer on the event loop writes the buffer to Redis about
+once a second in one pipeline: an ``XADD`` per call to the employer's stream (capped at
+``MAX_ENTRIES``, trimmed to ``KEPT_FOR``) and one ``HINCRBY`` per employer, day and status class
+for the daily counts (kept ``DAYS_KEPT`` days). If Redis cannot be reached the batch is dropped
+with a warning: the log is a convenience, never a reason to fail or slow a call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hirebridge.keyed_calls import KeyedCall
+from hirebridge.logging_setup import current_request_id
+from hirebridge.observability import operation_of
+from hirebridge.redis_client import PerLoop
+from storage.clock import utcnow
+
+logger = logging.getLogger(__name__)
+
+MAX_ENTRIES = 10_000
+KEPT_FOR = timedelta(days=7)
+DAYS_KEPT = 32
+FLUSH_SECONDS = 1.0
+# Entries waiting in one process while Redis is unreachable; beyond this the oldest go.
+MAX_BUFFERED = 10_000
+# An error body larger than this is not one of the service's envelopes: its code is not read.
+_ERROR_BODY_LIMIT = 4096
+_API_PREFIX = "/api/"
+STATUS_CLASSES = ("2xx", "4xx", "5xx")
+
+
+def stream_key(employer_id: int) -> str:
+    return f"hirebridge:requestlog:{employer_id}"
+
+
+def day_key(employer_id: int, day: date) -> str:
+    return f"hirebridge:requestdays:{employer_id}:{day.isoformat()}"
+
+
+def status_class(status: int) -> str:
+    return f"{status // 100}xx"
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    """One keyed call as the log keeps it."""
+
+    employer_id: int
+    key_id: int
+    at: datetime
+    method: str
+    path: str
+    operation: str
+    status: int
+    error_code: str
+    duration_ms: float
+    request_id: str
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "t": str(int(self.at.timestamp() * 1000)),
+            "k": str(self.key_id),
+            "m": self.method,
+            "p": self.path,
+            "o": self.operation,
+            "s": str(self.status),
+            "e": self.error_code,
+            "d": f"{self.duration_ms:.1f}",
+            "r": self.request_id,
+        }
+
+    @classmethod
+    def from_fields(cls, employer_id: int, fields: dict[bytes, bytes]) -> LoggedCall:
+        text = {name.decode(): value.decode() for name, value in fields.items()}
+        return cls(
+            employer_id=employer_id,
+            key_id=int(text["k"]),
+            at=datetime.fromtimestamp(int(text["t"]) / 1000, UTC),
+            method=text["m"],
+            path=text["p"],
+            operation=text["o"],
+            status=int(text["s"]),
+            error_code=text["e"],
+            duration_ms=float(text["d"]),
+            request_id=text["r"],
+        )
+
+
+def _redis_factory(redis_url: str) -> aioredis.Redis:
+    return aioredis.Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+
+
+class _Batch:
+    """The entries one event loop has buffered, and its pending flush."""
+
+    def __init__(self, client: aioredis.Redis) -> None:
+        self.client = client
+        self.entries: list[LoggedCall] = []
+        self.timer: asyncio.TimerHandle | None = None
+        self.flushing: set[asyncio.Task[None]] = set()
+
+
+class RequestLogWriter:
+    """Buffers logged calls per process and writes them to Redis in batches."""
+
+    def __init__(self, redis_url: str, *, flush_seconds: float = FLUSH_SECONDS) -> None:
+        self.flush_seconds = flush_seconds
+        self._batches: PerLoop[_Batch] = PerLoop(lambda: _Batch(_redis_factory(redis_url)))
+
+    def record(self, call: LoggedCall) -> None:
+        """Buffer ``call``; a flush is scheduled if none is. Never waits and never raises."""
+        batch = self._batches.get()
+        batch.entries.append(call)
+        if len(batch.entries) > MAX_BUFFERED:
+            del batch.entries[: len(batch.entries) - MAX_BUFFERED]
+        if batch.timer is None:
+            loop = asyncio.get_running_loop()
+            batch.timer = loop.call_later(self.flush_seconds, self._start_flush, batch)
+
+    def _start_flush(self, batch: _Batch) -> None:
+        batch.timer = None
+        task = asyncio.get_running_loop().create_task(self._flush(batch))
+        # The loop keeps only a weak reference to a task.
+        batch.flushing.add(task)
+        task.add_done_callback(batch.flushing.discard)
+
+    async def flush(self) -> None:
+        """Write what this loop has buffered now (tests, and the shutdown)."""
+        batch = self._batches.get()
+        if batch.timer is not None:
+            batch.timer.cancel()
+            batch.timer = None
+        if batch.flushing:
+            await asyncio.gather(*batch.flushing)
+        await self._flush(batch)
+
+    async def close(self) -> None:
+        """Flush, then close this loop's connection (at shutdown)."""
+        await self.flush()
+        batch = self._batches.pop_current()
+        if batch is not None:
+            await batch.client.aclose()
+
+    async def _flush(self, batch: _Batch) -> None:
+        entries, batch.entries = batch.entries, []
+        if not entries:
+            return
+        try:
+            await write(batch.client, entries, datetime.now(UTC))
+        except (RedisError, OSError) as error:
+            logger.warning("request log unavailable, %d entries dropped: %r", len(entries), error)
+
+
+async def write(client: aioredis.Redis, entries: Sequence[LoggedCall], now: datetime) -> None:
+    """Append ``entries`` to their employers' streams and daily counts in one round trip."""
+    oldest_kept = f"{int((now - KEPT_FOR).timestamp() * 1000)}-0"
+    days: Counter[tuple[int, date, str]] = Counter(
+        (entry.employer_id, entry.at.date(), status_class(entry.status)) for entry in entries
+    )
+    async with client.pipeline(transaction=False) as pipe:
+        for entry in entries:
+            pipe.xadd(
+                stream_key(entry.employer_id),
+                entry.fields(),  # type: ignore[arg-type]
+                maxlen=MAX_ENTRIES,
+                approximate=True,
+            )
+        for employer_id in {entry.employer_id for entry in entries}:
+            pipe.xtrim(stream_key(employer_id), minid=oldest_kept, approximate=True)
+            pipe.expire(stream_key(employer_id), int(KEPT_FOR.total_seconds()) + 86_400)
+        for (employer_id, day, status), count in days.items():
+            pipe.hincrby(day_key(employer_id, day), status, count)
+            pipe.expire(day_key(employer_id, day), DAYS_KEPT * 86_400)
+        await pipe.execute()
+
+
+def error_code(body: bytes) -> str:
+    """The ``code`` of a v1 (``{"code"}``) or v2 (``{"error": {"code"}}``) error envelope."""
+    try:
+        parsed: Any = json.loads(body)
+    except ValueError:
+        return ""
+    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+        parsed = parsed["error"]
+    code = parsed.get("code") if isinstance(parsed, dict) else None
+    return code[:64] if isinstance(code, str) else ""
+
+
+class RequestLogMiddleware:
+    """Logs each keyed call once its response is complete (inside ``KeyedCallMiddleware``,
+    outside Connexion's exception middleware, so refused calls are seen with their status)."""
+
+    def __init__(self, app: ASGIApp, *, writer: RequestLogWriter) -> None:
+        self.app = app
+        self.writer = writer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(_API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        error_body = bytearray()
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif status >= 400 and len(error_body) <= _ERROR_BODY_LIMIT:
+                error_body.extend(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            call = KeyedCall.of(scope)
+            principal = call.principal if call is not None else None
+            if principal is not None:
+                self.writer.record(
+                    LoggedCall(
+                        employer_id=principal.employer_id,
+                        key_id=principal.key_id,
+                        at=utcnow(),
+                        method=scope["method"],
+                        path=scope["path"],
+                        operation=operation_of(scope),
+                        status=status,
+                        error_code=(
+                            error_code(bytes(error_body))
+                            if status >= 400 and len(error_body) <= _ERROR_BODY_LIMIT
+                            else ""
+                        ),
+                        duration_ms=(time.perf_counter() - started) * 1000,
+                        request_id=current_request_id.get() or "",
+                    )
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the portal's request log shows: every field ``None`` shows everything."""
+
+    key_id: int | None = None
+    status_class: str | None = None
+    operation: str | None = None
+
+    def matches(self, call: LoggedCall) -> bool:
+        return (
+            (self.key_id is None or call.key_id == self.key_id)
+            and (self.status_class is None or status_class(call.status) == self.status_class)
+            and (self.operation is None or call.operation == self.operation)
+        )
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    """A logged call and its place in the stream (``entry_id``, the cursor of the next page)."""
+
+    entry_id: str
+    call: LoggedCall
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[LoggedEntry]
+    # The cursor of the next (older) page; None on the last.
+    older: str | None
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    day: date
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class RequestLogReader:
+    """Reads an employer's logged calls: at most the newest ``MAX_ENTRIES``, of ``KEPT_FOR``."""
+
+    _CHUNK = 500
+
+    def __init__(self, redis_url: str) -> None:
+        self.clients: PerLoop[aioredis.Redis] = PerLoop(lambda: _redis_factory(redis_url))
+
+    async def close(self) -> None:
+        client = self.clients.pop_current()
+        if client is not None:
+            await client.aclose()
+
+    async def page(
+        self, employer_id: int, log_filter: LogFilter, *, older_than: str | None, size: int
+    ) -> LogPage:
+        """The newest ``size`` matching calls older than the cursor ``older_than``."""
+        found: list[LoggedEntry] = []
+        async for entry in self._newest_first(employer_id, older_than):
+            if log_filter.matches(entry.call):
+                if len(found) == size:
+                    return LogPage(found, older=found[-1].entry_id)
+                found.append(entry)
+        return LogPage(found, older=None)
+
+    async def with_request_id(self, employer_id: int, request_id: str) -> list[LoggedEntry]:
+        """Every logged call with this ``X-Request-Id`` (a caller may reuse one), newest first."""
+        return [
+            entry
+            async for entry in self._newest_first(employer_id, None)
+            if entry.call.request_id == request_id
+        ]
+
+    async def days(self, employer_id: int, last: date, count: int) -> list[DayCounts]:
+        """Calls per status class on each of the ``count`` days up to ``last`` (UTC), oldest
+        first; counts are kept ``DAYS_KEPT`` days."""
+        days = [last - timedelta(days=back) for back in range(count - 1, -1, -1)]
+        async with self.clients.get().pipeline(transaction=False) as pipe:
+            for day in days:
+                pipe.hgetall(day_key(employer_id, day))
+            rows = await pipe.execute()
+        return [
+            DayCounts(
+                day,
+                {name: int(row.get(name.encode(), 0)) for name in STATUS_CLASSES},
+            )
+            for day, row in zip(days, rows, strict=True)
+        ]
+
+    async def _newest_first(
+        self, employer_id: int, older_than: str | None
+    ) -> AsyncIterator[LoggedEntry]:
+        """The employer's entries from the newest (or from just below ``older_than``) down to
+        the oldest shown: within ``KEPT_FOR``, and among the newest ``MAX_ENTRIES``."""
+        client = self.clients.get()
+        key = stream_key(employer_id)
+        floor = await self._oldest_shown(client, key)
+        upper = f"({older_than}" if older_than else "+"
+        while True:
+            chunk: Any = await client.xrevrange(key, max=upper, min=floor, count=self._CHUNK)
+            for entry_id, fields in chunk:
+                yield LoggedEntry(entry_id.decode(), LoggedCall.from_fields(employer_id, fields))
+            if len(chunk) < self._CHUNK:
+                return
+            upper = f"({chunk[-1][0].decode()}"
+
+    @staticmethod
+    async def _oldest_shown(client: aioredis.Redis, key: str) -> str:
+        """The lowest entry id shown: a week back, or the ``MAX_ENTRIES``-th newest entry if the
+        stream (trimmed approximately) holds a few more."""
+        week = f"{int((datetime.now(UTC) - KEPT_FOR).timestamp() * 1000)}-0"
+        surplus = int(await client.xlen(key)) - MAX_ENTRIES
+        if surplus <= 0:
+            return week
+        beyond: Any = await client.xrange(key, min="-", max="+", count=surplus)
+        last_hidden = beyond[-1][0].decode()
+        return f"({last_hidden}" if _position(last_hidden) >= _position(week) else week
+
+
+def _position(entry_id: str) -> tuple[int, int]:
+    """A stream entry id (``1765000000000-3``) as the stream orders it."""
+    milliseconds, _, sequence = entry_id.partition("-")
+    return int(milliseconds), int(sequence or 0)
