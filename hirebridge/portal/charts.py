@@ -17,10 +17,10 @@ from datetime import date
 
 WIDTH = 480
 HEIGHT = 210
-LEFT = 44
-RIGHT = 8
+LEFT = 52
+RIGHT = 24
 TOP = 12
-BOTTOM = 26
+BOTTOM = 32
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 BAR_SHARE = 0.7
@@ -105,6 +105,14 @@ def nice_ceiling(value: float) -> int:
     return int(10 * power)
 
 
+def compact(value: int) -> str:
+    """``950``, ``1k``, ``2.5k``, ``10k``, ``2M``: an axis label that fits beside a phone's chart."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return str(value)
+
+
 def _short(day: date) -> str:
     return f"{day.day} {day.strftime('%b')}"
 
@@ -157,7 +165,7 @@ def stacked_by_day(
         series=list(series),
         bars=bars,
         ticks=[
-            Tick(y=round(y_of(value), 2), label=f"{value:,}")
+            Tick(y=round(y_of(value), 2), label=compact(value))
             for value in sorted({0, top // 2, top})
         ],
         days=[

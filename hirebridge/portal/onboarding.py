@@ -220,7 +220,7 @@ class Onboarding:
             token=token,
             invitation=shown,
             role_label=ROLE_LABELS[shown.role],
-            name="",
+            person_name="",
             error=None,
         )
 
@@ -243,7 +243,7 @@ class Onboarding:
                 token=token,
                 invitation=shown,
                 role_label=ROLE_LABELS[shown.role],
-                name=name,
+                person_name=name,
                 error=error.message,
             )
         context.sign_in(signed_in.viewer.user_id, signed_in.session_generation)
