@@ -7,9 +7,10 @@ thing read from a response is the ``code`` of a small JSON error.
 
 Written off the request path. ``RequestLogMiddleware`` only appends the entry to a per-process
 buffer once the response has gone; a timer on the event loop writes the buffer to Redis about
-once a second in one pipeline: an ``XADD`` per call to the employer's stream (capped at
-``MAX_ENTRIES``, trimmed to ``KEPT_FOR``) and one ``HINCRBY`` per employer, day and status class
-for the daily counts (kept ``DAYS_KEPT`` days). If Redis cannot be reached the batch is dropped
+once a second in one pipeline: per employer, one script that adds each call to the employer's
+stream (one JSON field per entry; capped at about ``MAX_ENTRIES``, trimmed to ``KEPT_FOR``), and
+one ``HINCRBY`` per employer, day and status class for the daily counts (kept ``DAYS_KEPT``
+days). If Redis cannot be reached the batch is dropped
 with a warning: the log is a convenience, never a reason to fail or slow a call.
 """
 
@@ -19,7 +20,7 @@ import asyncio
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -76,34 +77,53 @@ class LoggedCall:
     duration_ms: float
     request_id: str
 
-    def fields(self) -> dict[str, str]:
-        return {
-            "t": str(int(self.at.timestamp() * 1000)),
-            "k": str(self.key_id),
-            "m": self.method,
-            "p": self.path,
-            "o": self.operation,
-            "s": str(self.status),
-            "e": self.error_code,
-            "d": f"{self.duration_ms:.1f}",
-            "r": self.request_id,
-        }
+    def packed(self) -> str:
+        """The call as one stream field: a JSON array (cheaper to write than a field each)."""
+        return json.dumps(
+            [
+                int(self.at.timestamp() * 1000),
+                self.key_id,
+                self.method,
+                self.path,
+                self.operation,
+                self.status,
+                self.error_code,
+                round(self.duration_ms, 1),
+                self.request_id,
+            ],
+            separators=(",", ":"),
+        )
 
     @classmethod
-    def from_fields(cls, employer_id: int, fields: dict[bytes, bytes]) -> LoggedCall:
-        text = {name.decode(): value.decode() for name, value in fields.items()}
+    def unpacked(cls, employer_id: int, packed: bytes) -> LoggedCall:
+        at, key_id, method, path, operation, status, error, duration, request_id = json.loads(
+            packed
+        )
         return cls(
             employer_id=employer_id,
-            key_id=int(text["k"]),
-            at=datetime.fromtimestamp(int(text["t"]) / 1000, UTC),
-            method=text["m"],
-            path=text["p"],
-            operation=text["o"],
-            status=int(text["s"]),
-            error_code=text["e"],
-            duration_ms=float(text["d"]),
-            request_id=text["r"],
+            key_id=int(key_id),
+            at=datetime.fromtimestamp(at / 1000, UTC),
+            method=str(method),
+            path=str(path),
+            operation=str(operation),
+            status=int(status),
+            error_code=str(error),
+            duration_ms=float(duration),
+            request_id=str(request_id),
         )
+
+
+# One command per employer and flush: the stream's appends, trimming (count, then age) and
+# expiry in a script, so the writer's cost does not grow with a command per call.
+_APPEND = """
+for i = 4, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'c', ARGV[i])
+end
+redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return #ARGV - 3
+"""
+FIELD = b"c"
 
 
 def _redis_factory(redis_url: str) -> aioredis.Redis:
@@ -174,20 +194,21 @@ class RequestLogWriter:
 async def write(client: aioredis.Redis, entries: Sequence[LoggedCall], now: datetime) -> None:
     """Append ``entries`` to their employers' streams and daily counts in one round trip."""
     oldest_kept = f"{int((now - KEPT_FOR).timestamp() * 1000)}-0"
+    by_employer: dict[int, list[str]] = defaultdict(list)
+    for entry in entries:
+        by_employer[entry.employer_id].append(entry.packed())
     days: Counter[tuple[int, date, str]] = Counter(
         (entry.employer_id, entry.at.date(), status_class(entry.status)) for entry in entries
     )
+    append = client.register_script(_APPEND)
+    stream_ttl = int(KEPT_FOR.total_seconds()) + 86_400
     async with client.pipeline(transaction=False) as pipe:
-        for entry in entries:
-            pipe.xadd(
-                stream_key(entry.employer_id),
-                entry.fields(),  # type: ignore[arg-type]
-                maxlen=MAX_ENTRIES,
-                approximate=True,
+        for employer_id, packed in by_employer.items():
+            await append(
+                keys=[stream_key(employer_id)],
+                args=[MAX_ENTRIES, oldest_kept, stream_ttl, *packed],
+                client=pipe,
             )
-        for employer_id in {entry.employer_id for entry in entries}:
-            pipe.xtrim(stream_key(employer_id), minid=oldest_kept, approximate=True)
-            pipe.expire(stream_key(employer_id), int(KEPT_FOR.total_seconds()) + 86_400)
         for (employer_id, day, status), count in days.items():
             pipe.hincrby(day_key(employer_id, day), status, count)
             pipe.expire(day_key(employer_id, day), DAYS_KEPT * 86_400)
@@ -362,7 +383,9 @@ class RequestLogReader:
         while True:
             chunk: Any = await client.xrevrange(key, max=upper, min=floor, count=self._CHUNK)
             for entry_id, fields in chunk:
-                yield LoggedEntry(entry_id.decode(), LoggedCall.from_fields(employer_id, fields))
+                yield LoggedEntry(
+                    entry_id.decode(), LoggedCall.unpacked(employer_id, fields[FIELD])
+                )
             if len(chunk) < self._CHUNK:
                 return
             upper = f"({chunk[-1][0].decode()}"

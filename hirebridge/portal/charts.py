@@ -106,7 +106,7 @@ def nice_ceiling(value: float) -> int:
 
 
 def compact(value: int) -> str:
-    """``950``, ``1k``, ``2.5k``, ``10k``, ``2M``: an axis label that fits beside a phone's chart."""
+    """``950``, ``1k``, ``2.5k``, ``10k``, ``2M``: axis labels that fit beside a phone's chart."""
     for size, suffix in ((1_000_000, "M"), (1_000, "k")):
         if value >= size:
             return f"{value / size:g}{suffix}"
