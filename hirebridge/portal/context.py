@@ -58,3 +58,9 @@ class PortalError(Exception):
 def status_of(error: DomainError) -> int:
     """The status the API gives the same error (``hirebridge.errors`` maps them, once)."""
     return STATUS_BY_CODE.get(error.code, 400)
+
+
+def page_number(request: Request) -> int:
+    """The ``page`` of the query (1 if absent or not a sensible number)."""
+    raw = request.query_params.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1

@@ -3,7 +3,7 @@
 Every route goes through one of two wrappers. ``_page`` (GET) loads the session and the user.
 ``_action`` (POST) also checks the form's CSRF token before anything else, and the user's role
 for the actions that change keys, webhooks or the team, so no POST can forget either check.
-The account pages (``onboarding``, ``team``) and the usage pages (``usage``) add their routes
+The account pages (``onboarding``, ``team``), the webhook pages and the usage pages add their routes
 through the same two wrappers.
 """
 
@@ -32,19 +32,27 @@ from jobs_queue.mail import Mail
 from storage.api_keys import BUNDLES, SCOPES
 from storage.clock import utcnow
 from storage.errors import DomainError
-from storage.outbox import SUBSCRIBABLE_EVENTS
 from storage.text import normalize_email
 
 from . import pages
-from .charts import BarChart, Series, stacked_by_day
-from .context import GET, POST, ActionView, Context, PageView, PortalError, status_of
+from .context import (
+    GET,
+    POST,
+    ActionView,
+    Context,
+    PageView,
+    PortalError,
+    page_number,
+    status_of,
+)
 from .links import Links
 from .mails import PortalMail
 from .onboarding import Onboarding
 from .rendering import Templates
 from .sessions import CSRF_FIELD, Session, SessionCookies
 from .team import TeamPages
-from .usage import CHART_DAYS, UsagePages
+from .usage import UsagePages
+from .webhook_pages import WebhookPages
 
 logger = logging.getLogger(__name__)
 
@@ -70,16 +78,6 @@ NOTICES = {
     "role-changed": "The role is changed.",
     "removed": "The user is removed and signed out everywhere.",
 }
-DELIVERY_SERIES = [
-    Series("succeeded", "succeeded", "chart-ok"),
-    Series("retried", "retried", "chart-refused"),
-    Series("dead", "dead", "chart-failed"),
-]
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
 def _expiry(value: str) -> datetime | None:
@@ -119,6 +117,7 @@ class Portal:
         features = (
             Onboarding(self, links=links, mail=mail, emails_per_hour=emails_per_hour),
             TeamPages(self, links=links, mail=mail, emails_per_hour=emails_per_hour),
+            WebhookPages(self),
             UsagePages(self, reader=request_log, quota=quota, operations=sorted(operations)),
         )
         self.router = Router(
@@ -136,27 +135,6 @@ class Portal:
                 Route(
                     f"{PREFIX}/keys/{{key_id:int}}/revoke",
                     self._action(self.revoke_key, admin=True),
-                    **POST,
-                ),
-                Route(f"{PREFIX}/webhooks", self._page(self.webhooks), **GET),
-                Route(f"{PREFIX}/webhooks", self._action(self.create_webhook, admin=True), **POST),
-                Route(f"{PREFIX}/webhooks/{{webhook_id:int}}", self._page(self.webhook), **GET),
-                *(
-                    Route(
-                        f"{PREFIX}/webhooks/{{webhook_id:int}}/{name}",
-                        self._action(view, admin=True),
-                        **POST,
-                    )
-                    for name, view in (
-                        ("test", self.send_test_event),
-                        ("enable", self.enable_webhook),
-                        ("disable", self.disable_webhook),
-                        ("rotate", self.rotate_secret),
-                    )
-                ),
-                Route(
-                    f"{PREFIX}/webhooks/{{webhook_id:int}}/deliveries/{{delivery_id}}/redeliver",
-                    self._action(self.redeliver, admin=True),
                     **POST,
                 ),
                 Route(f"{PREFIX}/credits", self._page(self.credits), **GET),
@@ -379,132 +357,11 @@ class Portal:
         return RedirectResponse(f"{PREFIX}/keys?done=revoked", 303)
 
     # -----------------------------------------------------------------------------------------
-    # Webhooks
-
-    async def webhooks(self, context: Context, **values: Any) -> Response:
-        status = values.pop("status", 200)
-        page = await run_in_threadpool(
-            pages.webhook_rows, context.signed_in.employer_id, _page_number(context.request)
-        )
-        values.setdefault("form", {"url": "", "events": [], "description": ""})
-        return self._render(
-            context,
-            "webhooks.html",
-            status,
-            webhooks=page,
-            charts=await self._delivery_charts(context.signed_in.employer_id, page.items),
-            events=SUBSCRIBABLE_EVENTS,
-            created=values.pop("created", None),
-            error=values.pop("error", None),
-            **values,
-        )
-
-    async def _delivery_charts(
-        self, employer_id: int, hooks: list[pages.WebhookRow]
-    ) -> list[tuple[int, BarChart]]:
-        counts = await run_in_threadpool(
-            pages.deliveries_per_day, employer_id, [hook.id for hook in hooks], CHART_DAYS
-        )
-        today = utcnow().date()
-        days = [today - timedelta(days=back) for back in range(CHART_DAYS - 1, -1, -1)]
-        return [
-            (
-                hook.id,
-                stacked_by_day(
-                    f"Webhook {hook.id} ({hook.url}): deliveries per day, last {CHART_DAYS} days",
-                    DELIVERY_SERIES,
-                    days,
-                    counts.get(hook.id, {}),
-                ),
-            )
-            for hook in hooks
-        ]
-
-    async def create_webhook(self, context: Context, form: FormData) -> Response:
-        url = str(form.get("url", "")).strip()
-        events = [str(event) for event in form.getlist("events")]
-        description = str(form.get("description", ""))
-        try:
-            created = await run_in_threadpool(
-                lambda: pages.create_webhook(
-                    context.signed_in.employer_id,
-                    url=url,
-                    events=events,
-                    description=description,
-                )
-            )
-        except DomainError as error:
-            values = {"url": url, "events": events, "description": description}
-            return await self.webhooks(
-                context, status=status_of(error), error=error.message, form=values
-            )
-        return await self.webhooks(context, status=201, created=created)
-
-    async def webhook(self, context: Context, **values: Any) -> Response:
-        webhook_id = int(context.request.path_params["webhook_id"])
-        detail = await run_in_threadpool(
-            pages.webhook_detail,
-            context.signed_in.employer_id,
-            webhook_id,
-            _page_number(context.request),
-        )
-        return self._render(
-            context,
-            "webhook.html",
-            values.pop("status", 200),
-            webhook=detail.webhook,
-            deliveries=detail.deliveries,
-            rotated=values.pop("rotated", None),
-        )
-
-    def _webhook_id(self, context: Context) -> int:
-        return int(context.request.path_params["webhook_id"])
-
-    def _back_to_webhook(self, context: Context, notice: str) -> Response:
-        return RedirectResponse(f"{PREFIX}/webhooks/{self._webhook_id(context)}?done={notice}", 303)
-
-    async def send_test_event(self, context: Context, form: FormData) -> Response:
-        employer_id = context.signed_in.employer_id
-        await run_in_threadpool(pages.send_test_event, employer_id, self._webhook_id(context))
-        return self._back_to_webhook(context, "test-sent")
-
-    async def enable_webhook(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            lambda: pages.set_webhook_enabled(
-                context.signed_in.employer_id, self._webhook_id(context), enabled=True
-            )
-        )
-        return self._back_to_webhook(context, "enabled")
-
-    async def disable_webhook(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            lambda: pages.set_webhook_enabled(
-                context.signed_in.employer_id, self._webhook_id(context), enabled=False
-            )
-        )
-        return self._back_to_webhook(context, "disabled")
-
-    async def rotate_secret(self, context: Context, form: FormData) -> Response:
-        rotated = await run_in_threadpool(
-            pages.rotate_webhook_secret, context.signed_in.employer_id, self._webhook_id(context)
-        )
-        return await self.webhook(context, rotated=rotated)
-
-    async def redeliver(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            pages.redeliver,
-            context.signed_in.employer_id,
-            self._webhook_id(context),
-            str(context.request.path_params["delivery_id"]),
-        )
-        return self._back_to_webhook(context, "redelivered")
-
-    # -----------------------------------------------------------------------------------------
     # Credits and usage
 
     async def credits(self, context: Context) -> Response:
         employer_id = context.signed_in.employer_id
-        account = await run_in_threadpool(pages.account, employer_id, _page_number(context.request))
+        account = await run_in_threadpool(pages.account, employer_id, page_number(context.request))
         requests = await self.quota.requests_this_month(employer_id)
         return self._render(
             context,
