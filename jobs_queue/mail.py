@@ -27,6 +27,8 @@ from jobs_queue.queues import MAIL_QUEUE
 logger = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 30.0
+# The longest line SMTP carries (RFC 5321: 1,000 octets with CRLF), with room to spare.
+_SMTP_LINE = 990
 # A mail server that is down for a while still gets the message (the worker runs the scheduler).
 _RETRY = Retry(max=4, interval=[60, 300, 1800, 7200])
 
@@ -74,9 +76,9 @@ class Mailer:
         message["Subject"] = mail.subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="hirebridge")
-        message.set_content(mail.body)
+        message.set_content(mail.body, cte=_plain_encoding(mail.body))
         if mail.html is not None:
-            message.add_alternative(mail.html, subtype="html")
+            message.add_alternative(mail.html, subtype="html", cte=_plain_encoding(mail.html))
         return message
 
     def send(self, mail: Mail) -> None:
@@ -98,6 +100,14 @@ class Mailer:
                 smtp.login(self.username, self.password)
             smtp.send_message(message)
         logger.info("e-mail sent", extra={"to": list(mail.to), "subject": mail.subject})
+
+
+def _plain_encoding(text: str) -> str | None:
+    """``7bit`` for ASCII text whose lines SMTP carries as they are, so a link in it reads the
+    same in the raw message (a mail sink's output, a log) as in a mail client; otherwise the
+    library's choice (quoted-printable wraps long lines and encodes ``=`` as ``=3D``)."""
+    fits = text.isascii() and all(len(line) <= _SMTP_LINE for line in text.splitlines())
+    return "7bit" if fits else None
 
 
 _mailer = Mailer(host="")
