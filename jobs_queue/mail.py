@@ -128,20 +128,25 @@ def send_mail(to: list[str], subject: str, body: str, html: str | None = None) -
     """RQ task: send one e-mail with the process's mailer.
 
     Delivery is at least once: a retry after a failure that happened once the server had the
-    message may send it twice. (``html`` is last and optional: jobs queued without it by an
-    earlier release still run.)
+    message may send it twice. (``html`` is last and optional: jobs queued without it still
+    run.)
     """
     current().send(Mail(to=tuple(to), subject=subject, body=body, html=html))
 
 
 def enqueue_mail(connection: redis.Redis, mail: Mail) -> Job:
-    """Queue ``mail`` for a worker to send (call it after the commit that decided to send)."""
+    """Queue ``mail`` for a worker to send (call it after the commit that decided to send).
+
+    A mail without HTML is queued with the three arguments an earlier worker takes, so that
+    during a rolling upgrade old workers still send what new API hosts queue.
+    """
+    html = () if mail.html is None else (mail.html,)
     return Queue(MAIL_QUEUE, connection=connection).enqueue(
         send_mail,
         list(mail.to),
         mail.subject,
         mail.body,
-        mail.html,
+        *html,
         retry=_RETRY,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,

@@ -11,9 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
 from storage.errors import InvalidRequest
 
 
@@ -62,3 +67,37 @@ def check(
         raise LinkRefused(USED)
     if expires_at is None or expires_at <= now:
         raise LinkRefused(EXPIRED)
+
+
+class LinkRow(Protocol):
+    """A row behind a link: a sign-up, an invitation, a password reset."""
+
+    @property
+    def token_hash(self) -> str: ...
+
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+Row = TypeVar("Row", bound=LinkRow)
+
+
+def opened(
+    session: Session,
+    model: type[Row],
+    link: LinkSecret,
+    *,
+    used_at: Callable[[Row], datetime | None],
+) -> Row:
+    """The row of ``model`` the link opens: ``LinkRefused`` if there is none, the secret is not
+    its own, or it is used (``used_at``) or expired."""
+    row = session.get(model, link.row_id)
+    check(
+        link,
+        stored_digest=row.token_hash if row is not None else None,
+        expires_at=row.expires_at if row is not None else None,
+        used_at=used_at(row) if row is not None else None,
+        now=utcnow(),
+    )
+    assert row is not None  # check() refuses a missing row
+    return row

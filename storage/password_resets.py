@@ -46,16 +46,7 @@ def request_password_reset(session: Session, email: str) -> ResetRequested | Non
 
 def open_reset(session: Session, link: LinkSecret) -> PasswordReset:
     """The reset a link opens (``LinkRefused`` if it opens none)."""
-    reset = session.get(PasswordReset, link.row_id)
-    link_secrets.check(
-        link,
-        stored_digest=reset.token_hash if reset is not None else None,
-        expires_at=reset.expires_at if reset is not None else None,
-        used_at=reset.used_at if reset is not None else None,
-        now=utcnow(),
-    )
-    assert reset is not None  # check() refuses a missing row
-    return reset
+    return link_secrets.opened(session, PasswordReset, link, used_at=lambda reset: reset.used_at)
 
 
 def reset_password(session: Session, link: LinkSecret, password: str) -> User:

@@ -64,16 +64,9 @@ def request_sign_up(
 
 def pending_sign_up(session: Session, link: LinkSecret) -> SignUpRequest:
     """The sign-up a verification link opens (``LinkRefused`` if it opens none)."""
-    request = session.get(SignUpRequest, link.row_id)
-    link_secrets.check(
-        link,
-        stored_digest=request.token_hash if request is not None else None,
-        expires_at=request.expires_at if request is not None else None,
-        used_at=request.completed_at if request is not None else None,
-        now=utcnow(),
+    return link_secrets.opened(
+        session, SignUpRequest, link, used_at=lambda request: request.completed_at
     )
-    assert request is not None  # check() refuses a missing row
-    return request
 
 
 def complete_sign_up(session: Session, link: LinkSecret) -> User:

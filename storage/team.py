@@ -108,16 +108,9 @@ def _renew(session: Session, invitation: Invitation) -> InvitationSent:
 
 def invitation_for(session: Session, link: LinkSecret) -> Invitation:
     """The invitation a link opens (``LinkRefused`` if it opens none)."""
-    invitation = session.get(Invitation, link.row_id)
-    link_secrets.check(
-        link,
-        stored_digest=invitation.token_hash if invitation is not None else None,
-        expires_at=invitation.expires_at if invitation is not None else None,
-        used_at=invitation.accepted_at if invitation is not None else None,
-        now=utcnow(),
+    return link_secrets.opened(
+        session, Invitation, link, used_at=lambda invitation: invitation.accepted_at
     )
-    assert invitation is not None  # check() refuses a missing row
-    return invitation
 
 
 def accept_invitation(session: Session, link: LinkSecret, *, name: str, password: str) -> User:

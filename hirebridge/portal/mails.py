@@ -7,26 +7,54 @@ request with a forged ``Host`` cannot make the service mail out links to another
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from limits import RateLimitItem, RateLimitItemPerHour
 from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
 from jobs_queue.mail import Mail
+from storage.text import normalize_email
 
 from .context import PortalError
+from .links import Links
 from .rendering import Templates
 
 logger = logging.getLogger(__name__)
 
 NOT_QUEUED = "The e-mail could not be sent just now. Try again in a minute."
 
+OverLimit = Callable[[RateLimitItem, str, Sequence[tuple[str, str]]], Awaitable[int | None]]
+
 
 class PortalMail:
-    def __init__(self, templates: Templates, enqueue: Callable[[Mail], object]) -> None:
+    """Composes, limits and queues the portal's e-mails; ``links`` makes what they point to."""
+
+    def __init__(
+        self,
+        templates: Templates,
+        enqueue: Callable[[Mail], object],
+        *,
+        links: Links,
+        per_hour: int,
+        over_limit: OverLimit,
+    ) -> None:
         self.templates = templates
         self.enqueue = enqueue
+        self.links = links
+        self.limit = RateLimitItemPerHour(per_hour)
+        self.over_limit = over_limit
+
+    async def wait_before_mailing(
+        self, email: str, client_address: str | None = None
+    ) -> int | None:
+        """Seconds to wait if the address to mail (or the client asking, when given) is over
+        its hourly limit of portal e-mails; ``None`` to go ahead. Each call counts one."""
+        identities = [("email", normalize_email(email))]
+        if client_address is not None:
+            identities.insert(0, ("address", client_address))
+        return await self.over_limit(self.limit, "portal-mail", identities)
 
     def compose(self, template: str, to: str, subject: str, **values: Any) -> Mail:
         """``mail/<template>.txt`` and ``.html``, rendered with ``values``."""

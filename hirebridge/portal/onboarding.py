@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from limits import RateLimitItemPerHour
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -27,7 +26,7 @@ from storage.text import normalize_email
 
 from . import accounts
 from .context import GET, POST, Context, PortalError
-from .links import Links, Purpose
+from .links import Purpose
 from .mails import PortalMail
 
 if TYPE_CHECKING:
@@ -50,13 +49,10 @@ def new_password(form: FormData) -> str:
 
 
 class Onboarding:
-    def __init__(
-        self, portal: Portal, *, links: Links, mail: PortalMail, emails_per_hour: int
-    ) -> None:
+    def __init__(self, portal: Portal, mail: PortalMail) -> None:
         self.portal = portal
-        self.links = links
         self.mail = mail
-        self.mail_limit = RateLimitItemPerHour(emails_per_hour)
+        self.links = mail.links
 
     def routes(self) -> list[BaseRoute]:
         page, action = self.portal._page, self.portal._action
@@ -78,15 +74,8 @@ class Onboarding:
         ]
 
     async def mail_refused(self, context: Context, email: str) -> int | None:
-        """Seconds to wait if the client address or the address to mail is over its hourly
-        limit of e-mail requests; ``None`` to go ahead."""
-        return await self.portal.over_limit(
-            self.mail_limit,
-            "portal-mail",
-            [
-                ("address", self.portal.client_address(context.request)),
-                ("email", normalize_email(email)),
-            ],
+        return await self.mail.wait_before_mailing(
+            email, self.portal.client_address(context.request)
         )
 
     def too_many(self, context: Context, template: str, wait: int, **values: object) -> Response:

@@ -112,11 +112,16 @@ class Portal:
         self.quota = quota
         self.sign_in_limit = RateLimitItemPerMinute(sign_in_per_minute)
         self.templates = Templates()
-        links = Links(secret_key, public_base_url)
-        mail = PortalMail(self.templates, enqueue_mail)
+        mail = PortalMail(
+            self.templates,
+            enqueue_mail,
+            links=Links(secret_key, public_base_url),
+            per_hour=emails_per_hour,
+            over_limit=self.over_limit,
+        )
         features = (
-            Onboarding(self, links=links, mail=mail, emails_per_hour=emails_per_hour),
-            TeamPages(self, links=links, mail=mail, emails_per_hour=emails_per_hour),
+            Onboarding(self, mail),
+            TeamPages(self, mail),
             WebhookPages(self),
             UsagePages(self, reader=request_log, quota=quota, operations=sorted(operations)),
         )

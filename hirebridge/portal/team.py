@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from limits import RateLimitItemPerHour
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -17,11 +16,10 @@ from starlette.routing import BaseRoute, Route
 
 from storage.errors import DomainError
 from storage.models import UserRole
-from storage.text import normalize_email
 
 from . import accounts
 from .context import GET, POST, Context, PortalError
-from .links import Links, Purpose
+from .links import Purpose
 from .mails import PortalMail
 from .onboarding import ROLE_LABELS
 
@@ -44,13 +42,10 @@ def _id(context: Context, name: str) -> int:
 
 
 class TeamPages:
-    def __init__(
-        self, portal: Portal, *, links: Links, mail: PortalMail, emails_per_hour: int
-    ) -> None:
+    def __init__(self, portal: Portal, mail: PortalMail) -> None:
         self.portal = portal
-        self.links = links
         self.mail = mail
-        self.mail_limit = RateLimitItemPerHour(emails_per_hour)
+        self.links = mail.links
 
     def routes(self) -> list[BaseRoute]:
         page, action = self.portal._page, self.portal._action
@@ -100,9 +95,7 @@ class TeamPages:
         )
 
     async def _mail_refused(self, email: str) -> PortalError | None:
-        wait = await self.portal.over_limit(
-            self.mail_limit, "portal-mail", [("email", normalize_email(email))]
-        )
+        wait = await self.mail.wait_before_mailing(email)
         if wait is None:
             return None
         return PortalError(

@@ -1,4 +1,8 @@
-"""One service and one browser for every browser test of the session.
+"""One service and one browser for every browser test (the ``tests/browser`` package).
+
+Both end with the package, not the session: the queue worker would otherwise go on claiming the
+deliveries of later tests on the same database, and Playwright's event loop would stay the main
+thread's running loop, where later tests call ``asyncio.run``.
 
 The API (one gunicorn worker) and a queue worker run as deployed, on this session's PostgreSQL
 and a Redis database of their own (10: the pages show counts other tests must not add to), with
@@ -22,7 +26,7 @@ from tests.support.mail import SmtpSink
 from tests.support.portal import own_redis
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(postgresql_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     redis_url = own_redis(10)
     smtp = SmtpSink()
@@ -50,7 +54,7 @@ def stack(postgresql_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     smtp.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -153,7 +153,8 @@ def test_operator_approves_with_the_cli_and_the_admins_are_emailed(
     new_jobs = [mail_queue.fetch_job(job_id) for job_id in set(mail_queue.job_ids) - queued_before]
     assert len(new_jobs) == 1, "one e-mail, for the first approval only"
     to, subject, _body = new_jobs[0].args  # type: ignore[union-attr]
-    assert to == ["admin@pending.example"] and "approved" in subject
+    # Stored as normalize_email writes it: the domain lower-cased, the local part as typed.
+    assert to == ["Admin@pending.example"] and "approved" in subject
 
     refused = hirebridge(env, "keys", "approve", "999999")
     assert refused.returncode == 1 and refused.stderr.strip() == "error: No API key with id 999999."

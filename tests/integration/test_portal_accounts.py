@@ -146,33 +146,24 @@ def sign_up(client: Any, email: str, company: str = "Acme Ltd", **kwargs: Any) -
     )
 
 
-def confirm(client: Any, link: str) -> Any:
-    """Open an e-mailed link's page and press its button (its form carries the token)."""
+def follow(client: Any, link: str, **fields: str) -> Any:
+    """Open an e-mailed link's page and submit its form (which carries the link's token)."""
     page = client.get(link)
     assert page.status_code == 200, page.text
     token = page.text.split('name="token" value="')[1].split('"')[0]
     return client.post(
         link.split("?")[0],
-        data={"csrf_token": csrf_token(page.text), "token": token},
+        data={"csrf_token": csrf_token(page.text), "token": token, **fields},
         follow_redirects=False,
     )
+
+
+def confirm(client: Any, link: str) -> Any:
+    return follow(client, link)
 
 
 def with_password(client: Any, link: str, password: str = NEW_PASSWORD, **more: str) -> Any:
-    page = client.get(link)
-    assert page.status_code == 200, page.text
-    token = page.text.split('name="token" value="')[1].split('"')[0]
-    return client.post(
-        link.split("?")[0],
-        data={
-            "csrf_token": csrf_token(page.text),
-            "token": token,
-            "password": password,
-            "password_again": password,
-            **more,
-        },
-        follow_redirects=False,
-    )
+    return follow(client, link, password=password, password_again=password, **more)
 
 
 def user_named(email: str) -> User | None:

@@ -348,6 +348,8 @@ class TestCharts:
                     employer_id=employer_id,
                     type="job.published",
                     data={"n": index},
+                    # Fanned out already: no pump of another test makes deliveries of it.
+                    dispatched_at=today,
                 )
                 session.add(event)
                 session.flush()
