@@ -338,22 +338,32 @@ class RequestLogReader:
     async def page(
         self, employer_id: int, log_filter: LogFilter, *, older_than: str | None, size: int
     ) -> LogPage:
-        """The newest ``size`` matching calls older than the cursor ``older_than``."""
+        """The newest ``size`` matching calls older than the cursor ``older_than``.
+
+        The stream is in the order the entries were written, and each API process writes its
+        own about once a second, so a page is put in the order of the calls' own times. (Two
+        calls of different processes less than a flush apart can still fall on either side of
+        a page break.)
+        """
         found: list[LoggedEntry] = []
+        older = None
         async for entry in self._newest_first(employer_id, older_than):
             if log_filter.matches(entry.call):
                 if len(found) == size:
-                    return LogPage(found, older=found[-1].entry_id)
+                    older = found[-1].entry_id
+                    break
                 found.append(entry)
-        return LogPage(found, older=None)
+        found.sort(key=lambda entry: entry.call.at, reverse=True)
+        return LogPage(found, older=older)
 
     async def with_request_id(self, employer_id: int, request_id: str) -> list[LoggedEntry]:
         """Every logged call with this ``X-Request-Id`` (a caller may reuse one), newest first."""
-        return [
+        found = [
             entry
             async for entry in self._newest_first(employer_id, None)
             if entry.call.request_id == request_id
         ]
+        return sorted(found, key=lambda entry: entry.call.at, reverse=True)
 
     async def days(self, employer_id: int, last: date, count: int) -> list[DayCounts]:
         """Calls per status class on each of the ``count`` days up to ``last`` (UTC), oldest

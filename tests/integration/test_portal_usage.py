@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import dataclasses
 import html
 import re
 import secrets
@@ -432,3 +433,35 @@ def call(employer_id: int, request_id: str) -> LoggedCall:
         duration_ms=1.0,
         request_id=request_id,
     )
+
+
+def test_a_page_follows_the_calls_times_not_the_order_processes_wrote_them(
+    usage_redis: str,
+) -> None:
+    """Each API process writes its own calls about once a second: a process can write an older
+    call after another process wrote a newer one."""
+    employer_id = 20_000_000 + secrets.randbelow(1_000_000)
+    now = datetime.now(UTC)
+    late = call(employer_id, "late")
+    early = dataclasses.replace(call(employer_id, "early"), at=now - timedelta(milliseconds=700))
+
+    async def shown() -> list[str]:
+        writer = redis.asyncio.Redis.from_url(usage_redis)
+        reader = RequestLogReader(usage_redis)
+        try:
+            await write(writer, [late], now)
+            await write(writer, [early], now)
+            page = await reader.page(employer_id, LogFilter(), older_than=None, size=50)
+            [found] = await reader.with_request_id(employer_id, "early")
+            assert found.call.at == early.at.replace(
+                microsecond=early.at.microsecond // 1000 * 1000
+            )
+            return [entry.call.request_id for entry in page.entries]
+        finally:
+            await writer.aclose()
+            await reader.close()
+
+    try:
+        assert asyncio.run(shown()) == ["late", "early"]
+    finally:
+        redis.Redis.from_url(usage_redis).delete(stream_key(employer_id))
