@@ -39,7 +39,8 @@ from hirebridge.ratelimit import (
     rate_families,
 )
 from hirebridge.redis_client import connect, redis_url
-from hirebridge.request_log import RequestLogMiddleware, RequestLogReader, RequestLogWriter
+from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter
+from hirebridge.request_log_reader import RequestLogReader
 from hirebridge.security import SECURITY_MAP, lookup_principal
 from hirebridge.settings import Settings
 from jobs_queue.queues import QUEUE_NAMES

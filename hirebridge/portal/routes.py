@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import RateLimiter
-from hirebridge.request_log import RequestLogReader
+from hirebridge.request_log_reader import RequestLogReader
 from jobs_queue.mail import Mail
 from storage.api_keys import BUNDLES, SCOPES
 from storage.clock import utcnow

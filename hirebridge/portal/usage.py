@@ -15,11 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hirebridge.request_log import (
-    STATUS_CLASSES,
-    LogFilter,
-    RequestLogReader,
-)
+from hirebridge.request_log import STATUS_CLASSES
+from hirebridge.request_log_reader import LogFilter, RequestLogReader
 from storage import api_keys, credits, employers
 from storage.clock import utcnow
 from storage.db import unit_of_work

@@ -163,7 +163,7 @@ def confirm(client: Any, link: str) -> Any:
 
 
 def with_password(client: Any, link: str, password: str = NEW_PASSWORD, **more: str) -> Any:
-    return follow(client, link, password=password, password_again=password, **more)
+    return follow(client, link, **{"password": password, "password_again": password, **more})
 
 
 def user_named(email: str) -> User | None:

@@ -24,15 +24,8 @@ import redis
 from sqlalchemy import select
 
 from conftest import SEED_JOB, EmployerFactory, KeyFactory
-from hirebridge.request_log import (
-    KEPT_FOR,
-    MAX_ENTRIES,
-    LogFilter,
-    LoggedCall,
-    RequestLogReader,
-    stream_key,
-    write,
-)
+from hirebridge.request_log import KEPT_FOR, MAX_ENTRIES, LoggedCall, stream_key, write
+from hirebridge.request_log_reader import LogFilter, RequestLogReader
 from storage import db, deliveries, employers
 from storage.clock import utcnow
 from storage.models import (
