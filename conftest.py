@@ -345,9 +345,11 @@ class LiveServer:
     env: dict[str, str]
 
 
-def start_live_server(env: dict[str, str], *, workers: int = 2, timeout: float = 30) -> LiveServer:
+def start_live_server(
+    env: dict[str, str], *, workers: int = 2, timeout: float = 30, port: int | None = None
+) -> LiveServer:
     """``hirebridge serve`` in a subprocess (gunicorn, uvicorn workers); ready on return."""
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,

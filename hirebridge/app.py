@@ -22,6 +22,7 @@ from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
+from hirebridge.event_origins import install_event_origins
 from hirebridge.formats import register_formats
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
@@ -40,6 +41,8 @@ from hirebridge.ratelimit import (
     rate_families,
 )
 from hirebridge.redis_client import connect, redis_url
+from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter
+from hirebridge.request_log_reader import RequestLogReader
 from hirebridge.security import SECURITY_MAP, lookup_principal
 from hirebridge.settings import Settings
 from jobs_queue.queues import QUEUE_NAMES
@@ -84,6 +87,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     pump_waker = PumpWaker(redis_client)
     install_wakeup(database.session_factory, pump_waker.wake)
     install_cache_invalidation(database.session_factory, lambda: redis_client)
+    # Each event names the API call that caused it, for the portal's links to the request log.
+    install_event_origins(database.session_factory)
 
     limiter = RateLimiter(redis_url(settings))
     documents = [load_document(name) for name in API_DOCUMENTS]
@@ -102,10 +107,14 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         },
         per_minute=settings.api_rate_limits,
     )
+    request_log_writer = RequestLogWriter(redis_url(settings))
+    request_log_reader = RequestLogReader(redis_url(settings))
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         yield
+        await request_log_writer.close()
+        await request_log_reader.close()
         pump_waker.close()
         try:
             usage_recorder.close()
@@ -146,6 +155,13 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     # rate-limit headers too; the counting itself happens in the security handler.
     app.add_middleware(
         KeyedCallMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, policy=keyed_calls
+    )
+    # Inside the keyed-call middleware (whose call names the key) and outside the exception
+    # middleware (so refused calls are logged with their status): the employer's request log.
+    app.add_middleware(
+        RequestLogMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        writer=request_log_writer,
     )
     # Outside the exception middleware too: a deprecated version's errors carry its headers (V5).
     if settings.api_deprecations:
@@ -192,5 +208,13 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     metrics_page = MetricsPage(redis_client, QUEUE_NAMES)
     app.add_url_rule("/metrics", "metrics", metrics_page.page, methods=["GET"])
 
-    mount_portal(app, settings, limiter=limiter, quota=keyed_calls.quota)
+    mount_portal(
+        app,
+        settings,
+        limiter=limiter,
+        quota=keyed_calls.quota,
+        mail_queue=redis_client,
+        request_log=request_log_reader,
+        operations=list(keyed_calls.families),
+    )
     return app

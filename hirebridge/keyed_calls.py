@@ -69,6 +69,8 @@ class KeyedCall:
 
     def __init__(self, policy: KeyedCallPolicy) -> None:
         self.policy = policy
+        # Whose call this is, once the key is known (whether or not the call was then refused).
+        self.principal: Principal | None = None
         self.rate: Decision | None = None
         # The generation of the caller's data for the read caches; None when unknown.
         self.data_generation: str | None = None
@@ -108,9 +110,11 @@ class KeyedCall:
             logger.warning("rate limiter unavailable, serving without limits: %r", error)
             if principal is None:
                 principal = await run_in_threadpool(self.policy.lookup, token)
+            self.principal = principal
             return principal
         if not isinstance(outcome, Admitted):
             return None  # expired since it was cached, or (racing a change) still a miss
+        self.principal = outcome.principal
         self.rate = outcome.rate
         if not self.rate.allowed:
             raise ApiProblem(

@@ -84,6 +84,23 @@ def _non_negative_float(name: str, value: str) -> float:
     return number
 
 
+def _base_url(value: str) -> str:
+    """``https://portal.example.com`` (no path, query or fragment; a trailing slash is dropped)."""
+    scheme, separator, rest = value.partition("://")
+    host = rest.rstrip("/")
+    if (
+        not separator
+        or scheme not in {"http", "https"}
+        or not host
+        or any(mark in host for mark in "/?#@ ")
+    ):
+        raise SettingsError(
+            f"PUBLIC_BASE_URL must be an http(s) URL with a host and nothing after it, "
+            f"e.g. https://portal.example.com; got {value!r}"
+        )
+    return f"{scheme}://{host}"
+
+
 def _positive_int(name: str, value: str) -> int:
     try:
         number = int(value)
@@ -204,6 +221,11 @@ class Settings:
         mail_sender: the From address of those e-mails.
         portal_sign_in_per_minute: portal sign-in attempts allowed per minute from one client
             address, and for one e-mail address.
+        portal_emails_per_hour: e-mails the portal sends per hour to one address (sign-up,
+            password reset, invitation), and sign-up and reset requests per hour from one client
+            address.
+        public_base_url: where people reach the service (``https://portal.example.com``): every
+            link in an e-mail starts with it, never with the ``Host`` a request named.
         api_deprecations: API versions (document names: ``v1``, ``v2``) marked deprecated; each
             response under that version's base path carries ``Deprecation``, ``Sunset`` and
             ``Link`` headers. Empty: no version is deprecated.
@@ -243,6 +265,8 @@ class Settings:
     smtp_starttls: bool = False
     mail_sender: str = "Hirebridge <no-reply@hirebridge.example>"
     portal_sign_in_per_minute: int = 10
+    portal_emails_per_hour: int = 10
+    public_base_url: str = "http://127.0.0.1:8000"
     api_deprecations: Mapping[str, VersionDeprecation] = field(default_factory=dict)
     worker_metrics_port: int | None = None
     gunicorn_timeout: int = 60
@@ -314,6 +338,12 @@ class Settings:
             portal_sign_in_per_minute=_positive_int(
                 "PORTAL_SIGN_IN_PER_MINUTE", env.get("PORTAL_SIGN_IN_PER_MINUTE", "10")
             ),
+            portal_emails_per_hour=_positive_int(
+                "PORTAL_EMAILS_PER_HOUR", env.get("PORTAL_EMAILS_PER_HOUR", "10")
+            ),
+            public_base_url=_base_url(
+                env.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+            ),
             api_deprecations=_deprecations(env.get("API_DEPRECATIONS", "")),
             worker_metrics_port=(
                 _positive_int("WORKER_METRICS_PORT", env["WORKER_METRICS_PORT"])
@@ -345,6 +375,7 @@ class Settings:
                     ("REDIS_URL", settings.redis_url),
                     ("SECRET_KEY", env.get("SECRET_KEY")),
                     ("WEBHOOK_SECRET_KEY", env.get("WEBHOOK_SECRET_KEY")),
+                    ("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", "").strip()),
                 )
                 if not value
             ]

@@ -179,20 +179,26 @@ def _check_plan_allows_another_key(session: Session, employer: Employer, now: da
     if cap is None:
         return
     session.execute(select(Employer.id).where(Employer.id == employer.id).with_for_update())
-    in_use = session.scalar(
-        select(func.count())
-        .select_from(ApiKey)
-        .where(
-            ApiKey.employer_id == employer.id,
-            ApiKey.status.in_([ApiKeyStatus.ACTIVE, ApiKeyStatus.PENDING]),
-            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
-        )
-    )
-    if (in_use or 0) >= cap:
+    if keys_in_use(session, employer.id, now) >= cap:
         raise InvalidRequest(
             f"The {employer.plan.value} plan allows {cap} active "
             f"{'key' if cap == 1 else 'keys'}; revoke one before minting another."
         )
+
+
+def keys_in_use(session: Session, employer_id: int, now: datetime) -> int:
+    """The employer's keys that count against its plan's cap: active or awaiting approval,
+    and not expired."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(ApiKey)
+        .where(
+            ApiKey.employer_id == employer_id,
+            ApiKey.status.in_([ApiKeyStatus.ACTIVE, ApiKeyStatus.PENDING]),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+        )
+    )
+    return int(count or 0)
 
 
 def _needs_approval(session: Session, employer: Employer, scopes: Sequence[str]) -> bool:

@@ -206,6 +206,13 @@ class CreditLedgerEntry(Base):
 
 
 class User(Base):
+    """A person who signs in to an employer's portal (or, without a password, only gets its
+    e-mails). ``email`` is stored as ``storage.text.normalize_email`` gives it.
+
+    A portal session names the ``session_generation`` it was opened in; raising the number (a new
+    password) ends every session opened before, on every host, since cookies cannot be recalled.
+    """
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -214,7 +221,68 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[UserRole] = mapped_column(string_enum(UserRole))
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    session_generation: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text_clause("0")
+    )
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignUpRequest(Base):
+    """A self-serve sign-up waiting for its e-mail address to be verified.
+
+    Nothing else exists until the link is followed: then the employer (on the free plan) and its
+    first admin are made from this row, and ``completed_at`` makes the link single-use. Only a
+    SHA-256 of the link's secret is kept.
+    """
+
+    __tablename__ = "sign_up_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    company_name: Mapped[str] = mapped_column(String(200))
+    admin_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invitation(Base):
+    """An invitation to join an employer's team with a role, accepted by choosing a password.
+
+    One row per employer and address: inviting the address again replaces the secret (the old
+    link stops working) and the expiry.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("employer_id", "email"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[UserRole] = mapped_column(string_enum(UserRole))
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(Base):
+    """A "forgot password" link: single-use, short-lived, a SHA-256 of its secret kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiKey(Base):
@@ -468,6 +536,9 @@ class OutboxEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The X-Request-Id of the API call whose change caused the event (None outside a request),
+    # so a delivery can point at that call in the employer's request log.
+    request_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class WebhookSubscription(Base):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
-from storage import api_keys, credits, employers, users, webhooks
+from storage import api_keys, credits, delivery_stats, employers, users, webhooks
+from storage.clock import utcnow
 from storage.db import snapshot, unit_of_work
 from storage.deliveries import AttemptResult
 from storage.models import (
@@ -30,7 +31,7 @@ from storage.models import (
 )
 from storage.usage import MONTHLY_REQUEST_QUOTA
 
-from .sessions import Session, password_tag
+from .sessions import Session
 
 T = TypeVar("T")
 
@@ -80,7 +81,7 @@ class Viewer:
 @dataclass(frozen=True)
 class SignedIn:
     viewer: Viewer
-    password_hash: str
+    session_generation: int
 
 
 def _viewer(session: DbSession, user: User) -> Viewer:
@@ -101,19 +102,26 @@ def sign_in(email: str, password: str) -> SignedIn | None:
         user = users.authenticate_user(session, email, password)
         if user is None or user.password_hash is None:
             return None
-        return SignedIn(viewer=_viewer(session, user), password_hash=user.password_hash)
+        return signed_in_as(session, user)
+
+
+def signed_in_as(session: DbSession, user: User) -> SignedIn:
+    """What a new session of ``user`` records (sign-in, and the links that sign a person in)."""
+    # A user made in this unit of work has no generation until it is written.
+    session.flush()
+    return SignedIn(viewer=_viewer(session, user), session_generation=user.session_generation)
 
 
 def viewer_of(portal_session: Session) -> Viewer | None:
-    """The user a session stands for, if it still does (the user exists and has the password
-    the session was opened with)."""
+    """The user a session stands for, if it still does: the user exists (removing a user ends
+    their sessions), can sign in, and has not ended their sessions since (a new password)."""
     if portal_session.user_id is None:
         return None
     with unit_of_work() as session:
         user = users.get_user(session, portal_session.user_id)
         if user is None or user.password_hash is None:
             return None
-        if password_tag(user.password_hash) != portal_session.password_tag:
+        if user.session_generation != portal_session.generation:
             return None
         return _viewer(session, user)
 
@@ -211,6 +219,8 @@ class DeliveryRow:
     created_at: datetime
     next_attempt_at: datetime | None
     attempts: list[AttemptResult]
+    # The X-Request-Id of the API call that caused the event, if one did.
+    request_id: str | None
 
 
 @dataclass(frozen=True)
@@ -261,6 +271,7 @@ def _delivery_row(delivery: WebhookDelivery) -> DeliveryRow:
         created_at=delivery.created_at,
         next_attempt_at=delivery.next_attempt_at,
         attempts=[_attempt_row(attempt) for attempt in delivery.attempts],
+        request_id=delivery.event.request_id,
     )
 
 
@@ -295,6 +306,17 @@ def webhook_detail(employer_id: int, webhook_id: int, page: int) -> WebhookDetai
                 total=result.total,
             ),
         )
+
+
+def deliveries_per_day(
+    employer_id: int, webhook_ids: Sequence[int], days: int
+) -> dict[int, delivery_stats.DailyOutcomes]:
+    """Each webhook's deliveries per day (UTC) and outcome, for the last ``days`` days."""
+    since = datetime.combine(
+        utcnow().date() - timedelta(days=days - 1), datetime.min.time(), tzinfo=UTC
+    )
+    with unit_of_work() as session:
+        return delivery_stats.deliveries_per_day(session, employer_id, webhook_ids, since)
 
 
 def create_webhook(

@@ -33,6 +33,11 @@ def when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def when_exact(value: datetime) -> str:
+    """``2026-05-01 09:00:05 UTC``: a moment in a log, to the second."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def credit_kind(kind: CreditKind) -> str:
     """``CV search``: a kind as a heading shows it."""
     label = KIND_LABELS[kind]
@@ -49,6 +54,7 @@ class Templates:
             lstrip_blocks=True,
         )
         self.environment.filters["when"] = when
+        self.environment.filters["when_exact"] = when_exact
         self.environment.filters["credit_kind"] = credit_kind
 
     def render(

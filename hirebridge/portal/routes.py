@@ -2,19 +2,20 @@
 
 Every route goes through one of two wrappers. ``_page`` (GET) loads the session and the user.
 ``_action`` (POST) also checks the form's CSRF token before anything else, and the user's role
-for the actions that change keys or webhooks, so no POST can forget either check.
+for the actions that change keys, webhooks or the team, so no POST can forget either check.
+The account pages (``onboarding``, ``team``), the webhook pages and the usage pages add their routes
+through the same two wrappers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerMinute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -26,21 +27,36 @@ from starlette.types import Receive, Scope, Send
 
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import RateLimiter
+from hirebridge.request_log_reader import RequestLogReader
+from jobs_queue.mail import Mail
 from storage.api_keys import BUNDLES, SCOPES
 from storage.clock import utcnow
-from storage.errors import Conflict, DomainError, NotFound
-from storage.outbox import SUBSCRIBABLE_EVENTS
+from storage.errors import DomainError
 from storage.text import normalize_email
 
 from . import pages
+from .context import (
+    GET,
+    POST,
+    ActionView,
+    Context,
+    PageView,
+    PortalError,
+    page_number,
+    status_of,
+)
+from .links import Links
+from .mails import PortalMail
+from .onboarding import Onboarding
 from .rendering import Templates
 from .sessions import CSRF_FIELD, Session, SessionCookies
+from .team import TeamPages
+from .usage import UsagePages
+from .webhook_pages import WebhookPages
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/portal"
-GET: dict[str, Any] = {"methods": ["GET"]}
-POST: dict[str, Any] = {"methods": ["POST"]}
 STATIC_DIR = Path(__file__).with_name("static")
 # A portal form is a few hundred bytes; anything much larger is not one of ours.
 MAX_FORM_BYTES = 64 * 1024
@@ -53,49 +69,15 @@ NOTICES = {
     "disabled": "The webhook is disabled; nothing is sent to it until it is enabled.",
     "redelivered": "The delivery will be attempted again shortly.",
     "signed-out": "You have signed out.",
+    "verified": "Your e-mail address is confirmed and your account is ready: sign in.",
+    "password-changed": "Your password is changed; every other session of yours has ended.",
+    "welcome": "Welcome! You have joined the team.",
+    "invited": "The invitation is on its way.",
+    "resent": "A new invitation is on its way; the earlier link no longer works.",
+    "cancelled": "The invitation is withdrawn; its link no longer works.",
+    "role-changed": "The role is changed.",
+    "removed": "The user is removed and signed out everywhere.",
 }
-
-
-@dataclass
-class Context:
-    """One request as a view sees it."""
-
-    request: Request
-    session: Session
-    viewer: pages.Viewer | None
-    session_changed: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def signed_in(self) -> pages.Viewer:
-        assert self.viewer is not None  # the wrappers let only signed-in users through
-        return self.viewer
-
-
-PageView = Callable[[Context], Awaitable[Response]]
-ActionView = Callable[[Context, FormData], Awaitable[Response]]
-
-
-class PortalError(Exception):
-    """Ends a request with an error page."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def _status_of(error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, Conflict):
-        return 409
-    return 400
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
 def _expiry(value: str) -> datetime | None:
@@ -119,12 +101,30 @@ class Portal:
         limiter: RateLimiter,
         quota: MonthlyQuota,
         sign_in_per_minute: int,
+        emails_per_hour: int,
+        public_base_url: str,
+        enqueue_mail: Callable[[Mail], object],
+        request_log: RequestLogReader,
+        operations: Sequence[str],
     ) -> None:
         self.cookies = SessionCookies(secret_key)
         self.limiter = limiter
         self.quota = quota
         self.sign_in_limit = RateLimitItemPerMinute(sign_in_per_minute)
         self.templates = Templates()
+        mail = PortalMail(
+            self.templates,
+            enqueue_mail,
+            links=Links(secret_key, public_base_url),
+            per_hour=emails_per_hour,
+            over_limit=self.over_limit,
+        )
+        features = (
+            Onboarding(self, mail),
+            TeamPages(self, mail),
+            WebhookPages(self),
+            UsagePages(self, reader=request_log, quota=quota, operations=sorted(operations)),
+        )
         self.router = Router(
             routes=[
                 Route(PREFIX, self._page(self.home, sign_in=False), **GET),
@@ -142,28 +142,8 @@ class Portal:
                     self._action(self.revoke_key, admin=True),
                     **POST,
                 ),
-                Route(f"{PREFIX}/webhooks", self._page(self.webhooks), **GET),
-                Route(f"{PREFIX}/webhooks", self._action(self.create_webhook, admin=True), **POST),
-                Route(f"{PREFIX}/webhooks/{{webhook_id:int}}", self._page(self.webhook), **GET),
-                *(
-                    Route(
-                        f"{PREFIX}/webhooks/{{webhook_id:int}}/{name}",
-                        self._action(view, admin=True),
-                        **POST,
-                    )
-                    for name, view in (
-                        ("test", self.send_test_event),
-                        ("enable", self.enable_webhook),
-                        ("disable", self.disable_webhook),
-                        ("rotate", self.rotate_secret),
-                    )
-                ),
-                Route(
-                    f"{PREFIX}/webhooks/{{webhook_id:int}}/deliveries/{{delivery_id}}/redeliver",
-                    self._action(self.redeliver, admin=True),
-                    **POST,
-                ),
                 Route(f"{PREFIX}/credits", self._page(self.credits), **GET),
+                *(route for feature in features for route in feature.routes()),
                 Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC_DIR), name="static"),
             ],
         )
@@ -232,7 +212,7 @@ class Portal:
         except PortalError as error:
             return self._error(context, error.status, error.message)
         except DomainError as error:
-            return self._error(context, _status_of(error), error.message)
+            return self._error(context, status_of(error), error.message)
 
     async def _context(self, request: Request, session: Session | None = None) -> Context:
         session = session or self.cookies.load(request)
@@ -295,23 +275,38 @@ class Portal:
         signed_in = await run_in_threadpool(pages.sign_in, email, password)
         if signed_in is None:
             return self._render(context, "sign_in.html", 400, email=email, error=WRONG_CREDENTIALS)
-        context.session = context.session.signed_in(
-            signed_in.viewer.user_id, signed_in.password_hash
-        )
-        context.session_changed = True
+        context.sign_in(signed_in.viewer.user_id, signed_in.session_generation)
         return RedirectResponse(f"{PREFIX}/keys", 303)
 
     async def _sign_in_refused(self, request: Request, email: str) -> int | None:
         """Seconds to wait if this attempt is over the limit for the client's address or for
         the e-mail address; ``None`` to go ahead. Like every limit here it fails open when Redis
         cannot be reached (argon2 still makes each guess slow)."""
-        address = request.client.host if request.client else "unknown"
+        return await self.over_limit(
+            self.sign_in_limit,
+            "portal-sign-in",
+            [("address", self.client_address(request)), ("email", normalize_email(email))],
+        )
+
+    async def over_limit(
+        self, item: RateLimitItem, name: str, identities: Sequence[tuple[str, str]]
+    ) -> int | None:
+        """Count one attempt against ``item`` for each (kind, identity); the seconds to wait if
+        any is over its limit, ``None`` to go ahead."""
         waits = []
-        for kind, identity in (("address", address), ("email", email)):
-            decision = await self.limiter.hit(self.sign_in_limit, "portal-sign-in", kind, identity)
+        for kind, identity in identities:
+            decision = await self.limiter.hit(item, name, kind, identity)
             if decision is not None and not decision.allowed:
                 waits.append(max(1, decision.reset_seconds))
         return max(waits) if waits else None
+
+    @staticmethod
+    def client_address(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    @staticmethod
+    def status_of(error: DomainError) -> int:
+        return status_of(error)
 
     async def sign_out(self, context: Context, form: FormData) -> Response:
         response = RedirectResponse(f"{PREFIX}/sign-in?done=signed-out", 303)
@@ -353,7 +348,7 @@ class Portal:
                 )
             )
         except (DomainError, PortalError) as error:
-            status = error.status if isinstance(error, PortalError) else _status_of(error)
+            status = error.status if isinstance(error, PortalError) else status_of(error)
             return await self.keys(context, status=status, error=error.message, form=values)
         return await self.keys(context, status=201, minted=minted)
 
@@ -368,110 +363,11 @@ class Portal:
         return RedirectResponse(f"{PREFIX}/keys?done=revoked", 303)
 
     # -----------------------------------------------------------------------------------------
-    # Webhooks
-
-    async def webhooks(self, context: Context, **values: Any) -> Response:
-        status = values.pop("status", 200)
-        page = await run_in_threadpool(
-            pages.webhook_rows, context.signed_in.employer_id, _page_number(context.request)
-        )
-        values.setdefault("form", {"url": "", "events": [], "description": ""})
-        return self._render(
-            context,
-            "webhooks.html",
-            status,
-            webhooks=page,
-            events=SUBSCRIBABLE_EVENTS,
-            created=values.pop("created", None),
-            error=values.pop("error", None),
-            **values,
-        )
-
-    async def create_webhook(self, context: Context, form: FormData) -> Response:
-        url = str(form.get("url", "")).strip()
-        events = [str(event) for event in form.getlist("events")]
-        description = str(form.get("description", ""))
-        try:
-            created = await run_in_threadpool(
-                lambda: pages.create_webhook(
-                    context.signed_in.employer_id,
-                    url=url,
-                    events=events,
-                    description=description,
-                )
-            )
-        except DomainError as error:
-            values = {"url": url, "events": events, "description": description}
-            return await self.webhooks(
-                context, status=_status_of(error), error=error.message, form=values
-            )
-        return await self.webhooks(context, status=201, created=created)
-
-    async def webhook(self, context: Context, **values: Any) -> Response:
-        webhook_id = int(context.request.path_params["webhook_id"])
-        detail = await run_in_threadpool(
-            pages.webhook_detail,
-            context.signed_in.employer_id,
-            webhook_id,
-            _page_number(context.request),
-        )
-        return self._render(
-            context,
-            "webhook.html",
-            values.pop("status", 200),
-            webhook=detail.webhook,
-            deliveries=detail.deliveries,
-            rotated=values.pop("rotated", None),
-        )
-
-    def _webhook_id(self, context: Context) -> int:
-        return int(context.request.path_params["webhook_id"])
-
-    def _back_to_webhook(self, context: Context, notice: str) -> Response:
-        return RedirectResponse(f"{PREFIX}/webhooks/{self._webhook_id(context)}?done={notice}", 303)
-
-    async def send_test_event(self, context: Context, form: FormData) -> Response:
-        employer_id = context.signed_in.employer_id
-        await run_in_threadpool(pages.send_test_event, employer_id, self._webhook_id(context))
-        return self._back_to_webhook(context, "test-sent")
-
-    async def enable_webhook(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            lambda: pages.set_webhook_enabled(
-                context.signed_in.employer_id, self._webhook_id(context), enabled=True
-            )
-        )
-        return self._back_to_webhook(context, "enabled")
-
-    async def disable_webhook(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            lambda: pages.set_webhook_enabled(
-                context.signed_in.employer_id, self._webhook_id(context), enabled=False
-            )
-        )
-        return self._back_to_webhook(context, "disabled")
-
-    async def rotate_secret(self, context: Context, form: FormData) -> Response:
-        rotated = await run_in_threadpool(
-            pages.rotate_webhook_secret, context.signed_in.employer_id, self._webhook_id(context)
-        )
-        return await self.webhook(context, rotated=rotated)
-
-    async def redeliver(self, context: Context, form: FormData) -> Response:
-        await run_in_threadpool(
-            pages.redeliver,
-            context.signed_in.employer_id,
-            self._webhook_id(context),
-            str(context.request.path_params["delivery_id"]),
-        )
-        return self._back_to_webhook(context, "redelivered")
-
-    # -----------------------------------------------------------------------------------------
     # Credits and usage
 
     async def credits(self, context: Context) -> Response:
         employer_id = context.signed_in.employer_id
-        account = await run_in_threadpool(pages.account, employer_id, _page_number(context.request))
+        account = await run_in_threadpool(pages.account, employer_id, page_number(context.request))
         requests = await self.quota.requests_this_month(employer_id)
         return self._render(
             context,

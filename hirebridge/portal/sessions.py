@@ -8,7 +8,6 @@ sign-in form carries a token like every other form.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -30,36 +29,28 @@ _SALT = "hirebridge.portal.session"
 class Session:
     """What the cookie says: the form token, and the user who signed in (if any).
 
-    ``password_tag`` is a digest of the user's password hash at sign-in: a changed password ends
-    every session that was opened with the old one.
+    ``generation`` is the user's session generation at sign-in: raising it (a new password) ends
+    every session opened before, since a cookie handed out cannot be taken back.
     """
 
     csrf_token: str
     user_id: int | None = None
-    password_tag: str | None = None
+    generation: int | None = None
 
     @classmethod
     def anonymous(cls) -> Session:
         return cls(csrf_token=secrets.token_urlsafe(32))
 
-    def signed_in(self, user_id: int, password_hash: str) -> Session:
+    def signed_in(self, user_id: int, generation: int) -> Session:
         """A new session for the user, with a new form token (nothing from before sign-in
         carries over into the signed-in session)."""
-        return Session(
-            csrf_token=secrets.token_urlsafe(32),
-            user_id=user_id,
-            password_tag=password_tag(password_hash),
-        )
+        return Session(csrf_token=secrets.token_urlsafe(32), user_id=user_id, generation=generation)
 
     def accepts(self, submitted: object) -> bool:
         """Whether a form's token is this session's (compared in constant time)."""
         return isinstance(submitted, str) and hmac.compare_digest(
             submitted.encode(), self.csrf_token.encode()
         )
-
-
-def password_tag(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 class SessionCookies:
@@ -79,15 +70,15 @@ class SessionCookies:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
             return None
-        user_id, tag = data.get("uid"), data.get("pw")
-        if not (isinstance(user_id, int) and isinstance(tag, str)):
-            user_id, tag = None, None
-        return Session(csrf_token=data["csrf"], user_id=user_id, password_tag=tag)
+        user_id, generation = data.get("uid"), data.get("gen")
+        if not (isinstance(user_id, int) and isinstance(generation, int)):
+            user_id, generation = None, None
+        return Session(csrf_token=data["csrf"], user_id=user_id, generation=generation)
 
     def store(self, request: Request, response: Response, session: Session) -> None:
         data: dict[str, Any] = {"csrf": session.csrf_token}
         if session.user_id is not None:
-            data.update(uid=session.user_id, pw=session.password_tag)
+            data.update(uid=session.user_id, gen=session.generation)
         response.set_cookie(
             COOKIE_NAME,
             self._serializer.dumps(data),

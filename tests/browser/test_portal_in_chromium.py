@@ -1,8 +1,9 @@
 """The employer portal end to end in headless Chromium (Debian's ``chromium``, with Playwright).
 
-The whole service runs as deployed: ``hirebridge serve`` and ``hirebridge worker`` subprocesses on
-this session's PostgreSQL and Redis, with loopback webhook targets allowed. Tests make employers
-and users directly in the database, act in the browser, and check the outcome from outside it:
+The whole service runs as deployed (``conftest.py``: ``hirebridge serve`` and ``hirebridge
+worker`` subprocesses on this session's PostgreSQL and Redis, loopback webhook targets allowed).
+Tests make employers and users directly in the database, act in the browser, and check the
+outcome from outside it:
 the minted key against ``/api/v1/jobs`` over real HTTP, the test event at a loopback receiver.
 Every page is saved as a screenshot under ``test-artifacts/portal/``.
 """
@@ -12,112 +13,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    Page,
-    Playwright,
-    ViewportSize,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from conftest import (
-    Api,
-    EmployerFactory,
-    LiveServer,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
+from conftest import Api, EmployerFactory
 from storage import credits, db
 from storage.models import ApiKey, ApiKeyStatus, CreditKind, UserRole
-from tests.support.portal import PASSWORD, make_user, own_redis
+from tests.support.browser import DESKTOP, PHONE, Stack, screenshot, sign_in
+from tests.support.portal import make_user
 from tests.support.receivers import Receiver, wait_for
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1280, height=900)
-
-
-@dataclass
-class Stack:
-    server: LiveServer
-    worker: subprocess.Popen[bytes]
-
-    @property
-    def base_url(self) -> str:
-        return self.server.base_url
-
-
-@pytest.fixture(scope="module")
-def stack(postgresql_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The API (one gunicorn worker) and a queue worker, as deployed, on a Redis database of
-    their own (10): the usage page shows a count that other tests must not add to."""
-    env = service_env(postgresql_url, own_redis(10), tmp_path_factory.mktemp("portal-live"))
-    env["WEBHOOK_ALLOW_INSECURE_TARGETS"] = "1"
-    # Every sign-in of this module comes from 127.0.0.1; the limit has a test of its own.
-    env["PORTAL_SIGN_IN_PER_MINUTE"] = "1000"
-    server = start_live_server(env, workers=1)
-    worker = subprocess.Popen([sys.executable, "-m", "hirebridge", "worker"], env=env)
-    yield Stack(server=server, worker=worker)
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    stop_live_server(server)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    playwright: Playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def context(chromium: Browser, stack: Stack) -> Iterator[BrowserContext]:
-    """A fresh browser profile (no cookies) per test, allowed to use the clipboard."""
-    browser_context = chromium.new_context(base_url=stack.base_url, viewport=DESKTOP)
-    browser_context.grant_permissions(["clipboard-read", "clipboard-write"])
-    yield browser_context
-    browser_context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def screenshot(page: Page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/portal/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def keys_of(employer_id: int) -> list[ApiKey]:

@@ -153,6 +153,7 @@ def test_operator_approves_with_the_cli_and_the_admins_are_emailed(
     new_jobs = [mail_queue.fetch_job(job_id) for job_id in set(mail_queue.job_ids) - queued_before]
     assert len(new_jobs) == 1, "one e-mail, for the first approval only"
     to, subject, _body = new_jobs[0].args  # type: ignore[union-attr]
+    # Stored as normalize_email writes it: in lower case.
     assert to == ["admin@pending.example"] and "approved" in subject
 
     refused = hirebridge(env, "keys", "approve", "999999")

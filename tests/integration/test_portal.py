@@ -6,7 +6,6 @@ webhook targets allowed; the sign-in limit has a test of its own on an app with 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pty
 import secrets
@@ -21,10 +20,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from conftest import TEST_REDIS_URL, EmployerFactory, KeyFactory, make_settings, service_env
+from conftest import TEST_REDIS_URL, EmployerFactory, KeyFactory, service_env
 from hirebridge.portal.routes import WRONG_CREDENTIALS
 from hirebridge.portal.sessions import COOKIE_NAME
-from storage import db, users, webhook_targets
+from storage import db, users
 from storage.models import (
     ApiKey,
     ApiKeyStatus,
@@ -34,33 +33,15 @@ from storage.models import (
     UserRole,
     WebhookSubscription,
 )
-from tests.support.portal import PASSWORD, csrf_token, make_user, own_redis, sign_in
-
-
-@dataclasses.dataclass
-class PortalApp:
-    client: Any
-    database: db.Database
-
-
-def _build(
-    postgresql_url: str, redis_url: str, data_dir: Path, address: str, **overrides: Any
-) -> Iterator[PortalApp]:
-    from hirebridge.app import create_app
-
-    settings = dataclasses.replace(
-        make_settings(postgresql_url, redis_url, data_dir),
-        webhook_allow_insecure_targets=True,
-        **overrides,
-    )
-    previous = webhook_targets.current().allow_insecure
-    app = create_app(settings)
-    try:
-        with app.test_client(client=(address, 50000)) as client:
-            yield PortalApp(client=client, database=db.current())
-    finally:
-        # The target policy is the process's: leave it as the other tests expect it.
-        webhook_targets.configure(allow_insecure=previous)
+from tests.support.portal import (
+    PASSWORD,
+    PortalApp,
+    build_portal_app,
+    csrf_token,
+    make_user,
+    own_redis,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +53,7 @@ def portal_redis() -> str:
 def module_portal(
     postgresql_url: str, portal_redis: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PortalApp]:
-    yield from _build(
+    yield from build_portal_app(
         postgresql_url,
         portal_redis,
         tmp_path_factory.mktemp("portal"),
@@ -195,11 +176,9 @@ class TestSignIn:
         portal.cookies.set(COOKIE_NAME, cookie, path="/portal")
         assert portal.get("/portal/keys").status_code == 200
         with db.unit_of_work() as session:
-            session.execute(
-                update(User)
-                .where(User.email == email)
-                .values(password_hash=users._hasher.hash("a brand new password"))
-            )
+            user = users.find_user(session, email)
+            assert user is not None
+            users.set_password(session, user, "a brand new password")
         assert portal.get("/portal/keys", follow_redirects=False).status_code == 303
 
 
@@ -493,7 +472,7 @@ def test_sign_in_is_rate_limited_per_address(
     module_portal: PortalApp,
 ) -> None:
     address = f"limited-{secrets.token_hex(4)}"
-    for app in _build(
+    for app in build_portal_app(
         postgresql_url,
         portal_redis,
         tmp_path_factory.mktemp("limited"),

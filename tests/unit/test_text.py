@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from hirebridge.settings import OPENAPI_DIR
-from storage.text import WHITESPACE, strip
+from storage.text import WHITESPACE, normalize_email, strip
 
 NOT_BLANK = yaml.safe_load((OPENAPI_DIR / "public.yaml").read_text())["components"]["schemas"][
     "QuickApplication"
@@ -29,3 +30,23 @@ def test_every_not_blank_pattern_of_the_documents_is_the_same() -> None:
     for name in ("v1.yaml", "public.yaml"):
         text = (OPENAPI_DIR / name).read_text()
         assert "\\s" not in "".join(re.findall(r"pattern: '([^']*)'", text)), name
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("ada@acme.example", "ada@acme.example"),
+        ("  Ada@ACME.Example\n", "ada@acme.example"),
+        ("\ufeffada@acme.example\u00a0", "ada@acme.example"),
+        ("\u3000ada@acme.example\u2009", "ada@acme.example"),
+        # NFKC: full-width letters and the full-width at sign are the ASCII ones.
+        ("\uff41\uff44\uff41\uff20\uff21\uff23\uff2d\uff25.example", "ada@acme.example"),
+        # The whole address is lower-cased: the platform has always treated addresses that differ
+        # only in case as one person, and stores them so.
+        ('"A@B"@Acme.Example', '"a@b"@acme.example'),
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
+def test_e_mail_addresses_are_normalised_one_way(typed: str, stored: str) -> None:
+    assert normalize_email(typed) == stored
+    assert normalize_email(normalize_email(typed)) == stored
