@@ -40,6 +40,7 @@ from hirebridge.ratelimit import (
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.security import SECURITY_MAP, lookup_principal
 from hirebridge.settings import Settings
+from hirebridge.validation_messages import PARAMETER_VALIDATORS
 from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
 from storage import db, secret_box, webhook_targets
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         strict_validation=True,
         validate_responses=settings.validate_responses,
         security_map=SECURITY_MAP,
+        validator_map=PARAMETER_VALIDATORS,
         resolver=Resolver(function_resolver=resolve_handler),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
