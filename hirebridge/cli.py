@@ -11,13 +11,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from hirebridge import demo_files
 from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.redis_client import connect, redis_url
 from hirebridge.settings import Settings, SettingsError
@@ -30,6 +30,31 @@ from storage.models import CreditKind, Plan, UserRole, WebhookDelivery
 class CliError(click.ClickException):
     def show(self, file: object = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+employer_option = click.option(
+    "--employer",
+    "employer_id",
+    type=int,
+    required=True,
+    help="The employer's id (from `employer create` or `employer list`).",
+)
+
+
+def _scopes_epilog() -> str:
+    """The scope vocabulary and the bundles, for `keys mint --help`."""
+    width = max(len(name) for name in api_keys.BUNDLES)
+    lines = ["\b", "Bundles (each stands for the scopes after it):"]
+    lines += [
+        f"  {name.ljust(width)}  {' '.join(scopes)}" for name, scopes in api_keys.BUNDLES.items()
+    ]
+    lines += ["Scopes:", *(f"  {scope}" for scope in api_keys.SCOPES)]
+    lines += [
+        "A key with candidates:search, or one of an employer with neither an unlimited",
+        "contract nor any credit, waits for `hirebridge keys approve` (unless the employer",
+        "is a trusted partner).",
+    ]
+    return "\n".join(lines)
 
 
 def _settings() -> Settings:
@@ -107,6 +132,7 @@ def employer_group() -> None:
     type=click.Choice([plan.value for plan in Plan]),
     default=Plan.PROFESSIONAL.value,
     show_default=True,
+    help="The plan: how many keys may be in use and how many calls a month (free: no API).",
 )
 @click.option("--unlimited", is_flag=True, help="Unlimited contract: paid operations are free.")
 @click.option("--trusted", is_flag=True, help="Trusted partner: its keys need no approval.")
@@ -125,7 +151,7 @@ def employer_create(name: str, plan: str, unlimited: bool, trusted: bool) -> Non
 
 
 @employer_group.command("set-trusted")
-@click.option("--employer", "employer_id", type=int, required=True)
+@employer_option
 @click.option("--off", is_flag=True, help="Stop trusting the employer.")
 def employer_set_trusted(employer_id: int, off: bool) -> None:
     """Mark an employer as a trusted partner (its new keys need no approval); prints the flag."""
@@ -136,43 +162,72 @@ def employer_set_trusted(employer_id: int, off: bool) -> None:
     click.echo("trusted" if trusted else "not trusted")
 
 
+@employer_group.command("list")
+def employer_list() -> None:
+    """List every employer: id, name, plan, contract, trust and rate multiplier."""
+    with _session() as session:
+        rows = [
+            (
+                str(employer.id),
+                employer.name,
+                employer.plan.value,
+                "unlimited" if employer.contract_unlimited else "credits",
+                "yes" if employer.trusted_partner else "no",
+                f"x{employer.rate_multiplier}",
+            )
+            for employer in employers.list_employers(session)
+        ]
+    _print_table(("ID", "NAME", "PLAN", "CONTRACT", "TRUSTED", "RATE"), rows)
+
+
 @cli.group("user")
 def user_group() -> None:
     """Users of an employer (portal sign-in, admin e-mails)."""
 
 
 @user_group.command("create")
-@click.option("--employer", "employer_id", type=int, required=True)
-@click.option("--email", required=True)
-@click.option("--name", required=True)
+@employer_option
+@click.option("--email", required=True, help="The address the user signs in with and is mailed at.")
+@click.option("--name", required=True, help="The user's name, as the portal shows it.")
 @click.option(
     "--role",
     type=click.Choice([role.value for role in UserRole]),
     default=UserRole.EMPLOYER_ADMIN.value,
     show_default=True,
+    help="EmployerAdmin manages keys and webhooks; Recruiter only reads them.",
 )
-@click.option("--password-stdin", is_flag=True, help="Read a portal password from standard input.")
-def user_create(employer_id: int, email: str, name: str, role: str, password_stdin: bool) -> None:
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the portal password from standard input."
+)
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No portal password: the user receives e-mails but cannot sign in.",
+)
+def user_create(
+    employer_id: int, email: str, name: str, role: str, password_stdin: bool, no_password: bool
+) -> None:
     """Create a user; prints its id.
 
-    The portal password is read from standard input with ``--password-stdin``; otherwise, on a
-    terminal, it is asked for (hidden, twice; empty for a user who receives e-mails but cannot
-    sign in). Never from an argument, where it would stay in the shell's history.
+    The portal password (at least 12 characters) is read from standard input with
+    --password-stdin; otherwise, on a terminal, it is asked for (hidden, twice). Never from an
+    argument, where it would stay in the shell's history.
     """
     password: str | None = None
+    if password_stdin and no_password:
+        raise CliError("choose one of --password-stdin and --no-password")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif no_password:
+        password = None
     elif sys.stdin.isatty():
-        password = (
-            click.prompt(
-                "Portal password (empty: no sign-in)",
-                default="",
-                show_default=False,
-                hide_input=True,
-                confirmation_prompt=True,
-                err=True,
-            )
-            or None
+        password = click.prompt(
+            "Portal password", hide_input=True, confirmation_prompt=True, err=True
+        )
+    else:
+        raise CliError(
+            "no terminal to ask for the password on: pipe it in with --password-stdin "
+            "(or pass --no-password for a user who cannot sign in)"
         )
     with _session() as session:
         user = users.create_user(
@@ -183,7 +238,7 @@ def user_create(employer_id: int, email: str, name: str, role: str, password_std
 
 
 @employer_group.command("set-rate")
-@click.option("--employer", "employer_id", type=int, required=True)
+@employer_option
 @click.option(
     "--multiplier",
     type=click.IntRange(min=1),
@@ -199,7 +254,7 @@ def employer_set_rate(employer_id: int, multiplier: int) -> None:
 
 
 @employer_group.command("set-plan")
-@click.option("--employer", "employer_id", type=int, required=True)
+@employer_option
 @click.option("--plan", type=click.Choice([plan.value for plan in Plan]), required=True)
 def employer_set_plan(employer_id: int, plan: str) -> None:
     """Move an employer to another plan (its monthly quota follows); prints the plan."""
@@ -214,9 +269,30 @@ def credits_group() -> None:
     """Credit balances."""
 
 
+@credits_group.command("show")
+@employer_option
+def credits_show(employer_id: int) -> None:
+    """Show an employer's credit balances, one kind a line."""
+    with _session() as session:
+        employer = employers.get_employer(session, employer_id)
+        unlimited = employer.contract_unlimited
+        rows = [
+            (kind.value, str(amount))
+            for kind, amount in credits.balances(session, employer_id).items()
+        ]
+    if unlimited:
+        click.echo("note: an unlimited contract: paid operations take no credits", err=True)
+    _print_table(("KIND", "BALANCE"), rows)
+
+
 @credits_group.command("add")
-@click.option("--employer", "employer_id", type=int, required=True)
-@click.option("--kind", type=click.Choice([kind.value for kind in CreditKind]), required=True)
+@employer_option
+@click.option(
+    "--kind",
+    type=click.Choice([kind.value for kind in CreditKind]),
+    required=True,
+    help="Which credits: publishing jobs, CV searches or CV downloads.",
+)
 @click.option("--amount", type=int, required=True, help="Credits to add (negative to remove).")
 @click.option("--reference", default=None, help="An invoice or order number for the ledger.")
 def credits_add(employer_id: int, kind: str, amount: int, reference: str | None) -> None:
@@ -234,10 +310,14 @@ def keys_group() -> None:
     """API keys."""
 
 
-@keys_group.command("mint")
-@click.option("--employer", "employer_id", type=int, required=True)
+@keys_group.command("mint", epilog=_scopes_epilog())
+@employer_option
 @click.option("--name", required=True, help="What the key is for, e.g. 'Bullhorn production'.")
-@click.option("--scopes", required=True, help="Comma-separated scopes and bundles.")
+@click.option(
+    "--scopes",
+    required=True,
+    help="Comma-separated scopes and bundles (listed below), e.g. JobPosting,webhooks:manage.",
+)
 @click.option("--expires", default=None, help="ISO 8601 expiry (UTC if no offset is given).")
 def keys_mint(employer_id: int, name: str, scopes: str, expires: str | None) -> None:
     """Mint a key; prints its id, then the key itself (shown only this once)."""
@@ -260,7 +340,7 @@ def keys_mint(employer_id: int, name: str, scopes: str, expires: str | None) -> 
 @keys_group.command("revoke")
 @click.argument("key_id", type=int)
 def keys_revoke(key_id: int) -> None:
-    """Revoke a key; it is refused from the next request on."""
+    """Revoke the key KEY_ID (from `keys list`); it is refused from the next request on."""
     with _session() as session:
         key = api_keys.revoke_key(session, key_id)
         status = key.status.value
@@ -270,7 +350,7 @@ def keys_revoke(key_id: int) -> None:
 @keys_group.command("approve")
 @click.argument("key_id", type=int)
 def keys_approve(key_id: int) -> None:
-    """Approve a pending key (K6); its employer's admins are e-mailed."""
+    """Approve the pending key KEY_ID (from `keys list`); its employer's admins are e-mailed."""
     with _session() as session:
         approval = api_keys.approve_key(session, key_id)
         status = approval.key.status.value
@@ -306,7 +386,7 @@ def _queue_mail(mail: Mail) -> None:
 
 
 @keys_group.command("list")
-@click.option("--employer", "employer_id", type=int, required=True)
+@employer_option
 def keys_list(employer_id: int) -> None:
     """List an employer's keys (never their secrets)."""
     with _session() as session:
@@ -348,7 +428,13 @@ def webhooks_group() -> None:
 
 @webhooks_group.command("dead-letters")
 @click.option("--employer", "employer_id", type=int, default=None, help="Only this employer's.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Show at most this many, newest first.",
+)
 def webhooks_dead_letters(employer_id: int | None, limit: int) -> None:
     """List dead-lettered deliveries, newest first (redeliver them through the API or portal)."""
     with _session() as session:
@@ -382,29 +468,54 @@ def _last_error(delivery: WebhookDelivery) -> str:
 
 @cli.group("demo")
 def demo_group() -> None:
-    """Demo data."""
+    """Demo data for trying Hirebridge on one machine."""
 
 
 @demo_group.command("seed")
 def demo_seed() -> None:
-    """Create the demo employer, credits, jobs and key if missing; prints the demo key."""
-    settings = _settings()
-    key_file = demo_key_file(settings)
-    known = key_file.read_text().strip() if key_file.exists() else None
+    """Create the demo employer, credits, jobs, CV profiles, key and portal admin if missing;
+    prints the demo key.
+
+    The key and the admin's password are kept in the data directory (demo-key.txt, demo.json),
+    readable by their owner only, for the start banner.
+    """
+    click.echo(_seed_demo(_settings()))
+
+
+def _seed_demo(settings: Settings) -> str:
+    """Seed the demo; returns its key (``demo seed`` and ``demo run`` share this)."""
+    known_key = demo_files.read_key(settings.data_dir)
+    known = demo_files.read_details(settings.data_dir)
     with _session() as session:
-        result = demo.seed_demo(session, known)
+        result = demo.seed_demo(session, known_key, known.admin_password if known else None)
         employer_id = result.employer.id
-    key = result.new_key or known
+    key = result.new_key or known_key
+    assert key is not None  # a key is minted whenever none is known
     if result.new_key:
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(result.new_key + "\n")
-        key_file.chmod(0o600)
+        demo_files.write_key(settings.data_dir, result.new_key)
+    password = result.new_admin_password or (known.admin_password if known else "")
+    details = demo_files.DemoDetails(employer_id, demo.DEMO_ADMIN_EMAIL, password)
+    if details != known:
+        demo_files.write_details(settings.data_dir, details)
     click.echo(f"demo employer {employer_id}", err=True)
-    click.echo(key)
+    return key
 
 
-def demo_key_file(settings: Settings) -> Path:
-    return settings.data_dir / "demo-key.txt"
+@demo_group.command("run")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
+def demo_run(bind: str) -> None:
+    """Migrate the database, seed the demo (the first time) and serve the API with a queue
+    worker, in one process: what `make run` does. Not in production mode."""
+    from hirebridge.server import serve as run_server
+
+    settings = _settings()
+    if settings.is_production:
+        raise CliError("demo run is for one machine; in production run db upgrade, serve, worker")
+    db_upgrade.callback()  # type: ignore[misc]
+    _seed_demo(settings)
+    # The servers' processes open their own connections; none is inherited from this one.
+    db.current().dispose()
+    run_server(settings, bind=bind, workers=None, with_worker=True)
 
 
 @cli.command("serve")

@@ -3,6 +3,7 @@ several pipeline stages, a talent pool, and a few thousand platform profiles for
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from storage import (
     jobs,
     pipeline,
     synthetic,
+    users,
 )
 from storage.clock import utcnow
 from storage.models import (
@@ -28,10 +30,14 @@ from storage.models import (
     Job,
     JobStatus,
     Plan,
+    User,
+    UserRole,
 )
 
 DEMO_EMPLOYER_NAME = "Hirebridge Demo Recruiting"
 DEMO_KEY_NAME = "demo key"
+DEMO_ADMIN_EMAIL = "admin@demo.hirebridge.example"
+DEMO_ADMIN_NAME = "Demo Admin"
 DEMO_SCOPES = ("JobPosting", "CvSearch", "candidates:write", "webhooks:manage")
 _DEMO_CREDITS = 50
 DEMO_PLATFORM_CANDIDATES = 3000
@@ -79,8 +85,12 @@ _DEMO_JOBS = (
 
 @dataclass(frozen=True)
 class DemoSeed:
+    """The demo employer, and the secrets this run had to make anew (``None``: the known one
+    still works)."""
+
     employer: Employer
     new_key: str | None
+    new_admin_password: str | None = None
 
 
 def find_demo_employer(session: Session) -> Employer | None:
@@ -89,11 +99,14 @@ def find_demo_employer(session: Session) -> Employer | None:
     ).first()
 
 
-def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
+def seed_demo(
+    session: Session, known_key: str | None, known_admin_password: str | None = None
+) -> DemoSeed:
     """Create whatever part of the demo is missing; safe to run any number of times.
 
-    ``known_key`` is the demo key saved by an earlier run, if any. A new key is minted (and the old
-    demo keys revoked) only when that key no longer works, since a key's plaintext cannot be
+    ``known_key`` is the demo key saved by an earlier run, if any, and ``known_admin_password``
+    the demo portal admin's password. A new key is minted (and the old demo keys revoked), or the
+    admin given a new password, only when the known one no longer works, since neither can be
     recovered from the database.
     """
     employer = find_demo_employer(session)
@@ -130,7 +143,31 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
                 api_keys.revoke_key(session, key.id)
         minted = api_keys.mint_key(session, employer, name=DEMO_KEY_NAME, scopes=DEMO_SCOPES)
         new_key = minted.plaintext
-    return DemoSeed(employer=employer, new_key=new_key)
+    return DemoSeed(
+        employer=employer,
+        new_key=new_key,
+        new_admin_password=_seed_admin(session, employer.id, known_admin_password),
+    )
+
+
+def _seed_admin(session: Session, employer_id: int, known_password: str | None) -> str | None:
+    """The demo portal admin, with a new random password unless ``known_password`` signs in."""
+    if known_password and users.authenticate_user(session, DEMO_ADMIN_EMAIL, known_password):
+        return None
+    password = secrets.token_urlsafe(12)
+    admin = session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
+    if admin is None:
+        users.create_user(
+            session,
+            employer_id,
+            email=DEMO_ADMIN_EMAIL,
+            name=DEMO_ADMIN_NAME,
+            role=UserRole.EMPLOYER_ADMIN,
+            password=password,
+        )
+    else:
+        users.set_password(session, admin, password)
+    return password
 
 
 def _seed_applications(session: Session, employer_id: int) -> None:

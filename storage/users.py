@@ -31,8 +31,13 @@ def create_user(
     """Add a user to an employer; the password (if any) is kept only as an argon2 hash."""
     get_employer(session, employer_id)
     email, name = strip(email), strip(name)
-    if "@" not in email or not name:
-        raise InvalidRequest("A user needs an e-mail address and a name.")
+    local, at, domain = email.rpartition("@")
+    if not (at and local and domain):
+        raise InvalidRequest(
+            f"The e-mail address {email[:100]} is not valid; write it as name@example.com."
+        )
+    if not name:
+        raise InvalidRequest("A user needs a name.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if session.scalar(select(User.id).where(User.email == email.lower())) is not None:
@@ -70,3 +75,10 @@ def authenticate_user(session: Session, email: str, password: str) -> User | Non
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give ``user`` a new portal password (kept only as an argon2 hash)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = _hasher.hash(password)
