@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sys
 import threading
 
 import click
@@ -90,7 +91,7 @@ def webhooks_listen(employer_id: int, events: str, forward_to: str | None) -> No
     webhook_targets.configure(
         allow_insecure=settings.webhook_allow_insecure_targets, allow_local_listeners=True
     )
-    listener = webhook_listener.Listener(forward_to, report=click.echo)
+    listener = webhook_listener.Listener(forward_to, report=_say)
     listener.start()
     try:
         with unit_of_work() as session:
@@ -108,31 +109,41 @@ def webhooks_listen(employer_id: int, events: str, forward_to: str | None) -> No
             webhook_id, listener.secret = created.subscription.id, created.secret
             subscribed = ", ".join(created.subscription.events)
         try:
-            click.echo(f"Ready: webhook {webhook_id} sends {subscribed} to {listener.url}")
-            click.echo(f"Signing secret: {listener.secret} (until this command stops)")
+            _say(f"Ready: webhook {webhook_id} sends {subscribed} to {listener.url}")
+            _say(f"Signing secret: {listener.secret} (until this command stops)")
             if forward_to:
-                click.echo(f"Forwarding each delivery to {forward_to}")
-            click.echo("Deliveries come from the queue worker (make run starts one). Ctrl-C stops.")
+                _say(f"Forwarding each delivery to {forward_to}")
+            _say("Deliveries come from the queue worker (make run starts one). Ctrl-C stops.")
             _wait_for_interrupt()
         finally:
             with unit_of_work() as session:
                 webhooks.delete_subscription(session, employer_id, webhook_id)
-            click.echo(f"Stopped; webhook {webhook_id} deleted.")
+            _say(f"Stopped; webhook {webhook_id} deleted.")
     finally:
         listener.stop()
 
 
+def _say(line: str) -> None:
+    """One line of the listener's report, shown at once even when piped (``| tee``)."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
 def _wait_for_interrupt() -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM."""
+    """Block until Ctrl-C (SIGINT) or SIGTERM.
+
+    Both are handled here, whatever this process inherited: a shell starts background jobs with
+    SIGINT ignored, and the webhook must be deleted however the command is stopped.
+    """
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in stopping}
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _last_error(delivery: WebhookDelivery) -> str:
