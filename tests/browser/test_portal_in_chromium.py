@@ -26,10 +26,8 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
-    Playwright,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 from sqlalchemy import select
 
@@ -46,7 +44,6 @@ from storage.models import ApiKey, ApiKeyStatus, CreditKind, UserRole
 from tests.support.portal import PASSWORD, make_user, own_redis
 from tests.support.receivers import Receiver, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=900)
@@ -82,20 +79,10 @@ def stack(postgresql_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     stop_live_server(server)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    playwright: Playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
 @pytest.fixture
 def context(chromium: Browser, stack: Stack) -> Iterator[BrowserContext]:
     """A fresh browser profile (no cookies) per test, allowed to use the clipboard."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser_context = chromium.new_context(base_url=stack.base_url, viewport=DESKTOP)
     browser_context.grant_permissions(["clipboard-read", "clipboard-write"])
     yield browser_context
