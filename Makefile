@@ -20,11 +20,9 @@ BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/faults.py
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-# --no-compile: Python compiles what a process imports when it first imports it, which is
-# less than pip compiling every module of every package up front.
 $(RUNTIME): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) --no-compile -e .
+	$(PIP) -e .
 	touch $(RUNTIME)
 
 $(DEV): $(RUNTIME)

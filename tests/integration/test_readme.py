@@ -19,13 +19,13 @@ import re
 import shlex
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 
 import httpx
 
 from conftest import SEED_JOB, DemoStack
 from hirebridge.settings import PROJECT_ROOT
+from tests.support.output import next_line
 
 README = PROJECT_ROOT / "README.md"
 ASSIGNMENT = re.compile(r"^([A-Z_]+)=(.*)$", flags=re.DOTALL)
@@ -147,21 +147,6 @@ class Shell:
         base = f"{self.stack.base_url}/api/v1/jobs"
         job = httpx.post(base, json=SEED_JOB, headers=headers).json()
         return httpx.post(f"{base}/{job['id']}/publish", json={}, headers=headers).is_success
-
-
-def next_line(process: subprocess.Popen[str], wanted: str, timeout: float = 90) -> str:
-    """The next line of ``process``'s output that contains ``wanted``."""
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if wanted in line:
-            return line
-    raise AssertionError(f"no line with {wanted!r} in {seen}")
 
 
 def test_run_it_and_operate_it_work_as_written(demo_stack: DemoStack) -> None:
