@@ -25,7 +25,7 @@ import httpx
 
 from conftest import SEED_JOB, DemoStack
 from hirebridge.settings import PROJECT_ROOT
-from tests.support.output import next_line
+from tests.support.output import Lines
 
 README = PROJECT_ROOT / "README.md"
 ASSIGNMENT = re.compile(r"^([A-Z_]+)=(.*)$", flags=re.DOTALL)
@@ -131,12 +131,13 @@ class Shell:
             text=True,
         ) as listening:
             try:
-                assert "Ready: webhook" in next_line(listening, "Ready")
+                output = Lines(listening)
+                assert "Ready: webhook" in output.next("Ready")
                 assert self._publish_a_job()
-                line = next_line(listening, "job.published")
+                line = output.next("job.published")
                 assert "signature verified" in line, line
                 listening.send_signal(signal.SIGINT)
-                assert "deleted" in next_line(listening, "Stopped")
+                assert "deleted" in output.next("Stopped")
                 assert listening.wait(timeout=30) == 0
             finally:
                 if listening.poll() is None:
