@@ -27,8 +27,8 @@ import pytest
 from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
 from hirebridge.app import API_DOCUMENTS
 from storage import webhook_targets
+from tests.support.documents import deref, operations, served_documents
 
-VERBS = ("get", "put", "post", "delete", "patch")
 RECEIVER = "http://127.0.0.1:9/hooks/examples"
 DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 # The document states this rule for the operation; the example cannot name a new address each
@@ -53,37 +53,27 @@ class ExampleRequest:
         return f"{self.document} {self.operation_id} ({self.source})"
 
 
-def _deref(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _parameter_examples(document: dict[str, Any], parameter: dict[str, Any]) -> list[Any]:
     if "example" in parameter:
         return [parameter["example"]]
-    return [_deref(document, item)["value"] for item in (parameter.get("examples") or {}).values()]
+    return [deref(document, item)["value"] for item in (parameter.get("examples") or {}).values()]
 
 
-def _body_examples(document: dict[str, Any], content: dict[str, Any]) -> list[tuple[str, Any]]:
-    media = content.get("application/json", {})
+def _body_examples(document: dict[str, Any], media: dict[str, Any]) -> list[tuple[str, Any]]:
     found = [("body example", media["example"])] if "example" in media else []
     for name, item in (media.get("examples") or {}).items():
-        found.append((f"body example {name}", _deref(document, item)["value"]))
+        found.append((f"body example {name}", deref(document, item)["value"]))
     return found
 
 
 def _property_examples(document: dict[str, Any], schema: Any) -> list[tuple[str, Any]]:
-    schema = _deref(document, schema)
-    parts = [schema, *(_deref(document, part) for part in schema.get("allOf", []))]
+    schema = deref(document, schema)
+    parts = [schema, *(deref(document, part) for part in schema.get("allOf", []))]
     return [
-        (name, _deref(document, prop)["example"])
+        (name, deref(document, prop)["example"])
         for part in parts
         for name, prop in (part.get("properties") or {}).items()
-        if "example" in _deref(document, prop)
+        if "example" in deref(document, prop)
     ]
 
 
@@ -101,51 +91,37 @@ def _with_parameters(
 
 def request_examples(document_name: str, document: dict[str, Any]) -> Iterator[ExampleRequest]:
     """One request per example (the other parameters at their first example)."""
-    base = document["servers"][0]["url"].rstrip("/")
-    for template, item in document["paths"].items():
-        for method in VERBS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            parameters = [
-                _deref(document, parameter)
-                for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]
-            ]
-            values = {
-                (parameter["in"], parameter["name"]): _parameter_examples(document, parameter)
-                for parameter in parameters
-                if parameter["in"] in {"query", "header"}
-            }
-
-            prototype = ExampleRequest(
-                document=document_name,
-                operation_id=operation["operationId"],
-                method=method.upper(),
-                path=base + template,
-                source="",
-                secured=bool(operation.get("security", document.get("security"))),
-            )
-            first = {key: found[0] for key, found in values.items() if found}
-            bodies: list[tuple[str, Any]] = []
-            request_body = _deref(document, operation.get("requestBody"))
-            if request_body:
-                content = request_body["content"]
-                bodies = _body_examples(document, content)
-                base_body = bodies[0][1] if bodies else {}
-                for name, value in _property_examples(
-                    document, content["application/json"]["schema"]
-                ):
-                    if isinstance(base_body, dict):
-                        bodies.append((f"property example {name}", {**base_body, name: value}))
-            for source, body in bodies or [("parameter examples", None)]:
-                example = _with_parameters(prototype, source, first)
-                example.body, example.has_body = body, bool(request_body)
-                yield example
-            for key, found in values.items():
-                for index, value in enumerate(found[1:], start=2):
-                    yield _with_parameters(
-                        prototype, f"example {index} of {key[1]}", {**first, key: value}
-                    )
+    for operation in operations(document):
+        values = {
+            (parameter["in"], parameter["name"]): _parameter_examples(document, parameter)
+            for parameter in operation.parameters
+            if parameter["in"] in {"query", "header"}
+        }
+        prototype = ExampleRequest(
+            document=document_name,
+            operation_id=operation.operation_id,
+            method=operation.method,
+            path=operation.path,
+            source="",
+            secured=operation.secured,
+        )
+        first = {key: found[0] for key, found in values.items() if found}
+        bodies: list[tuple[str, Any]] = []
+        if operation.media is not None:
+            bodies = _body_examples(document, operation.media)
+            base_body = bodies[0][1] if bodies else {}
+            for name, value in _property_examples(document, operation.media["schema"]):
+                if isinstance(base_body, dict):
+                    bodies.append((f"property example {name}", {**base_body, name: value}))
+        for source, body in bodies or [("parameter examples", None)]:
+            example = _with_parameters(prototype, source, first)
+            example.body, example.has_body = body, operation.media is not None
+            yield example
+        for key, found in values.items():
+            for index, value in enumerate(found[1:], start=2):
+                yield _with_parameters(
+                    prototype, f"example {index} of {key[1]}", {**first, key: value}
+                )
 
 
 class Objects:
@@ -218,15 +194,6 @@ class Objects:
         return body
 
 
-def _served_documents(api: Api) -> dict[str, dict[str, Any]]:
-    documents = {}
-    for name in API_DOCUMENTS:
-        response = api.get(f"/swagger/{name}/swagger.json")
-        assert response.status_code == 200
-        documents[name] = response.json()
-    return documents
-
-
 def _dates(value: Any) -> Iterator[str]:
     if isinstance(value, str) and DATE.match(value):
         yield value
@@ -249,7 +216,7 @@ def loopback_webhooks() -> Iterator[None]:
 def test_the_documents_give_request_examples_to_walk(pg_api: Api) -> None:
     walked = [
         example
-        for name, document in _served_documents(pg_api).items()
+        for name, document in served_documents(pg_api).items()
         for example in request_examples(name, document)
     ]
     assert {example.document for example in walked} == set(API_DOCUMENTS)
@@ -261,7 +228,7 @@ def test_no_request_example_is_a_date_that_will_pass(pg_api: Api) -> None:
     """A date in a request example is accepted today only if it can never fall into the past:
     any date the server wants in the future will one day be refused."""
     now = datetime.now(UTC)
-    for name, document in _served_documents(pg_api).items():
+    for name, document in served_documents(pg_api).items():
         for example in request_examples(name, document):
             values = [example.body, example.query, example.headers]
             for text in _dates(values):
@@ -281,7 +248,7 @@ def test_every_request_example_succeeds_when_sent_twice(
     objects = Objects(pg_api, key)
     failures: list[str] = []
     sent: set[str] = set()
-    for name, document in _served_documents(pg_api).items():
+    for name, document in served_documents(pg_api).items():
         for example in request_examples(name, document):
             for attempt in (1, 2):
                 path = example.path.format(**objects.path_values(example))

@@ -195,7 +195,7 @@ def _check_plan_allows_another_key(session: Session, employer: Employer, now: da
 def _cap_reached(session: Session, employer: Employer, cap: int, now: datetime) -> str:
     """Why no key can be minted: the cap, and which keys fill it (a key awaiting approval counts
     as in use, which is easy to miss when none is active)."""
-    allowed = f"The {employer.plan.value} plan allows {cap} {'key' if cap == 1 else 'keys'} in use"
+    plan, keys = employer.plan.value, "key" if cap == 1 else "keys"
     waiting = session.scalars(
         select(ApiKey)
         .where(ApiKey.employer_id == employer.id, ApiKey.status == ApiKeyStatus.PENDING)
@@ -203,13 +203,16 @@ def _cap_reached(session: Session, employer: Employer, cap: int, now: datetime) 
         .order_by(ApiKey.id)
     ).all()
     if not waiting:
-        return f"{allowed}; revoke one before minting another."
+        return f"The {plan} plan allows {cap} active {keys}; revoke one before minting another."
     names = ", ".join(f"{key.id} ({key.name})" for key in waiting)
     if len(waiting) == 1:
         detail = f"key {names} is awaiting approval and counts"
     else:
         detail = f"keys {names} are awaiting approval and count"
-    return f"{allowed}, active or awaiting approval: {detail}; revoke one before minting another."
+    return (
+        f"The {plan} plan allows {cap} {keys} in use, active or awaiting approval: "
+        f"{detail}; revoke one before minting another."
+    )
 
 
 def _needs_approval(session: Session, employer: Employer, scopes: Sequence[str]) -> bool:

@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 
 from conftest import Api, EmployerFactory, KeyFactory
-from hirebridge.app import API_DOCUMENTS
+from tests.support.documents import Operation, deref, operations, served_documents
 
-VERBS = ("get", "put", "post", "delete", "patch")
 # Values tried in turn; the first one the pattern refuses (and the length bounds allow) is sent.
 CANDIDATES = (" ", "\u3000\t", "a\x00b", "a b", "!", "é", "x", "ab", "abc", "ABCD", "1", "")
 # What jsonschema's own messages look like; none may reach a partner.
@@ -45,15 +44,6 @@ class PatternCase:
         return f"{self.document} {self.operation_id} {self.where} {self.field}"
 
 
-def _deref(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def failing_value(schema: dict[str, Any], where: str) -> str | None:
     """The first candidate the pattern refuses, within the length bounds, that ``where`` can
     carry (a path segment takes no spaces, a header no leading or trailing ones)."""
@@ -74,7 +64,7 @@ def failing_value(schema: dict[str, Any], where: str) -> str | None:
 def _pattern_fields(
     document: dict[str, Any], schema: Any, path: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    schema = _deref(document, schema)
+    schema = deref(document, schema)
     if not isinstance(schema, dict):
         return
     if "pattern" in schema and path:
@@ -101,26 +91,26 @@ def _first_example(document: dict[str, Any], parameter_or_media: dict[str, Any])
     if "example" in parameter_or_media:
         return parameter_or_media["example"]
     examples = parameter_or_media.get("examples") or {}
-    return _deref(document, next(iter(examples.values())))["value"] if examples else None
+    return deref(document, next(iter(examples.values())))["value"] if examples else None
 
 
 @dataclass(frozen=True)
-class Operation:
-    """One operation of a served document, with the example values a case starts from."""
+class Start:
+    """Where the cases of one operation start from: its example path values and body."""
 
     document: str
-    operation_id: str
-    method: str
-    template: str
+    operation: Operation
     path_values: dict[str, Any]
     body: Any
 
     def case(self, field: str, where: str, value: str, **changes: Any) -> PatternCase:
         return PatternCase(
             document=self.document,
-            operation_id=self.operation_id,
-            method=self.method,
-            path=self.template.format(**{**self.path_values, **changes.get("path_values", {})}),
+            operation_id=self.operation.operation_id,
+            method=self.operation.method,
+            path=self.operation.path.format(
+                **{**self.path_values, **changes.get("path_values", {})}
+            ),
             field=field,
             where=where,
             value=value,
@@ -131,43 +121,32 @@ class Operation:
 
 
 def pattern_cases(name: str, document: dict[str, Any]) -> Iterator[PatternCase]:
-    base = document["servers"][0]["url"].rstrip("/")
-    for template, item in document["paths"].items():
-        for method in VERBS:
-            if method not in item:
-                continue
-            operation = item[method]
-            parameters = [
-                _deref(document, parameter)
-                for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]
-            ]
-            request_body = _deref(document, operation.get("requestBody"))
-            media = request_body["content"]["application/json"] if request_body else None
-            body = copy.deepcopy(_first_example(document, media)) if media else None
-            context = Operation(
-                document=name,
-                operation_id=operation["operationId"],
-                method=method.upper(),
-                template=base + template,
-                path_values={
-                    p["name"]: _first_example(document, p) for p in parameters if p["in"] == "path"
-                },
-                body={} if media and body is None else body,
-            )
-            for parameter in parameters:
-                schema = _deref(document, parameter.get("schema", {}))
-                where, key = parameter["in"], parameter["name"]
-                value = failing_value(schema, where) if "pattern" in schema else None
+    for operation in operations(document):
+        media = operation.media
+        body = copy.deepcopy(_first_example(document, media)) if media else None
+        start = Start(
+            document=name,
+            operation=operation,
+            path_values={
+                p["name"]: _first_example(document, p)
+                for p in operation.parameters
+                if p["in"] == "path"
+            },
+            body={} if media and body is None else body,
+        )
+        for parameter in operation.parameters:
+            schema = deref(document, parameter.get("schema", {}))
+            where, key = parameter["in"], parameter["name"]
+            value = failing_value(schema, where) if "pattern" in schema else None
+            if value is not None:
+                changes = {"query": "query", "path": "path_values", "header": "headers"}
+                yield start.case(key, where, value, **{changes[where]: {key: value}})
+        if media:
+            for path, schema in _pattern_fields(document, media["schema"], ()):
+                value = failing_value(schema, "body")
                 if value is not None:
-                    changes = {"query": "query", "path": "path_values", "header": "headers"}
-                    yield context.case(key, where, value, **{changes[where]: {key: value}})
-            if media:
-                for path, schema in _pattern_fields(document, media["schema"], ()):
-                    value = failing_value(schema, "body")
-                    if value is not None:
-                        field = str([part for part in path if isinstance(part, str)][-1])
-                        placed = _placed(context.body, path, value)
-                        yield context.case(field, "body", value, body=placed)
+                    field = str([part for part in path if isinstance(part, str)][-1])
+                    yield start.case(field, "body", value, body=_placed(start.body, path, value))
 
 
 def assert_sentence(message: str, field: str, value: str, where: str) -> None:
@@ -180,10 +159,7 @@ def assert_sentence(message: str, field: str, value: str, where: str) -> None:
 
 @pytest.fixture(scope="module")
 def documents(session_pg_api: Api) -> dict[str, dict[str, Any]]:
-    return {
-        name: session_pg_api.client.get(f"/swagger/{name}/swagger.json").json()
-        for name in API_DOCUMENTS
-    }
+    return served_documents(session_pg_api)
 
 
 def test_every_pattern_refusal_is_a_sentence_naming_the_field(
