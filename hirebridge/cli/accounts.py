@@ -125,8 +125,9 @@ def user_create(
     """Create a user; prints its id.
 
     The portal password (at least 12 characters) is read from standard input with
-    --password-stdin; otherwise, on a terminal, it is asked for (hidden, twice). Never from an
-    argument, where it would stay in the shell's history.
+    --password-stdin; otherwise, on a terminal, it is asked for (hidden, twice; empty for a user
+    who receives e-mails but cannot sign in). Never from an argument, where it would stay in the
+    shell's history. Without a terminal, one of --password-stdin and --no-password is needed.
     """
     password: str | None = None
     if password_stdin and no_password:
@@ -136,8 +137,16 @@ def user_create(
     elif no_password:
         password = None
     elif sys.stdin.isatty():
-        password = click.prompt(
-            "Portal password", hide_input=True, confirmation_prompt=True, err=True
+        password = (
+            click.prompt(
+                "Portal password (empty: no sign-in)",
+                default="",
+                show_default=False,
+                hide_input=True,
+                confirmation_prompt=True,
+                err=True,
+            )
+            or None
         )
     else:
         raise CliError(
