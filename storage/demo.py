@@ -3,10 +3,12 @@ several pipeline stages, a talent pool, and a few thousand platform profiles for
 
 from __future__ import annotations
 
+import itertools
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import (
@@ -100,9 +102,16 @@ def find_demo_employer(session: Session) -> Employer | None:
 
 
 def seed_demo(
-    session: Session, known_key: str | None, known_admin_password: str | None = None
+    session: Session,
+    known_key: str | None,
+    known_admin_password: str | None = None,
+    *,
+    profiles: bool = True,
 ) -> DemoSeed:
     """Create whatever part of the demo is missing; safe to run any number of times.
+
+    ``profiles=False`` leaves out the searchable CV profiles, the slow part (``add_profiles``
+    adds them later, in batches).
 
     ``known_key`` is the demo key saved by an earlier run, if any, and ``known_admin_password``
     the demo portal admin's password. A new key is minted (and the old demo keys revoked), or the
@@ -121,17 +130,11 @@ def seed_demo(
             if fields["reference"] != "DEMO-003":
                 jobs.publish_job(session, employer.id, job.id, expiry_date=None)
 
-    # Applicants are platform candidates too, but outside the CV database: look for searchable ones.
-    has_profiles = session.scalar(
-        select(Candidate.id)
-        .where(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True))
-        .limit(1)
-    )
-    if has_profiles is None:
-        for profile in synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7):
-            candidates.create_platform_candidate(session, profile.fields)
+    if not session.scalar(select(Candidate.id).where(Candidate.owner_employer_id == employer.id)):
         for profile in synthetic.profiles(DEMO_TALENT_POOL, seed=11):
             candidates.create_owned_candidate(session, employer.id, profile.fields)
+    if profiles:
+        add_profiles(session, missing_profiles(session))
 
     if not session.scalar(select(Application.id).where(Application.employer_id == employer.id)):
         _seed_applications(session, employer.id)
@@ -168,6 +171,29 @@ def _seed_admin(session: Session, employer_id: int, known_password: str | None) 
     else:
         users.set_password(session, admin, password)
     return password
+
+
+def missing_profiles(session: Session) -> list[synthetic.SyntheticCandidate]:
+    """The demo's searchable CV profiles not in the database yet.
+
+    They are made in a fixed order, so a seed stopped half-way resumes where it stopped.
+    Applicants are platform candidates too, but outside the CV database: only searchable ones
+    count.
+    """
+    present = session.scalar(
+        select(func.count())
+        .select_from(Candidate)
+        .where(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True))
+    )
+    if (present or 0) >= DEMO_PLATFORM_CANDIDATES:
+        return []
+    made = synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7)
+    return list(itertools.islice(made, present or 0, None))
+
+
+def add_profiles(session: Session, profiles: Iterable[synthetic.SyntheticCandidate]) -> None:
+    for profile in profiles:
+        candidates.create_platform_candidate(session, profile.fields)
 
 
 def _seed_applications(session: Session, employer_id: int) -> None:
