@@ -34,7 +34,7 @@ def create_user(
     local, at, domain = email.rpartition("@")
     if not (at and local and domain):
         raise InvalidRequest(
-            f"The e-mail address {email[:100]} is not valid; write it as name@example.com."
+            f"{email[:100]} is not a valid e-mail address; write it as name@example.com."
         )
     if not name:
         raise InvalidRequest("A user needs a name.")
