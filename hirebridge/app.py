@@ -24,6 +24,7 @@ from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.event_origins import install_event_origins
 from hirebridge.formats import register_formats
+from hirebridge.front_door import GUIDES_PATH, FrontDoor
 from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.json_bodies import BODY_VALIDATORS, FILLING_DEFAULTS
@@ -45,6 +46,7 @@ from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter
 from hirebridge.request_log_reader import RequestLogReader
 from hirebridge.security import SECURITY_MAP, lookup_principal
 from hirebridge.settings import Settings
+from hirebridge.validation_messages import PARAMETER_VALIDATORS
 from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
 from storage import db, secret_box, webhook_targets
@@ -56,6 +58,10 @@ API_DOCUMENTS = ("v1", "v2", "public")
 # quick-apply unless it says otherwise): Connexion writes them into the body only with its
 # defaults-filling validator. v1's and the board's bodies reach their handlers as sent.
 FILLS_DEFAULTS = frozenset({"v2"})
+# Strict JSON bodies (no NaN, bounded nesting and integers) and human sentences for refused
+# parameters, for every document.
+VALIDATORS = {**PARAMETER_VALIDATORS, **BODY_VALIDATORS}
+VALIDATORS_FILLING_DEFAULTS = {**VALIDATORS, **FILLING_DEFAULTS}
 PUBLIC_BODY_LIMIT = 64 * 1024
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -134,7 +140,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         validate_responses=settings.validate_responses,
         security_map=SECURITY_MAP,
         jsonifier=JSONIFIER,
-        validator_map=BODY_VALIDATORS,
+        validator_map=VALIDATORS,
         resolver=Resolver(function_resolver=resolve_handler),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
@@ -143,7 +149,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         app.add_api(
             copy.deepcopy(document.spec),
             name=document.name,
-            validator_map=FILLING_DEFAULTS if document.name in FILLS_DEFAULTS else None,
+            validator_map=VALIDATORS_FILLING_DEFAULTS if document.name in FILLS_DEFAULTS else None,
         )
         allowed_methods.add_document(document.base_path, document.spec["paths"])
 
@@ -193,6 +199,9 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_middleware(IdempotencyMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     ErrorHandlers(allowed_methods).register(app)
 
+    front_door = FrontDoor(documents)
+    app.add_url_rule("/", "front_door", front_door.page, methods=["GET"])
+    app.add_url_rule(GUIDES_PATH, "guides", front_door.guides, methods=["GET"])
     routes = DocumentRoutes(documents)
     app.add_url_rule("/swagger", "swagger_index", routes.index, methods=["GET"])
     app.add_url_rule("/swagger/", "swagger_index_slash", routes.index, methods=["GET"])

@@ -50,7 +50,8 @@ class ApiDocument:
 
 def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
     path = directory / f"{name}.yaml"
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader: the same documents, read several times faster (every process starts here).
+    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     # Document order is kept, so the served JSON reads like the YAML it comes from.
     json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)

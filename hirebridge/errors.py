@@ -20,6 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
+from hirebridge import validation_messages
 from storage import strict_json
 from storage.errors import MAX_QUOTED_CHARACTERS, DomainError
 
@@ -203,7 +204,7 @@ class ErrorHandlers:
         status = int(exc.status or 500)
         code = _CODE_BY_STATUS.get(status, "invalid_request" if status < 500 else "internal_error")
         if status == 400:
-            message = _validation_message(exc.detail)
+            message = validation_messages.describe(exc) or _validation_message(exc.detail)
         elif status == 415:
             message = "Send the request body as application/json."
         elif status >= 500:

@@ -8,7 +8,8 @@ document takes) keep Connexion's own validators.
 
 A document whose bodies have defaults the handlers rely on (v2) is served with
 ``FILLING_DEFAULTS``: the same decoding, with Connexion's validator that writes the document's
-defaults into the body. A per-document map replaces the application's, so both must decode alike.
+defaults into the body. A per-document map replaces the application's whole map (Connexion does
+not merge them), so both must decode alike and carry the same parameter validator.
 """
 
 from __future__ import annotations
@@ -49,6 +50,5 @@ BODY_VALIDATORS = {
     "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictJSONBodyValidator}),
 }
 FILLING_DEFAULTS = {
-    **VALIDATOR_MAP,
     "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictDefaultsJSONBodyValidator}),
 }

@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client import values as prometheus_values
 
+from hirebridge import demo_files
 from hirebridge.redis_client import redis_url
 from hirebridge.settings import Settings
 
@@ -87,22 +88,35 @@ def gunicorn_options(settings: Settings, *, bind: str, workers: int | None) -> d
 
 
 def banner(settings: Settings, bind: str) -> str:
+    """What a start prints: where everything is, and on a local demo how to get in.
+
+    The demo key is shown outside production mode; the portal admin's password only on the
+    embedded defaults (no ``DATABASE_URL``), where the demo is all the database holds.
+    """
     host, _, port = bind.rpartition(":")
     host = "127.0.0.1" if host in {"", "0.0.0.0", "[::]"} else host  # noqa: S104 - display only
     base = f"http://{host}:{port}"
     lines = [
-        f"Hirebridge API     {base}/api/v1",
-        f"Swagger UI         {base}/swagger/v1/",
-        f"OpenAPI document   {base}/swagger/v1/swagger.json",
+        f"Front door         {base}/",
+        f"Hirebridge API     {base}/api/v1 (v2: {base}/api/v2)",
+        f"Swagger UI         {base}/swagger/v1/ (v2: {base}/swagger/v2/)",
+        f"OpenAPI document   {base}/swagger/v1/swagger.json (v2: {base}/swagger/v2/swagger.json)",
         f"Public job board   {base}/public/v1/jobs (document: {base}/swagger/public/)",
+        f"Employer portal    {base}/portal",
     ]
-    demo_key = settings.data_dir / "demo-key.txt"
-    if not settings.is_production and demo_key.exists():
-        lines.append(f"Demo API key       {demo_key.read_text().strip()}")
+    if settings.is_production:
+        return "\n".join(lines)
+    details = demo_files.read_details(settings.data_dir)
+    if details is not None and not settings.database_url:
         lines.append(
-            f'Try it             curl -H "Authorization: Bearer {demo_key.read_text().strip()}" '
-            f"{base}/api/v1/jobs"
+            f"Portal sign-in     {details.admin_email} / {details.admin_password} (demo admin)"
         )
+    if details is not None:
+        lines.append(f"Demo employer id   {details.employer_id}")
+    key = demo_files.read_key(settings.data_dir)
+    if key is not None:
+        lines.append(f"Demo API key       {key}")
+        lines.append(f'Try it             curl -H "Authorization: Bearer {key}" {base}/api/v1/jobs')
     return "\n".join(lines)
 
 

@@ -110,7 +110,7 @@ class WebhookSender:
         status: int | None = None
         error: str | None = None
         try:
-            webhook_targets.current().check_url(delivery.url)
+            webhook_targets.for_subscription(delivery.local_listener).check_url(delivery.url)
             headers = delivery_headers(
                 event_type=delivery.event_type,
                 delivery_id=delivery.public_id,

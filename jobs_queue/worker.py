@@ -75,7 +75,10 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     # The RQ worker, the pump and the recorder each use a connection at times.
     database = db.configure(settings.resolved_database_url, pool_size=4)
     secret_box.configure(settings.webhook_secret_key)
-    webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
+    webhook_targets.configure(
+        allow_insecure=settings.webhook_allow_insecure_targets,
+        allow_local_listeners=not settings.is_production,
+    )
     mail.configure(mail.Mailer.from_settings(settings))
     url = redis_url(settings)
     # RQ's blocking reads wait minutes on purpose and RQ stretches the socket timeout to match;

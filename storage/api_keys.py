@@ -180,10 +180,30 @@ def _check_plan_allows_another_key(session: Session, employer: Employer, now: da
         return
     session.execute(select(Employer.id).where(Employer.id == employer.id).with_for_update())
     if keys_in_use(session, employer.id, now) >= cap:
-        raise InvalidRequest(
-            f"The {employer.plan.value} plan allows {cap} active "
-            f"{'key' if cap == 1 else 'keys'}; revoke one before minting another."
-        )
+        raise InvalidRequest(_cap_reached(session, employer, cap, now))
+
+
+def _cap_reached(session: Session, employer: Employer, cap: int, now: datetime) -> str:
+    """Why no key can be minted: the cap, and which keys fill it (a key awaiting approval counts
+    as in use, which is easy to miss when none is active)."""
+    plan, keys = employer.plan.value, "key" if cap == 1 else "keys"
+    waiting = session.scalars(
+        select(ApiKey)
+        .where(ApiKey.employer_id == employer.id, ApiKey.status == ApiKeyStatus.PENDING)
+        .where(or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now))
+        .order_by(ApiKey.id)
+    ).all()
+    if not waiting:
+        return f"The {plan} plan allows {cap} active {keys}; revoke one before minting another."
+    names = ", ".join(f"{key.id} ({key.name})" for key in waiting)
+    if len(waiting) == 1:
+        detail = f"key {names} is awaiting approval and counts"
+    else:
+        detail = f"keys {names} are awaiting approval and count"
+    return (
+        f"The {plan} plan allows {cap} {keys} in use, active or awaiting approval: "
+        f"{detail}; revoke one before minting another."
+    )
 
 
 def keys_in_use(session: Session, employer_id: int, now: datetime) -> int:

@@ -275,6 +275,8 @@ class OutgoingDelivery:
     url: str
     sealed_secrets: tuple[str, ...]
     lease_expires_at: datetime
+    # A `hirebridge webhooks listen` subscription (see ``webhook_targets.for_subscription``).
+    local_listener: bool = False
 
 
 def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
@@ -320,6 +322,7 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
             WebhookSubscription.secret_encrypted,
             WebhookSubscription.previous_secret_encrypted,
             WebhookSubscription.previous_secret_expires_at,
+            WebhookSubscription.local_listener,
         )
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
@@ -340,6 +343,7 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
                 now,
             ),
             lease_expires_at=lease,
+            local_listener=row.local_listener,
         )
         for row in rows
     ]

@@ -3,9 +3,12 @@ several pipeline stages, a talent pool, and a few thousand platform profiles for
 
 from __future__ import annotations
 
+import itertools
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import (
@@ -17,6 +20,7 @@ from storage import (
     jobs,
     pipeline,
     synthetic,
+    users,
 )
 from storage.clock import utcnow
 from storage.models import (
@@ -28,10 +32,14 @@ from storage.models import (
     Job,
     JobStatus,
     Plan,
+    User,
+    UserRole,
 )
 
 DEMO_EMPLOYER_NAME = "Hirebridge Demo Recruiting"
 DEMO_KEY_NAME = "demo key"
+DEMO_ADMIN_EMAIL = "admin@demo.hirebridge.example"
+DEMO_ADMIN_NAME = "Demo Admin"
 DEMO_SCOPES = ("JobPosting", "CvSearch", "candidates:write", "webhooks:manage")
 _DEMO_CREDITS = 50
 DEMO_PLATFORM_CANDIDATES = 3000
@@ -79,8 +87,12 @@ _DEMO_JOBS = (
 
 @dataclass(frozen=True)
 class DemoSeed:
+    """The demo employer, and the secrets this run had to make anew (``None``: the known one
+    still works)."""
+
     employer: Employer
     new_key: str | None
+    new_admin_password: str | None = None
 
 
 def find_demo_employer(session: Session) -> Employer | None:
@@ -89,11 +101,21 @@ def find_demo_employer(session: Session) -> Employer | None:
     ).first()
 
 
-def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
+def seed_demo(
+    session: Session,
+    known_key: str | None,
+    known_admin_password: str | None = None,
+    *,
+    profiles: bool = True,
+) -> DemoSeed:
     """Create whatever part of the demo is missing; safe to run any number of times.
 
-    ``known_key`` is the demo key saved by an earlier run, if any. A new key is minted (and the old
-    demo keys revoked) only when that key no longer works, since a key's plaintext cannot be
+    ``profiles=False`` leaves out the searchable CV profiles, the slow part (``add_profiles``
+    adds them later, in batches).
+
+    ``known_key`` is the demo key saved by an earlier run, if any, and ``known_admin_password``
+    the demo portal admin's password. A new key is minted (and the old demo keys revoked), or the
+    admin given a new password, only when the known one no longer works, since neither can be
     recovered from the database.
     """
     employer = find_demo_employer(session)
@@ -108,17 +130,11 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
             if fields["reference"] != "DEMO-003":
                 jobs.publish_job(session, employer.id, job.id, expiry_date=None)
 
-    # Applicants are platform candidates too, but outside the CV database: look for searchable ones.
-    has_profiles = session.scalar(
-        select(Candidate.id)
-        .where(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True))
-        .limit(1)
-    )
-    if has_profiles is None:
-        for profile in synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7):
-            candidates.create_platform_candidate(session, profile.fields)
+    if not session.scalar(select(Candidate.id).where(Candidate.owner_employer_id == employer.id)):
         for profile in synthetic.profiles(DEMO_TALENT_POOL, seed=11):
             candidates.create_owned_candidate(session, employer.id, profile.fields)
+    if profiles:
+        add_profiles(session, missing_profiles(session))
 
     if not session.scalar(select(Application.id).where(Application.employer_id == employer.id)):
         _seed_applications(session, employer.id)
@@ -130,7 +146,54 @@ def seed_demo(session: Session, known_key: str | None) -> DemoSeed:
                 api_keys.revoke_key(session, key.id)
         minted = api_keys.mint_key(session, employer, name=DEMO_KEY_NAME, scopes=DEMO_SCOPES)
         new_key = minted.plaintext
-    return DemoSeed(employer=employer, new_key=new_key)
+    return DemoSeed(
+        employer=employer,
+        new_key=new_key,
+        new_admin_password=_seed_admin(session, employer.id, known_admin_password),
+    )
+
+
+def _seed_admin(session: Session, employer_id: int, known_password: str | None) -> str | None:
+    """The demo portal admin, with a new random password unless ``known_password`` signs in."""
+    if known_password and users.authenticate_user(session, DEMO_ADMIN_EMAIL, known_password):
+        return None
+    password = secrets.token_urlsafe(12)
+    admin = session.scalar(select(User).where(User.email == DEMO_ADMIN_EMAIL))
+    if admin is None:
+        users.create_user(
+            session,
+            employer_id,
+            email=DEMO_ADMIN_EMAIL,
+            name=DEMO_ADMIN_NAME,
+            role=UserRole.EMPLOYER_ADMIN,
+            password=password,
+        )
+    else:
+        users.set_password(session, admin, password)
+    return password
+
+
+def missing_profiles(session: Session) -> list[synthetic.SyntheticCandidate]:
+    """The demo's searchable CV profiles not in the database yet.
+
+    They are made in a fixed order, so a seed stopped half-way resumes where it stopped.
+    Applicants are platform candidates too, but outside the CV database: only searchable ones
+    count.
+    """
+    present = session.scalar(
+        select(func.count())
+        .select_from(Candidate)
+        .where(Candidate.owner_employer_id.is_(None), Candidate.in_cv_database.is_(True))
+    )
+    if (present or 0) >= DEMO_PLATFORM_CANDIDATES:
+        return []
+    made = synthetic.profiles(DEMO_PLATFORM_CANDIDATES, seed=7)
+    return list(itertools.islice(made, present or 0, None))
+
+
+def add_profiles(session: Session, profiles: Iterable[synthetic.SyntheticCandidate]) -> None:
+    for profile in profiles:
+        candidates.create_platform_candidate(session, profile.fields)
 
 
 def _seed_applications(session: Session, employer_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import InvalidRequest, NotFound
@@ -40,6 +41,11 @@ def get_employer(session: Session, employer_id: int) -> Employer:
     if employer is None:
         raise NotFound(f"No employer with id {employer_id}.")
     return employer
+
+
+def list_employers(session: Session) -> list[Employer]:
+    """Every employer, oldest first (for operators)."""
+    return list(session.scalars(select(Employer).order_by(Employer.id)))
 
 
 def set_rate_multiplier(session: Session, employer_id: int, multiplier: int) -> Employer:

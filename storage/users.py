@@ -32,7 +32,9 @@ def checked_email(email: str) -> str:
     normalized = normalize_email(email)
     local, at, domain = normalized.rpartition("@")
     if not (at and local and domain) or len(normalized) > MAX_EMAIL_LENGTH:
-        raise InvalidRequest("Enter a valid e-mail address.")
+        raise InvalidRequest(
+            f"{quoted(email)} is not a valid e-mail address; write it as name@example.com."
+        )
     return normalized
 
 

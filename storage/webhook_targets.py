@@ -12,6 +12,10 @@ and a network with a NAT64 gateway or a 6to4 relay delivers to that IPv4 address
 ``is_global`` calls most of these forms global whatever they embed. So the embedded address is
 checked by the IPv4 rules too. A URL is refused if it carries user info (even an empty ``:@``,
 which some clients turn into an ``Authorization`` header), a fragment, or port 0.
+One narrow exception exists for a development machine: a subscription made by ``hirebridge
+webhooks listen`` (flagged ``local_listener``) may target ``http://`` on a loopback IP literal,
+where the command's own listener waits. ``for_subscription`` grants it, outside production
+mode only; every other URL of such a subscription follows the rules above.
 """
 
 from __future__ import annotations
@@ -151,15 +155,57 @@ def _as_address(host: str) -> IPAddress | None:
         return None
 
 
+@dataclass(frozen=True)
+class LocalListenerPolicy(TargetPolicy):
+    """The policy for a subscription of ``hirebridge webhooks listen``: its own listener's URL,
+    ``http://`` on a loopback IP literal, is allowed; any other URL goes by the usual rules.
+
+    Only literals: a host name is resolved, and what it resolves to is never exempted.
+    """
+
+    def check_url(self, url: str) -> tuple[str, int]:
+        return _loopback_listener(url) or super().check_url(url)
+
+    def resolve(self, url: str) -> list[str]:
+        listener = _loopback_listener(url)
+        return [listener[0]] if listener else super().resolve(url)
+
+
+def _loopback_listener(url: str) -> tuple[str, int] | None:
+    """The host and port of ``http://<loopback IP>:<port>/...`` (no user info, no fragment)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme != "http" or "@" in parts.netloc or "#" in url or not port:
+        return None
+    address = _as_address(parts.hostname or "")
+    if address is None or not address.is_loopback:
+        return None
+    return str(address), port
+
+
 _policy = TargetPolicy()
+_allow_local_listeners = False
 
 
-def configure(*, allow_insecure: bool) -> TargetPolicy:
-    """Set the process's policy (at start-up, from the settings)."""
-    global _policy
+def configure(*, allow_insecure: bool, allow_local_listeners: bool = False) -> TargetPolicy:
+    """Set the process's policy (at start-up, from the settings); ``allow_local_listeners`` lets
+    ``webhooks listen`` subscriptions reach their loopback listener (never in production)."""
+    global _policy, _allow_local_listeners
     _policy = TargetPolicy(allow_insecure=allow_insecure)
+    _allow_local_listeners = allow_local_listeners
     return _policy
 
 
 def current() -> TargetPolicy:
+    return _policy
+
+
+def for_subscription(local_listener: bool) -> TargetPolicy:
+    """The policy for a subscription's URL: the listener exception when it is flagged as a
+    ``webhooks listen`` subscription and the process allows those, else the usual one."""
+    if local_listener and _allow_local_listeners:
+        return LocalListenerPolicy(allow_insecure=_policy.allow_insecure)
     return _policy

@@ -76,19 +76,21 @@ def new_delivery_id() -> str:
 
 
 def create_subscription(
-    session: Session, employer_id: int, fields: Mapping[str, Any]
+    session: Session, employer_id: int, fields: Mapping[str, Any], *, local_listener: bool = False
 ) -> CreatedSubscription:
     """Subscribe a URL to event types; ``fields`` has ``url`` and ``events``, and optionally
     ``description`` and ``enabled`` (default true).
 
     The URL is checked, and its host resolved, before anything is written: an unsafe or
-    unresolvable target is an ``InvalidRequest`` and creates nothing.
+    unresolvable target is an ``InvalidRequest`` and creates nothing. ``local_listener`` marks a
+    subscription of ``hirebridge webhooks listen``, whose loopback URL the policy then allows
+    (``webhook_targets.for_subscription``).
     """
     _reject_unknown(fields)
     missing = _REQUIRED_FIELDS - set(fields)
     if missing:
         raise InvalidRequest(f"These fields are required: {', '.join(sorted(missing))}.")
-    url = _checked_url(fields["url"])
+    url = _checked_url(fields["url"], local_listener=local_listener)
     secret = new_secret()
     now = utcnow()
     enabled = bool(fields.get("enabled", True))
@@ -101,6 +103,7 @@ def create_subscription(
         disabled_reason=None if enabled else DISABLED_BY_USER,
         secret_encrypted=secret_box.current().seal(secret),
         consecutive_failures=0,
+        local_listener=local_listener,
         created_at=now,
         updated_at=now,
     )
@@ -411,13 +414,14 @@ def _reject_unknown(fields: Mapping[str, Any]) -> None:
         raise InvalidRequest(f"These fields cannot be set: {', '.join(sorted(unknown))}.")
 
 
-def _checked_url(url: str) -> str:
+def _checked_url(url: str, *, local_listener: bool = False) -> str:
     """The URL, if the target policy accepts its form and every address its host resolves to.
 
     ``resolve`` checks the form first (``check_url``), then each address DNS returns now; the
-    delivery engine checks the addresses again at every attempt, since DNS can change.
+    delivery engine checks the addresses again at every attempt, since DNS can change. A changed
+    URL is always checked by the usual rules, whoever made the subscription.
     """
-    webhook_targets.current().resolve(url)
+    webhook_targets.for_subscription(local_listener).resolve(url)
     return url
 
 

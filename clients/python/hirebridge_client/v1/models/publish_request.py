@@ -18,7 +18,6 @@ class PublishRequest:
         expiry_date (datetime.datetime | Unset): When the job expires: in the future and at most 90 days from now.
             Default: 30 days from
             now.
-             Example: 2026-06-01T00:00:00Z.
     """
 
     expiry_date: datetime.datetime | Unset = UNSET

@@ -17,7 +17,7 @@ class WebhookCreate:
     Attributes:
         url (str): An `https://` URL whose host resolves to public addresses (plain `http://` and internal
             addresses only where the operator allows them, such as a local development server).
-             Example: https://ats.example.com/hooks/hirebridge.
+             Example: https://example.com/hooks/hirebridge.
         events (list[SubscribableEventType]): The event types to send; at least one. Example: ['application.submitted',
             'application.status_changed'].
         description (str | Unset): Your own note about the webhook. Example: Production ATS sync.

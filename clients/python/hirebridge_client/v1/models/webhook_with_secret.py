@@ -18,7 +18,7 @@ class WebhookWithSecret:
 
     Attributes:
         id (int):  Example: 42.
-        url (str): Where the events are POSTed. Example: https://ats.example.com/hooks/hirebridge.
+        url (str): Where the events are POSTed. Example: https://example.com/hooks/hirebridge.
         description (None | str): Your own note about the webhook. Example: Production ATS sync.
         events (list[SubscribableEventType]): The event types sent to this webhook. Example: ['application.submitted',
             'application.status_changed'].

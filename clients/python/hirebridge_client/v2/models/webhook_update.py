@@ -18,7 +18,7 @@ class WebhookUpdate:
     Attributes:
         url (str | Unset): An `https://` URL whose host resolves to public addresses (plain `http://` and internal
             addresses only where the operator allows them, such as a local development server).
-             Example: https://ats.example.com/hooks/hirebridge.
+             Example: https://example.com/hooks/hirebridge.
         events (list[SubscribableEventType] | Unset): The event types to send; at least one. Example:
             ['application.submitted', 'application.status_changed'].
         description (None | str | Unset):
