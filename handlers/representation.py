@@ -381,6 +381,20 @@ V2_APPLY_METHOD = Vocabulary(
         ApplyMethod.QUICK_APPLY: "quick-apply",
     }
 )
+_V2_VOCABULARIES: dict[type[Enum], Vocabulary[Any]] = {
+    JobStatus: V2_JOB_STATUS,
+    EmploymentType: V2_EMPLOYMENT_TYPE,
+    RemoteType: V2_REMOTE_TYPE,
+    ApplyMethod: V2_APPLY_METHOD,
+}
+
+
+def v2_word(member: Enum) -> str:
+    """``member`` as v2 writes it (its own value where v2 keeps v1's word)."""
+    vocabulary = _V2_VOCABULARIES.get(type(member))
+    return vocabulary.word(member) if vocabulary is not None else str(member.value)
+
+
 # Request field (model attribute) -> its vocabulary.
 _V2_JOB_ENUMS: dict[str, Vocabulary[Any]] = {
     "employment_type": V2_EMPLOYMENT_TYPE,

@@ -20,9 +20,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
+from handlers.representation import v2_word
 from hirebridge import validation_messages
 from storage import strict_json
-from storage.errors import MAX_QUOTED_CHARACTERS, DomainError
+from storage.errors import MAX_QUOTED_CHARACTERS, DomainError, InvalidState
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,10 @@ class ErrorHandlers:
     def domain_error(self, request: ConnexionRequest, exc: DomainError) -> ConnexionResponse:
         status = STATUS_BY_CODE.get(exc.code, 400)
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)} if status == 503 else None
-        return error_response(request, status, exc.code, exc.message, headers)
+        message = exc.message
+        if isinstance(exc, InvalidState) and request.url.path.startswith("/api/v2/"):
+            message = exc.worded(v2_word)
+        return error_response(request, status, exc.code, message, headers)
 
     def unauthorized(self, request: ConnexionRequest, exc: OAuthProblem) -> ConnexionResponse:
         return unauthorized()

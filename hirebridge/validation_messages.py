@@ -127,18 +127,18 @@ def _field_name(path: Iterable[str | int]) -> str:
     return name
 
 
-# A body may carry thousands of unknown fields: the message names the first few.
-_MAX_NAMED_FIELDS = 5
+# A body may carry thousands of unknown fields: the message names the first few. Missing
+# required fields come from the schema, so there are never many, and all of them are named.
+_MAX_NAMED_UNKNOWN_FIELDS = 5
 
 
-def _child_subject(error: ValidationError, names: Sequence[str]) -> str:
+def _child_subject(error: ValidationError, names: Sequence[str], limit: int | None) -> str:
     parent = _field_name(error.absolute_path)
     full = [f"{parent}.{cut(name)}" if parent else cut(name) for name in names]
     if len(full) == 1:
         return f"The field {full[0]}"
-    if len(full) > _MAX_NAMED_FIELDS:
-        more = len(full) - _MAX_NAMED_FIELDS
-        return f"The fields {', '.join(full[:_MAX_NAMED_FIELDS])} and {more} more"
+    if limit is not None and len(full) > limit:
+        return f"The fields {', '.join(full[:limit])} and {len(full) - limit} more"
     return f"The fields {', '.join(full[:-1])} and {full[-1]}"
 
 
@@ -195,12 +195,12 @@ def _about_fields(error: ValidationError) -> str:
     value = error.instance if isinstance(error.instance, dict) else {}
     if error.validator == "required":
         names = [name for name in error.validator_value if name not in value]
-        verdict = "required"
+        verdict, limit = "required", None
     else:
         known = set(error.schema.get("properties", {}))
         names = sorted(name for name in value if name not in known)
-        verdict = "not accepted here"
-    return f"{_child_subject(error, names)} {'are' if len(names) > 1 else 'is'} {verdict}."
+        verdict, limit = "not accepted here", _MAX_NAMED_UNKNOWN_FIELDS
+    return f"{_child_subject(error, names, limit)} {'are' if len(names) > 1 else 'is'} {verdict}."
 
 
 def _kind_of(value: Any) -> str:

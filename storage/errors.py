@@ -8,6 +8,9 @@ back in an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from enum import Enum
+
 MAX_QUOTED_CHARACTERS = 100
 
 
@@ -34,9 +37,24 @@ class InvalidRequest(DomainError):
 
 
 class InvalidState(DomainError):
-    """The object is not in a state that allows the operation."""
+    """The object is not in a state that allows the operation.
+
+    A message that names states writes each as ``{name}`` in ``template`` and gives its member in
+    ``states``: ``message`` uses the members' own values (v1's words), ``worded`` another version's.
+    """
 
     code = "invalid_state"
+
+    def __init__(self, template: str, *, states: Mapping[str, Enum] | None = None) -> None:
+        self.template = template
+        self.states = dict(states or {})
+        super().__init__(self.worded(lambda member: str(member.value)))
+
+    def worded(self, word: Callable[[Enum], str]) -> str:
+        """The message with each named state written by ``word``."""
+        if not self.states:
+            return self.template
+        return self.template.format(**{name: word(state) for name, state in self.states.items()})
 
 
 class InvalidQuery(DomainError):

@@ -183,7 +183,9 @@ def update_job(
     job = get_job(session, employer_id, job_id, for_update=True)
     if changes:
         if job.status not in _EDITABLE_STATUSES:
-            raise InvalidState(f"A job that is {job.status.value} cannot be changed.")
+            raise InvalidState(
+                "A job that is {current} cannot be changed.", states={"current": job.status}
+            )
         _assign(job, changes)
         _check_consistency(job)
         job.updated_at = utcnow()
@@ -204,7 +206,10 @@ def publish_job(
     """Draft to Active, charging one job posting credit in the same transaction."""
     job = get_job(session, employer_id, job_id, for_update=True)
     if job.status is not JobStatus.DRAFT:
-        raise InvalidState(f"Only a Draft job can be published; this job is {job.status.value}.")
+        raise InvalidState(
+            "Only a {draft} job can be published; this job is {current}.",
+            states={"draft": JobStatus.DRAFT, "current": job.status},
+        )
     _publish(session, job, expiry_date)
     return job
 

@@ -142,11 +142,16 @@ class TestJobs:
         published = ok(api.post(f"{V2}/jobs/{job['id']}/publish"))
         assert published["status"] == "open"
         assert balance(tenant.employer_id, CreditKind.JOB_POSTING) == 4
-        refused(api.post(f"{V2}/jobs/{job['id']}/publish"), 400, "invalid_state")
+        message = refused(api.post(f"{V2}/jobs/{job['id']}/publish"), 400, "invalid_state")
+        # The refusal names the states in v2's words, never v1's (Draft, Active, Inactive).
+        assert message == "Only a draft job can be published; this job is open."
 
         closed = ok(api.delete(f"{V2}/jobs/{job['id']}"))
         assert closed["status"] == "closed"
-        refused(api.put(f"{V2}/jobs/{job['id']}", json={"title": "x"}), 400, "invalid_state")
+        message = refused(
+            api.put(f"{V2}/jobs/{job['id']}", json={"title": "x"}), 400, "invalid_state"
+        )
+        assert message == "A job that is closed cannot be changed."
 
     def test_publish_without_credit_is_402(
         self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory

@@ -205,6 +205,10 @@ def test_every_pattern_refusal_is_a_sentence_naming_the_field(
         ({"title": "x" * 201}, "The field title may have at most 200 characters (it has 201)."),
         ({"title": None}, "The field title must be a string, not null."),
         ({"salary": 1}, "The field salary is not accepted here."),
+        (
+            {f"extra{index}": index for index in range(1, 9)},
+            "The fields extra1, extra2, extra3, extra4, extra5 and 3 more are not accepted here.",
+        ),
     ],
 )
 def test_a_job_field_refused_by_its_schema_says_why(

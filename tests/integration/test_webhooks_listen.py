@@ -109,6 +109,7 @@ def test_listen_is_refused_in_production(demo_stack: DemoStack) -> None:
         "REDIS_URL": "redis://127.0.0.1:1/0",
         "SECRET_KEY": "s" * 40,
         "WEBHOOK_SECRET_KEY": "w" * 40,
+        "PUBLIC_BASE_URL": "https://hirebridge.example.com",
     }
     result = subprocess.run(
         [sys.executable, "-m", "hirebridge", "webhooks", "listen", "--employer", "1"],

@@ -92,6 +92,12 @@ def test_a_killed_worker_takes_its_scheduler_with_it_and_another_takes_over(
             lambda: None not in _lock_owners(queue_redis), 30, "the first worker did not schedule"
         )
         (first_scheduler,) = _lock_owners(queue_redis)
+        # The worker takes the locks, then forks the scheduler, which writes its own pid.
+        _wait_until(
+            lambda: queue_redis.hget(f"rq:scheduler:{first_scheduler}", "pid"),
+            30,
+            "the scheduler did not register",
+        )
         scheduler_pid = int(queue_redis.hget(f"rq:scheduler:{first_scheduler}", "pid") or 0)
         assert scheduler_pid not in (0, first.pid), "RQ's scheduler runs in a child process"
 
