@@ -55,7 +55,7 @@ def _seed_demo(settings: Settings, *, profiles: bool = True) -> str:
 @click.option(
     "--batch",
     type=click.IntRange(1, demo.DEMO_PLATFORM_CANDIDATES),
-    default=100,
+    default=25,
     show_default=True,
     help="Profiles per transaction: a small one keeps SQLite's write lock short for the API.",
 )
@@ -65,6 +65,8 @@ def _seed_demo(settings: Settings, *, profiles: bool = True) -> str:
 def demo_profiles(batch: int, background: bool) -> None:
     """Add the demo's missing CV profiles, a batch per transaction; prints how many."""
     if background:
+        # At a low priority on a busy machine a batch holds SQLite's write lock for longer (its
+        # CPU share falls): 25 profiles keep that well inside the API's 10 s busy timeout.
         os.nice(10)
     with unit_of_work() as session:
         missing = demo.missing_profiles(session)

@@ -734,7 +734,6 @@ export interface components {
              * Format: date-time
              * @description With `"status": "open"` only: when the job expires, in the future and at most 90 days
              *     from now. Default: 30 days from now.
-             * @example 2026-06-01T00:00:00Z
              */
             expiryDate?: string;
         };

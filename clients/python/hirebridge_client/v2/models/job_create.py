@@ -48,7 +48,6 @@ class JobCreate:
             expiry_date (datetime.datetime | Unset): With `"status": "open"` only: when the job expires, in the future and
                 at most 90 days
                 from now. Default: 30 days from now.
-                 Example: 2026-06-01T00:00:00Z.
     """
 
     title: str
