@@ -43,10 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pgserver  # bench/ is the script's own directory, first on sys.path
 
-from storage import candidates, clock, db, employers, migrate, synthetic
+from storage import clock, db, employers, migrate, synthetic
 from storage.models import Candidate
+from storage.search import indexing, service
 from storage.search import postgres as pg_search
 from storage.search.query import And, Node, Not, Or, Term, parse_query
+from storage.search.request import SearchRequest
 
 # The benchmark's own PostgreSQL (bench/pgserver.py), unless a database is named.
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL") or pgserver.ensure_running()
@@ -159,7 +161,7 @@ def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
             cv_text=fields["cv_text"],
         )
         vectors = pg_search.search_vectors(
-            candidates.searchable_words(shell),
+            indexing.searchable_words(shell),
             fields["last_active_at"],
             fields["preferred_country_ids"],
         )
@@ -317,10 +319,10 @@ def timed_searches(
         started = time.perf_counter()
         with db.unit_of_work() as session:
             employer = employers.get_employer(session, employer_id)
-            page = candidates.search_candidates(
+            page = service.search_candidates(
                 session,
                 employer,
-                candidates.SearchRequest(query=query, **filters),  # type: ignore[arg-type]
+                SearchRequest(query=query, **filters),  # type: ignore[arg-type]
             )
             total = page.total
         timings.append(time.perf_counter() - started)

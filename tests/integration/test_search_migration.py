@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 
 from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import candidates, db, migrate
+from storage.models import Candidate
+from storage.search import indexing
 from storage.search import postgres as pg_search
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -207,9 +209,9 @@ def test_0010_writes_stemmed_words_and_downgrade_unstemmed_ones(database_url: st
         for candidate_id, profile in zip(made, STEMMED_PROFILES, strict=True):
             fields = {"skills": [], **profile}
             fields.pop("preferred_country_ids", None)
-            shell = candidates.Candidate(**fields)
+            shell = Candidate(**fields)
             expected = pg_search.search_vectors(
-                candidates.searchable_words(shell, stemmed=False),
+                indexing.searchable_words(shell, stemmed=False),
                 datetime(2026, 11, 1, tzinfo=UTC),
                 profile.get("preferred_country_ids", []),
             )
