@@ -297,7 +297,8 @@ def make_employer() -> EmployerFactory:
 
 
 def mint_usable_key(session: Any, employer: Any, **kwargs: Any) -> api_keys.MintedKey:
-    """Mint a key and, if it waits for approval (K6), approve it as an operator would."""
+    """Mint a key and, if it waits for approval (docs/requirements.md#k6), approve it as an operator
+    would."""
     minted = api_keys.mint_key(session, employer, **kwargs)
     if minted.key.status is ApiKeyStatus.PENDING:
         api_keys.approve_key(session, minted.key.id)

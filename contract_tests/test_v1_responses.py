@@ -1,4 +1,5 @@
-"""v1 is frozen (V2): snapshots of representative v1 responses, on PostgreSQL and SQLite.
+"""v1 is frozen (docs/requirements.md#v2): snapshots of representative v1 responses, on PostgreSQL
+and SQLite.
 
 Each snapshot holds the status, the headers a client relies on and the body, with what changes
 from run to run replaced: ids become ``<id:N>`` (numbered in order of appearance, so a job's id in

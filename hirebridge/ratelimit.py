@@ -107,7 +107,8 @@ _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opt
 
 
 def rate_families(spec: Mapping[str, Any], per_minute: Mapping[str, int]) -> dict[str, str]:
-    """``operationId`` -> rate family, for every keyed operation of an OpenAPI document (R1).
+    """``operationId`` -> rate family, for every keyed operation of an OpenAPI document
+    (docs/requirements.md#r1).
 
     The family is the operation's ``x-rate-limit-family``; a keyed operation without one, or with
     a family that has no limit, stops the start-up rather than going unlimited.
@@ -155,7 +156,8 @@ def public_limits(*, board_per_minute: int, apply_per_minute: int) -> tuple[Publ
 
 
 class PublicRateLimitMiddleware:
-    """Limits the public job board per client address (J6), before a body is read.
+    """Limits the public job board per client address (docs/requirements.md#j6), before a body is
+    read.
 
     The client address is the connection's peer as the server reports it; behind a proxy,
     configure the server to trust the proxy's ``X-Forwarded-For`` (see the README).

@@ -258,8 +258,9 @@ def list_talent_pool_after(
 
 
 def get_profile(session: Session, employer: Employer, candidate_id: int) -> Profile:
-    """A full profile (J3): free in the talent pool and for 30 days after an unlock; otherwise
-    one ``cv_download`` credit, charged in this transaction together with the new unlock."""
+    """A full profile (docs/requirements.md#j3): free in the talent pool and for 30 days after an
+    unlock; otherwise one ``cv_download`` credit, charged in this transaction together with the new
+    unlock."""
     candidate = session.scalars(
         select(Candidate)
         .where(Candidate.id == candidate_id, visible_to(employer.id))

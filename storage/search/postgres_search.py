@@ -204,7 +204,7 @@ def _planner(session: Session) -> tuple[str, datetime | None]:
 
     Exact bitmaps (``work_mem``: a lossy bitmap page makes PostgreSQL test every row on it), and
     no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
-    tests means fetching ``terms`` from the TOAST table (~15 us), so scanning the table to find
+    tests means fetching ``terms`` from the TOAST table, so scanning the table to find
     10,001 matches of a common word costs far more than its estimate. The GIN index is the one
     way to the matches left (``candidate_search`` has no other index to walk). And no JIT
     compilation: the ranking's correlated lookups make a search statement's estimate cross

@@ -25,7 +25,8 @@ from storage.search.request import MaskedProfile, SearchHit, SearchPage, SearchR
 
 
 def search_candidates(session: Session, employer: Employer, request: SearchRequest) -> SearchPage:
-    """Boolean search over profiles (J2), ranked by relevance then recency; costs one ``cv_search``.
+    """Boolean search over profiles (docs/requirements.md#j2), ranked by relevance then recency;
+    costs one ``cv_search``.
 
     The query is checked before anything is charged, and the charge commits with the search.
 

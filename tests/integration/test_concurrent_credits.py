@@ -1,5 +1,5 @@
-"""J4 (credits) and J6 (applications) under real concurrency: gunicorn with two workers, many
-clients at once."""
+"""docs/requirements.md#j4 (credits) and docs/requirements.md#j6 (applications) under real
+concurrency: gunicorn with two workers, many clients at once."""
 
 from __future__ import annotations
 
@@ -153,8 +153,9 @@ def test_one_job_published_by_many_clients_is_charged_once(
 def test_concurrent_retries_of_an_idempotent_publish_run_it_once(
     server: tuple[LiveServer, db.Database],
 ) -> None:
-    """J5: eight clients send the same publish with one Idempotency-Key at once, each retrying
-    while the first is still running (409); all end with the one response, charged once."""
+    """docs/requirements.md#j5: eight clients send the same publish with one Idempotency-Key at
+    once, each retrying while the first is still running (409); all end with the one response,
+    charged once."""
     live, database = server
     employer_id, key = tenant(database, 10)
     with httpx.Client(base_url=live.base_url, headers={"X-Api-Key": key}, timeout=30) as client:

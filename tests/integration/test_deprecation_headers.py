@@ -1,4 +1,5 @@
-"""A deprecated version's responses, errors included, carry Deprecation, Sunset and Link (V5)."""
+"""A deprecated version's responses, errors included, carry Deprecation, Sunset and Link
+(docs/requirements.md#v5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Served documents, Swagger UI and health endpoints (V3, V4)."""
+"""Served documents, Swagger UI and health endpoints (docs/requirements.md#v3, #v4)."""
 
 from __future__ import annotations
 

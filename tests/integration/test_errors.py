@@ -1,4 +1,5 @@
-"""V1 and R2: every refusal is a documented status in the {"code","message"} envelope."""
+"""docs/requirements.md#v1 and #r2: every refusal is a documented status in the {"code","message"}
+envelope."""
 
 from __future__ import annotations
 

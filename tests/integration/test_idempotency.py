@@ -1,4 +1,4 @@
-"""J5: idempotent POSTs, through HTTP, on PostgreSQL and on SQLite.
+"""docs/requirements.md#j5: idempotent POSTs, through HTTP, on PostgreSQL and on SQLite.
 
 The concurrent case (duplicates racing across two gunicorn workers) is in
 test_concurrent_credits.py.

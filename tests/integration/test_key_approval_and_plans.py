@@ -1,4 +1,5 @@
-"""K6 (approval) and K8 (plan caps) through what partners and operators see: HTTP and the CLI."""
+"""docs/requirements.md#k6 (approval) and docs/requirements.md#k8 (plan caps) through what partners
+and operators see: HTTP and the CLI."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""K1 to K5 and K7 through HTTP: key format, both headers, 401 with no body, 403, tenant 404s."""
+"""docs/requirements.md#k1 to #k5 and #k7 through HTTP: key format, both headers, 401 with no body,
+403, tenant 404s."""
 
 from __future__ import annotations
 

@@ -261,7 +261,8 @@ class TestKeys:
         capped = mint(portal, "second")
         assert capped.status_code == 400
         assert "The starter plan allows 1 active key" in capped.text
-        # A CV search key waits for an operator (K6), and counts against the cap like any other.
+        # A CV search key waits for an operator (docs/requirements.md#k6), and counts against the
+        # cap like any other.
         portal.cookies.clear()
         professional = make_employer(job_posting=1)
         signed_in(portal, make_user(professional))
@@ -375,7 +376,8 @@ class TestWebhooks:
         new_secret = rotated.text.split('id="new-secret" class="secret-value">')[1].split("<")[0]
         assert new_secret.startswith("whsec_") and new_secret != secret
 
-        # Disabled by the engine after failures (W6): re-enabling resets the count.
+        # Disabled by the engine after failures (docs/requirements.md#w6): re-enabling resets the
+        # count.
         with db.unit_of_work() as session:
             session.execute(
                 update(WebhookSubscription)

@@ -1,4 +1,5 @@
-"""Per-key rate limits (R1), monthly quotas (C1) and their Redis-outage behaviour, through HTTP.
+"""Per-key rate limits (docs/requirements.md#r1), monthly quotas (docs/requirements.md#c1) and their
+Redis-outage behaviour, through HTTP.
 
 Every app here counts in Redis database 11, flushed before each test, so counts start at 0 and no
 other test's calls (nor the other backend's, whose key and employer ids overlap) are counted.

@@ -1,9 +1,9 @@
 """Differential testing of CV search: PostgreSQL and SQLite must match the reference evaluator.
 
 Hypothesis builds small corpora of profiles and boolean queries over a small vocabulary (so that
-terms, phrases and prefixes really hit), written with every syntax J2 allows. The vocabulary
-holds inflections of the same stems (engineer, engineers, engineering, engine; nurse, nursing;
-manager, management), so stemming is exercised on both sides: a query word finds the other
+terms, phrases and prefixes really hit), written with every syntax docs/requirements.md#j2 allows.
+The vocabulary holds inflections of the same stems (engineer, engineers, engineering, engine; nurse,
+nursing; manager, management), so stemming is exercised on both sides: a query word finds the other
 inflections, and a prefix's letters, unstemmed, meet stored stems (``engineer*`` against
 ``engin``). Each query is run by the real search service on both databases, and the matches must
 equal, exactly, the profiles the pure-Python reference says match.

@@ -1,4 +1,5 @@
-"""Webhook delivery (W2-W9) with real Redis, real RQ workers and real receivers on loopback.
+"""Webhook delivery (docs/requirements.md#w2 to #w9) with real Redis, real RQ workers and real
+receivers on loopback.
 
 Two ways of running the engine:
 
@@ -636,7 +637,8 @@ def _refused(address: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Auto-disable and its e-mail (W6), the in-flight cap (W7), job expiry (W8)
+# Auto-disable and its e-mail (docs/requirements.md#w6), the in-flight cap
+# (docs/requirements.md#w7), job expiry (docs/requirements.md#w8)
 
 
 @pytest.fixture
@@ -793,7 +795,7 @@ def test_jobs_expire_once_with_job_expired_fired_once_by_racing_pumps(
 
 
 # ---------------------------------------------------------------------------------------------
-# Redis stopped and started while events are made (W4)
+# Redis stopped and started while events are made (docs/requirements.md#w4)
 
 
 class OwnRedis:

@@ -1,4 +1,4 @@
-"""Webhook management (W1) through HTTP, on PostgreSQL and SQLite.
+"""Webhook management (docs/requirements.md#w1) through HTTP, on PostgreSQL and SQLite.
 
 The delivery engine is not exercised here: these tests write and read the rows it works from
 (subscriptions, outbox events, deliveries, attempts) and check what the API does to them.
