@@ -17,8 +17,9 @@ import httpx
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, db
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 ID_KEYS = {"id", "jobId", "candidateId", "applicationId", "stageId"}
 DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")

@@ -1,7 +1,8 @@
 """Rate limits on Redis with the ``limits`` library, shared by every worker process and host.
 
-Fixed windows: a limit of N a minute allows exactly N requests per calendar minute for one
-identity, counted atomically in Redis. When Redis cannot be reached the limiter fails open (the
+Fixed windows: a limit of N a minute allows exactly N requests for one identity in the minute
+that starts at its first request (a counter in Redis that expires a minute after it is created;
+the clock's minutes play no part), counted atomically. When Redis cannot be reached the limiter fails open (the
 request is served and a warning logged): the limits protect capacity, and an outage of the limiter
 must not become an outage of the API.
 """

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import applications, candidates, clock, credits, db
 from storage.models import Candidate, CandidateUnlock, CreditKind
 from storage.search import limits
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 MASKED_KEYS = {
     "id",

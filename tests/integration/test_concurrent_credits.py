@@ -12,17 +12,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import (
-    SEED_JOB,
-    V2_JOB,
-    LiveServer,
-    mint_usable_key,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from storage import candidates, credits, db, employers, migrate, outbox
 from storage.models import Application, Candidate, CreditKind, Job
+from tests.support.factories import SEED_JOB, V2_JOB, mint_usable_key
+from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, make_settings
 from hirebridge.settings import VersionDeprecation
 from storage import db
+from tests.support.apps import Api, make_settings
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 GUIDE = "https://docs.hirebridge.example/migrate-to-v2"
 EXPECTED = {

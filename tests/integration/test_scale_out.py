@@ -22,21 +22,14 @@ import httpx
 import pytest
 import redis
 
-from conftest import (
-    SEED_JOB,
-    TEST_REDIS_URL,
-    LiveServer,
-    mint_usable_key,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from hirebridge.quota import MonthlyQuota
 from storage import api_keys, credits, db, employers, usage
 from storage.clock import utcnow
 from storage.models import CreditKind, Plan
 from tests.integration.test_cli import hirebridge
-from tests.integration.test_rate_limits import fresh_window
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import SEED_JOB, mint_usable_key
+from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 from tests.support.receivers import Receiver, wait_for
 
 JOBS_PER_MINUTE = 30
@@ -106,7 +99,6 @@ def at_once(calls: int, send: Callable[[int], httpx.Response]) -> list[httpx.Res
 
 def test_a_rate_limit_is_shared_not_doubled(deployment: Deployment) -> None:
     _, key = employer(multiplier=1)
-    fresh_window()
 
     def call(n: int) -> httpx.Response:
         return httpx.get(f"{deployment.url(n)}/api/v1/jobs", headers={"X-Api-Key": key}, timeout=30)

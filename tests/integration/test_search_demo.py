@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import Api
 from storage import db, demo
 from storage.candidate_scopes import searchable_by
 from storage.models import Candidate
+from tests.support.apps import Api
 from tests.support.search_databases import own_search_databases
 
 Expectation = Callable[[str], bool]

@@ -18,11 +18,11 @@ import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import candidates, db, migrate
 from storage.models import Candidate
 from storage.search import indexing
 from storage.search import postgres as pg_search
+from tests.support.databases import ADMIN_DATABASE_URL, admin_conninfo
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -30,10 +30,10 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 @pytest.fixture
 def database_url() -> Iterator[str]:
     name = f"hirebridge_search_migration_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -39,17 +39,6 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from conftest import (
-    SEED_JOB,
-    TEST_REDIS_URL,
-    Api,
-    LiveServer,
-    Tenant,
-    free_port,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from jobs_queue import engine, mail
 from jobs_queue.delivery import DELIVERY_QUEUE, notify_disabled
 from jobs_queue.pump import PumpReport, pump_once
@@ -68,6 +57,16 @@ from storage.models import (
     UserRole,
     WebhookDelivery,
     WebhookSubscription,
+)
+from tests.support.apps import Api
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import SEED_JOB, Tenant
+from tests.support.live import (
+    LiveServer,
+    free_port,
+    service_env,
+    start_live_server,
+    stop_live_server,
 )
 from tests.support.mail import Inbox, SmtpSink
 from tests.support.receivers import Received, Receiver, Reply, SeedReceiver, always, wait_for
