@@ -2,9 +2,9 @@
 
 Fixed windows: a limit of N a minute allows exactly N requests for one identity in the minute
 that starts at its first request (a counter in Redis that expires a minute after it is created;
-the clock's minutes play no part), counted atomically. When Redis cannot be reached the limiter fails open (the
-request is served and a warning logged): the limits protect capacity, and an outage of the limiter
-must not become an outage of the API.
+the clock's minutes play no part), counted atomically. When Redis cannot be reached the limiter
+fails open (the request is served and a warning logged): the limits protect capacity, and an
+outage of the limiter must not become an outage of the API.
 """
 
 from __future__ import annotations

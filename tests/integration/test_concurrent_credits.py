@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from storage import candidates, credits, db, employers, migrate, outbox
+from storage import candidates, credits, db, migrate, outbox
 from storage.models import Application, Candidate, CreditKind, Job
-from tests.support.factories import SEED_JOB, V2_JOB, mint_usable_key
+from tests.support.factories import SEED_JOB, V2_JOB, employer_in, mint_usable_key
 from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 
 
@@ -39,14 +39,13 @@ def tenant(
     database: db.Database, job_posting: int = 0, cv_search: int = 0, cv_download: int = 0
 ) -> tuple[int, str]:
     with database.unit_of_work() as session:
-        employer = employers.create_employer(session, name="Concurrent Ltd")
-        for kind, amount in (
-            (CreditKind.JOB_POSTING, job_posting),
-            (CreditKind.CV_SEARCH, cv_search),
-            (CreditKind.CV_DOWNLOAD, cv_download),
-        ):
-            if amount:
-                credits.adjust_credits(session, employer.id, kind, amount)
+        employer = employer_in(
+            session,
+            name="Concurrent Ltd",
+            job_posting=job_posting,
+            cv_search=cv_search,
+            cv_download=cv_download,
+        )
         key = mint_usable_key(
             session, employer, name="load", scopes=["JobPosting", "CvSearch"]
         ).plaintext

@@ -28,7 +28,7 @@ from storage.clock import utcnow
 from storage.models import CreditKind, Plan
 from tests.integration.test_cli import hirebridge
 from tests.support.databases import TEST_REDIS_URL
-from tests.support.factories import SEED_JOB, mint_usable_key
+from tests.support.factories import SEED_JOB, employer_in, mint_usable_key
 from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 from tests.support.receivers import Receiver, wait_for
 
@@ -82,10 +82,8 @@ def employer(
 ) -> tuple[int, str]:
     """An employer and a key; by default with limits far above what a test sends."""
     with db.unit_of_work() as session:
-        made = employers.create_employer(session, name="Two Hosts Ltd", plan=plan)
+        made = employer_in(session, name="Two Hosts Ltd", plan=plan, job_posting=job_posting)
         employers.set_rate_multiplier(session, made.id, multiplier)
-        if job_posting:
-            credits.adjust_credits(session, made.id, CreditKind.JOB_POSTING, job_posting)
         key = mint_usable_key(
             session, made, name="scale", scopes=["JobPosting", "webhooks:manage"]
         ).plaintext
