@@ -1,4 +1,5 @@
-"""API benchmark (P1, P4): the service against a bare Connexion endpoint, side by side, one run.
+"""API benchmark (docs/requirements.md#p1, #p4): the service against a bare Connexion endpoint, side
+by side, one run.
 
 Starts, on loopback:
 - the service as deployed (``hirebridge serve``: gunicorn, uvicorn workers) on PostgreSQL and a
@@ -11,8 +12,8 @@ Starts, on loopback:
 
 Then drives each with wrk (Debian's package) at a fixed number of connections, alternating
 floor and services, and prints one line per run and per operation: requests/s, p50 and p99
-latency, non-2xx answers, and each service's ratio to the floor. P4: the resident memory of each
-API worker process after the runs.
+latency, non-2xx answers, and each service's ratio to the floor. docs/requirements.md#p4: the
+resident memory of each API worker process after the runs.
 
 Run by ``make bench`` (never by ``make test``):
 

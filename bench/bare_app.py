@@ -1,4 +1,5 @@
-"""The framework floor for the API benchmark (P1): a bare Connexion app, served the same way.
+"""The framework floor for the API benchmark (docs/requirements.md#p1): a bare Connexion app, served
+the same way.
 
 Two operations shaped like the measured ones, answered from memory with bodies of the same size
 (``BARE_BODIES``, written by bench/api.py before it starts this app): no database, no key, no

@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.api import seed, wait_ready  # noqa: E402
 from bench.common import free_port, fresh_database, start_redis  # noqa: E402
-from bench.pgserver import _as_owner, _binaries  # noqa: E402
+from bench.pgserver import as_postgres_owner, postgres_binaries  # noqa: E402
 from bench.webhooks import SECRET_KEY, event_row, make_subscriptions  # noqa: E402
 from jobs_queue.wakeup import request_pump  # noqa: E402
 from storage import db, migrate, secret_box  # noqa: E402
@@ -586,7 +586,7 @@ class OwnPostgres:
     """
 
     def __init__(self, scenario: Scenario) -> None:
-        self.bin_dir = _binaries()
+        self.bin_dir = postgres_binaries()
         self.port = free_port()
         self.base = Path(tempfile.mkdtemp(prefix="hirebridge-faults-pg-"))
         scenario.cleanups.callback(shutil.rmtree, self.base, ignore_errors=True)
@@ -594,7 +594,7 @@ class OwnPostgres:
             shutil.chown(self.base, "postgres", "postgres")
         self.data = self.base / "data"
         subprocess.run(
-            _as_owner(
+            as_postgres_owner(
                 [
                     *(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres"),
                     *("--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"),
@@ -624,7 +624,9 @@ class OwnPostgres:
         """Run ``pg_ctl action`` and wait for it (``-w``); returns the seconds it took."""
         started = time.monotonic()
         subprocess.run(
-            _as_owner([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-w", action, *options]),
+            as_postgres_owner(
+                [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-w", action, *options]
+            ),
             check=action != "stop",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

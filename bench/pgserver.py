@@ -44,7 +44,8 @@ def settings() -> dict[str, str]:
     }
 
 
-def _binaries() -> Path:
+def postgres_binaries() -> Path:
+    """The directory of PostgreSQL's server tools (``initdb``, ``pg_ctl``, ``postgres``)."""
     # The versioned directory first: distributions put wrappers, not the server tools, on PATH.
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
     if versions:
@@ -55,20 +56,21 @@ def _binaries() -> Path:
     return Path(found).parent
 
 
-def _as_owner(command: list[str]) -> list[str]:
+def as_postgres_owner(command: list[str]) -> list[str]:
+    """``command`` as the account that may run PostgreSQL's server tools."""
     # PostgreSQL refuses to run as root; on a root shell run it as the postgres account.
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 def ensure_running() -> str:
     """Start the benchmark cluster (initialising it the first time); returns its URL."""
-    bin_dir = _binaries()
+    bin_dir = postgres_binaries()
     if not (DATA_DIR / "PG_VERSION").exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(DATA_DIR, "postgres", "postgres")
         subprocess.run(
-            _as_owner(
+            as_postgres_owner(
                 [
                     str(bin_dir / "initdb"),
                     "-D",
@@ -93,7 +95,7 @@ def ensure_running() -> str:
     )
     if ready.returncode != 0:
         subprocess.run(
-            _as_owner(
+            as_postgres_owner(
                 [
                     str(bin_dir / "pg_ctl"),
                     "-D",
@@ -113,7 +115,9 @@ def ensure_running() -> str:
 
 def stop() -> None:
     subprocess.run(
-        _as_owner([str(_binaries() / "pg_ctl"), "-D", str(DATA_DIR), "-m", "fast", "stop"]),
+        as_postgres_owner(
+            [str(postgres_binaries() / "pg_ctl"), "-D", str(DATA_DIR), "-m", "fast", "stop"]
+        ),
         check=False,
     )
 

@@ -1,4 +1,5 @@
-"""CV search benchmark (P2): 1,000,000 profiles in PostgreSQL, a fixed mix of queries.
+"""CV search benchmark (docs/requirements.md#p2): 1,000,000 profiles in PostgreSQL, a fixed mix of
+queries.
 
 Runs every query through the real search service (parse, charge, count, rank, fetch the page) and,
 in the same run, the same queries as a sequential ILIKE scan over the same text, then prints
@@ -43,10 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pgserver  # bench/ is the script's own directory, first on sys.path
 
-from storage import candidates, clock, db, employers, migrate, synthetic
+from storage import clock, db, employers, migrate, synthetic
 from storage.models import Candidate
+from storage.search import indexing, service
 from storage.search import postgres as pg_search
 from storage.search.query import And, Node, Not, Or, Term, parse_query
+from storage.search.request import SearchRequest
 
 # The benchmark's own PostgreSQL (bench/pgserver.py), unless a database is named.
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL") or pgserver.ensure_running()
@@ -54,11 +57,11 @@ CHUNK = 5_000
 
 Query = tuple[str, dict[str, object]]
 
-# The classes of PRODUCT's P2 and P2b. "typical", "broad" and "seed" are queries of 3-6 terms
-# (P2: each under 50 ms at p95, whatever its match count); "broad" holds the recruiter queries with
-# 10,000 matches or more (the first three as issue 22 found them); "seed" the three examples of
-# the public API page. "common term" and "prefix" are P2b's single broad terms and 3-character
-# prefixes (under 100 ms).
+# The classes of docs/requirements.md#p2 and #p2b. "typical", "broad" and "seed" are queries of 3-6
+# terms (docs/requirements.md#p2: each under 50 ms at p95, whatever its match count); "broad" holds
+# the recruiter queries with 10,000 matches or more (the first three as issue 22 found them); "seed"
+# the three examples of the public API page. "common term" and "prefix" are the single broad terms
+# and 3-character prefixes of docs/requirements.md#p2b (under 100 ms).
 QUERIES: dict[str, list[Query]] = {
     "typical": [
         ('"process engineer" AND HVAC AND (AutoCAD OR Revit) AND London', {}),
@@ -159,7 +162,7 @@ def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
             cv_text=fields["cv_text"],
         )
         vectors = pg_search.search_vectors(
-            candidates.searchable_words(shell),
+            indexing.searchable_words(shell),
             fields["last_active_at"],
             fields["preferred_country_ids"],
         )
@@ -317,10 +320,10 @@ def timed_searches(
         started = time.perf_counter()
         with db.unit_of_work() as session:
             employer = employers.get_employer(session, employer_id)
-            page = candidates.search_candidates(
+            page = service.search_candidates(
                 session,
                 employer,
-                candidates.SearchRequest(query=query, **filters),  # type: ignore[arg-type]
+                SearchRequest(query=query, **filters),  # type: ignore[arg-type]
             )
             total = page.total
         timings.append(time.perf_counter() - started)
@@ -360,8 +363,8 @@ def _searcher(
 def concurrent(
     employer_id: int, searchers: int, rounds: int, offset: timedelta
 ) -> tuple[list[float], float]:
-    """The P2 classes' queries run by ``searchers`` processes at once: (every search's seconds,
-    searches per second over the whole run)."""
+    """The queries of the classes of docs/requirements.md#p2, run by ``searchers`` processes at
+    once: (every search's seconds, searches per second over the whole run)."""
     mix = [item for name in P2_CLASSES for item in QUERIES[name]]
     context = multiprocessing.get_context("spawn")
     ready, results = context.Barrier(searchers), context.Queue()

@@ -1,4 +1,5 @@
-"""Webhook delivery benchmark (P3): sustained signed deliveries/s, commit-to-first-attempt latency.
+"""Webhook delivery benchmark (docs/requirements.md#p3): sustained signed deliveries/s,
+commit-to-first-attempt latency.
 
 Runs the service's own worker processes (``hirebridge worker``) against PostgreSQL and a Redis
 server of its own, delivering to a local receiver (a separate process that checks every signature

@@ -11,9 +11,9 @@ from openapi_spec_validator import validate
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from conftest import Api
 from hirebridge.settings import OPENAPI_DIR
 from storage.api_keys import SCOPES
+from tests.support.apps import Api
 
 DOCUMENTS = sorted(OPENAPI_DIR.glob("*.yaml"))
 VERBS = {"get", "put", "post", "delete", "patch"}

@@ -15,16 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import (
-    LiveServer,
-    mint_usable_key,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from storage import api_keys, candidates, credits, db, employers
 from storage.api_keys import SCOPES
 from storage.models import CreditKind
+from tests.support.factories import mint_usable_key
+from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 

@@ -24,10 +24,11 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
 from hirebridge.app import API_DOCUMENTS
 from storage import webhook_targets
+from tests.support.apps import Api
 from tests.support.documents import deref, operations, served_documents
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 RECEIVER = "http://127.0.0.1:9/hooks/examples"
 DATE = re.compile(r"^\d{4}-\d\d-\d\d")

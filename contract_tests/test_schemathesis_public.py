@@ -9,7 +9,8 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 

@@ -10,10 +10,9 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from conftest import Api
-
 # The same employer and key as the v1 run: every scope, an unlimited contract, a few jobs.
 from contract_tests.test_schemathesis_v1 import contract_key  # noqa: F401
+from tests.support.apps import Api
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 

@@ -30,19 +30,19 @@ import httpx
 import pytest
 import redis
 
-from conftest import (
-    TEST_REDIS_URL,
-    LiveServer,
-    free_port,
-    mint_usable_key,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from jobs_queue.signing import sign
 from storage import candidates, credits, db, employers
 from storage.api_keys import SCOPES
 from storage.models import CreditKind
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import mint_usable_key
+from tests.support.live import (
+    LiveServer,
+    free_port,
+    service_env,
+    start_live_server,
+    stop_live_server,
+)
 from tests.support.receivers import Received, Receiver, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]

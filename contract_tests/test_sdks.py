@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import LiveServer
+from tests.support.live import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = ROOT / "clients"

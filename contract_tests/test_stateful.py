@@ -33,10 +33,11 @@ from schemathesis.specs.openapi.stateful import (
     transition,
 )
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
 from hirebridge.app import API_DOCUMENTS
 from storage import candidates, db, pipeline
 from storage.models import Plan
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 KEYED_DOCUMENTS = [name for name in API_DOCUMENTS if name != "public"]

@@ -1,4 +1,5 @@
-"""v1 is frozen (V2): snapshots of representative v1 responses, on PostgreSQL and SQLite.
+"""v1 is frozen (docs/requirements.md#v2): snapshots of representative v1 responses, on PostgreSQL
+and SQLite.
 
 Each snapshot holds the status, the headers a client relies on and the body, with what changes
 from run to run replaced: ids become ``<id:N>`` (numbered in order of appearance, so a job's id in
@@ -16,8 +17,9 @@ import httpx
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, db
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 ID_KEYS = {"id", "jobId", "candidateId", "applicationId", "stageId"}
 DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from contract_tests.test_v1_responses import DATE_TIME, ID_KEYS, Normaliser
+from tests.support.apps import Api
+from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
 V2 = "/api/v2"
 # The HeadHonta seed's create-job body.

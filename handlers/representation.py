@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from storage.candidates import Profile, SearchHit
+from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
 from storage.models import (
@@ -31,6 +31,7 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from storage.search.request import SearchHit
 from storage.webhooks import CreatedSubscription, RotatedSecret
 
 # JSON name -> model attribute, for the fields a partner may write.
@@ -156,12 +157,6 @@ def candidate_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def masked_name(full_name: str) -> str:
-    """``Priya Evans`` -> ``P*** E***``: an initial per name, nothing else."""
-    parts = [part for part in full_name.replace("-", " ").split() if part]
-    return " ".join(f"{part[0].upper()}***" for part in parts) or "***"
-
-
 def candidate_profile(profile: Profile) -> dict[str, Any]:
     candidate = profile.candidate
     return {
@@ -191,11 +186,11 @@ def owned_candidate(candidate: Candidate) -> dict[str, Any]:
 
 
 def masked_candidate(hit: SearchHit) -> dict[str, Any]:
-    """A search row: initials, no e-mail, phone, summary or CV text."""
+    """A search row, masked by the search itself (``storage.search.request.MaskedProfile``)."""
     candidate = hit.candidate
     return {
         "id": candidate.id,
-        "fullName": masked_name(candidate.full_name),
+        "fullName": candidate.initials,
         "headline": candidate.headline,
         "skills": list(candidate.skills or []),
         "city": candidate.city,

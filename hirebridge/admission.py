@@ -1,10 +1,10 @@
 """One Redis round trip admits a keyed call: its cached principal, rate limit and monthly quota.
 
 Every keyed partner-API call needs to know who is calling (the key's principal), to be counted
-against its key's per-minute limit in its rate family (R1) and against its employer's monthly
-quota (C1), and, for the read caches, the generation of the employer's data. ``ADMIT`` does all of
-that in one Lua script, so a call with a known key makes no database query and one Redis round
-trip before its handler runs.
+against its key's per-minute limit in its rate family (docs/requirements.md#r1) and against its
+employer's monthly quota (docs/requirements.md#c1), and, for the read caches, the generation of the
+employer's data. ``ADMIT`` does all of that in one Lua script, so a call with a known key makes no
+database query and one Redis round trip before its handler runs.
 
 Principals are cached in Redis, not in each process, so that every process of every host sees a
 revocation at once: an entry is stored with the generation of principals it was read at, and any

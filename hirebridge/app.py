@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     read_cache.job_pages.configure(settings.read_cache_seconds)
     webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
     redis_client = connect(redis_url(settings))
-    # Events go out right after the commit that wrote them (W4), not at the next periodic pass.
+    # Events go out right after the commit that wrote them (docs/requirements.md#w4), not at the
+    # next periodic pass.
     pump_waker = PumpWaker(redis_client)
     install_wakeup(database.session_factory, pump_waker.wake)
     install_cache_invalidation(database.session_factory, lambda: redis_client)
@@ -169,7 +170,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         writer=request_log_writer,
     )
-    # Outside the exception middleware too: a deprecated version's errors carry its headers (V5).
+    # Outside the exception middleware too: a deprecated version's errors carry its headers
+    # (docs/requirements.md#v5).
     if settings.api_deprecations:
         app.add_middleware(
             DeprecationMiddleware,

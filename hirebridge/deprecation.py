@@ -1,4 +1,5 @@
-"""Deprecation and sunset headers on every response of a retired API version (V5).
+"""Deprecation and sunset headers on every response of a retired API version
+(docs/requirements.md#v5).
 
 A version named in ``API_DEPRECATIONS`` answers every request under its base path, errors
 included, with::

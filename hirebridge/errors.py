@@ -2,7 +2,7 @@
 
 Domain errors, Connexion's problems (validation, security, content type), Starlette's routing
 errors and anything unexpected all end here and leave in the error envelope of the API version the
-request was for. A 401 leaves with an empty body (K3).
+request was for. A 401 leaves with an empty body (docs/requirements.md#k3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Liveness and readiness (V4): ready means the database and Redis both answer."""
+"""Liveness and readiness (docs/requirements.md#v4): ready means the database and Redis both
+answer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Idempotent POSTs (J5) as an ASGI middleware; the rules live in ``storage.idempotency``.
+"""Idempotent POSTs (docs/requirements.md#j5) as an ASGI middleware; the rules live in
+``storage.idempotency``.
 
 It sits after Connexion's security and request validation, so it only ever sees authenticated,
 valid calls: a refused call (401, 403, 400, 429) never claims a key. The document declares the

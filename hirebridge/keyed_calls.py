@@ -1,9 +1,11 @@
-"""Admission of keyed partner-API calls: the per-key rate limits (R1) and the monthly quota (C1).
+"""Admission of keyed partner-API calls: the per-key rate limits (docs/requirements.md#r1) and the
+monthly quota (docs/requirements.md#c1).
 
 A call is admitted by the security handler as its key is authenticated, in the same Redis script
 (``hirebridge.admission``: the key's cached principal, its rate window, its employer's month),
 before scopes are checked and long before the handler runs, so a refused call reads no body and
-charges nothing (J4). A key Redis has no principal for is read from the database once.
+charges nothing (docs/requirements.md#j4). A key Redis has no principal for is read from the
+database once.
 
 The rate-limit headers go on every response to an authenticated call, 403s and validation 400s
 included: ``KeyedCallMiddleware`` wraps Connexion's exception middleware so it sees those

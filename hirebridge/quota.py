@@ -1,4 +1,5 @@
-"""Monthly request quotas per employer (C1), counted in Redis and persisted to the database.
+"""Monthly request quotas per employer (docs/requirements.md#c1), counted in Redis and persisted to
+the database.
 
 Every keyed call that passes its rate limit is one ``INCR`` of the key
 ``hirebridge:usage:<employer>:<YYYY-MM>`` (in ``hirebridge.admission``'s script), shared by every

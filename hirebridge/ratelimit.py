@@ -1,9 +1,10 @@
 """Rate limits on Redis with the ``limits`` library, shared by every worker process and host.
 
-Fixed windows: a limit of N a minute allows exactly N requests per calendar minute for one
-identity, counted atomically in Redis. When Redis cannot be reached the limiter fails open (the
-request is served and a warning logged): the limits protect capacity, and an outage of the limiter
-must not become an outage of the API.
+Fixed windows: a limit of N a minute allows exactly N requests for one identity in the minute
+that starts at its first request (a counter in Redis that expires a minute after it is created;
+the clock's minutes play no part), counted atomically. When Redis cannot be reached the limiter
+fails open (the request is served and a warning logged): the limits protect capacity, and an
+outage of the limiter must not become an outage of the API.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opt
 
 
 def rate_families(spec: Mapping[str, Any], per_minute: Mapping[str, int]) -> dict[str, str]:
-    """``operationId`` -> rate family, for every keyed operation of an OpenAPI document (R1).
+    """``operationId`` -> rate family, for every keyed operation of an OpenAPI document
+    (docs/requirements.md#r1).
 
     The family is the operation's ``x-rate-limit-family``; a keyed operation without one, or with
     a family that has no limit, stops the start-up rather than going unlimited.
@@ -155,7 +157,8 @@ def public_limits(*, board_per_minute: int, apply_per_minute: int) -> tuple[Publ
 
 
 class PublicRateLimitMiddleware:
-    """Limits the public job board per client address (J6), before a body is read.
+    """Limits the public job board per client address (docs/requirements.md#j6), before a body is
+    read.
 
     The client address is the connection's peer as the server reports it; behind a proxy,
     configure the server to trust the proxy's ``X-Forwarded-For`` (see the README).

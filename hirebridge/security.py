@@ -2,7 +2,8 @@
 
 Connexion hands each operation's required scopes (from its ``security`` requirements) to the
 security handler of the scheme the caller used. Both schemes (bearer and ``X-Api-Key``) end in the
-same ``authenticate`` coroutine, which is the one place scopes are checked (K4).
+same ``authenticate`` coroutine, which is the one place scopes are checked
+(docs/requirements.md#k4).
 
 A call carries one credential. ``presented_key`` is the one place it is chosen: a request with
 two different keys (a bearer key and an ``X-Api-Key``, or either header given twice) is refused
@@ -88,7 +89,7 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> PresentedKey | None
 
 
 class LastUsedRecorder:
-    """Coalesces ``lastUsedAt`` writes (K7).
+    """Coalesces ``lastUsedAt`` writes (docs/requirements.md#k7).
 
     A process writes a key's stamp at most once a minute, off the request path, and the UPDATE
     itself only changes a row whose stamp is older than a minute, so several API processes still

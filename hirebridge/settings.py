@@ -32,8 +32,9 @@ def _flag(value: str) -> bool:
     raise SettingsError(f"expected a boolean (1/0, true/false), got {value!r}")
 
 
-# R1: calls per key per minute in each rate family. Which family an operation belongs to is written
-# in the OpenAPI document (``x-rate-limit-family``); only the numbers live here.
+# docs/requirements.md#r1: calls per key per minute in each rate family. Which family an operation
+# belongs to is written in the OpenAPI document (``x-rate-limit-family``); only the numbers live
+# here.
 DEFAULT_API_RATE_LIMITS: Mapping[str, int] = {
     "jobs": 100,
     "search": 30,
@@ -128,7 +129,8 @@ def _addresses(name: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class VersionDeprecation:
-    """A deprecated API version (V5): when it was or will be deprecated, when it goes away.
+    """A deprecated API version (docs/requirements.md#v5): when it was or will be deprecated, when
+    it goes away.
 
     Attributes:
         deprecated_at: sent as ``Deprecation`` (RFC 9745); may be in the past or the future.
@@ -209,7 +211,8 @@ class Settings:
         log_level: the root log level.
         public_board_per_minute: requests a client address may make to the public job board.
         public_apply_per_minute: applications a client address may send to the public board.
-        api_rate_limits: calls per key per minute in each rate family of the partner API (R1).
+        api_rate_limits: calls per key per minute in each rate family of the partner API
+        (docs/requirements.md#r1).
         usage_flush_seconds: how often a process persists the monthly usage counters it touched.
         read_cache_seconds: the longest a process keeps a cached page of an employer's jobs
             (``handlers.read_cache``; a change invalidates it at once); 0 turns the cache off.

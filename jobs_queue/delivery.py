@@ -1,4 +1,5 @@
-"""RQ task that delivers a claim's webhooks, and the notices of subscriptions disabled (W6)."""
+"""RQ task that delivers a claim's webhooks, and the notices of subscriptions disabled
+(docs/requirements.md#w6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The delivery engine of a worker process: concurrent sending, batched recording (W5-W7).
+"""The delivery engine of a worker process: concurrent sending, batched recording
+(docs/requirements.md#w5 to #w7).
 
 RQ runs one job at a time per worker process. If a delivery job waited for its POSTs, a receiver
 that never answers would hold the worker for 10 seconds and every other subscription's
@@ -6,7 +7,7 @@ deliveries would queue behind it. So a delivery job only takes its deliveries (s
 ``jobs_queue.delivery``) and hands them to this engine: an asyncio loop on a thread of its own,
 where any number of POSTs wait at once, and a recorder thread that writes their outcomes to the
 database in batches. A slow receiver costs one waiting coroutine per delivery in flight (at most
-50 per subscription, W7), never a worker.
+50 per subscription, docs/requirements.md#w7), never a worker.
 
 Capacity is bounded: a job that would take the engine over ``capacity`` deliveries in flight
 waits before it takes any, so a busy process stops pulling jobs and other workers get them. The
@@ -46,7 +47,7 @@ class DeliveryEngine:
     """Sends deliveries concurrently on a background event loop and records their outcomes.
 
     Args:
-        timeout: seconds a POST may take in all (W5 says 10; tests shorten it).
+        timeout: seconds a POST may take in all (docs/requirements.md#w5 says 10; tests shorten it).
         capacity: deliveries in flight at most in this process.
         on_disabled: called (on the recorder thread, after the commit) with the subscriptions
             that the recorded failures disabled, to notify their admins.

@@ -1,4 +1,4 @@
-"""The pump: moves committed work from the database to the queue (W4, W8).
+"""The pump: moves committed work from the database to the queue (docs/requirements.md#w4, #w8).
 
 One pass expires jobs past their date and purges idempotency records past their 24 hours (every
 ``EXPIRY_INTERVAL``), fans new outbox events out into deliveries, claims the deliveries that are
@@ -33,7 +33,7 @@ from storage.jobs import expire_due_jobs
 
 logger = logging.getLogger(__name__)
 
-EXPIRY_INTERVAL = 15.0  # W8 asks for within a minute
+EXPIRY_INTERVAL = 15.0  # docs/requirements.md#w8 asks for within a minute
 FAN_OUT_BATCH = 500
 CLAIM_BATCH = 500
 # Stop claiming while this many delivery jobs wait: claims that sit in the queue only age.
@@ -131,14 +131,15 @@ class PumpLoop:
     soon after ``wake()``.
 
     The delivery engine wakes it whenever it has recorded outcomes: those deliveries are no
-    longer in flight, so their subscriptions may have room for more (W7). Without that, a
-    subscription with a backlog would get at most 50 deliveries per pass, one pass a second.
+    longer in flight, so their subscriptions may have room for more (docs/requirements.md#w7).
+    Without that, a subscription with a backlog would get at most 50 deliveries per pass, one pass a
+    second.
 
     Args:
         connection: Redis for the ``deliver`` jobs; best a connection of its own with short
             timeouts (the RQ worker's waits minutes on purpose).
         interval: seconds between passes when nothing is waiting.
-        expire_every: seconds between job-expiry runs (W8: within a minute).
+        expire_every: seconds between job-expiry runs (docs/requirements.md#w8: within a minute).
     """
 
     def __init__(

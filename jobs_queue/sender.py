@@ -1,7 +1,8 @@
-"""One signed POST per delivery attempt, with the SSRF guard of W9 at connection time.
+"""One signed POST per delivery attempt, with the SSRF guard of docs/requirements.md#w9 at
+connection time.
 
-aiohttp rather than httpx: here httpx's connection pool (httpcore 1.0) fell from ~500 to 16
-requests/s as concurrent requests went from 1 to 100, while aiohttp held ~2,400/s; and aiohttp's
+aiohttp rather than httpx: here httpx's connection pool (httpcore 1.0) collapsed as concurrent
+requests grew, while aiohttp held its rate (bench/RESULTS.md has the figures); and aiohttp's
 resolver hook is the place to check addresses. Every new connection resolves the host through
 ``GuardedResolver``, which refuses forbidden addresses, and connects to an address it checked
 (the URL's host name still goes in the Host header and the TLS SNI, and certificates are
@@ -29,7 +30,7 @@ from storage.webhook_targets import TargetPolicy, UnsafeTarget
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 10.0  # W5: a 2xx within 10 seconds
+DEFAULT_TIMEOUT = 10.0  # docs/requirements.md#w5: a 2xx within 10 seconds
 # Read at most this much of a reply (nobody reads it; reading lets the connection be reused).
 MAX_REPLY_BYTES = 64 * 1024
 USER_AGENT = "Hirebridge-Webhooks/1"

@@ -1,4 +1,5 @@
-"""Webhook request signing (W3): what a receiver checks before it trusts a delivery."""
+"""Webhook request signing (docs/requirements.md#w3): what a receiver checks before it trusts a
+delivery."""
 
 from __future__ import annotations
 

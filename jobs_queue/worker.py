@@ -5,7 +5,7 @@
 - an RQ ``SimpleWorker`` on the queues below (with RQ's scheduler, for retried e-mails). Jobs
   run in the worker process rather than a forked child: a delivery job hands its deliveries to
   this process's delivery engine, which a child would not have, and forking per job is the
-  throughput ceiling of RQ (63-83 jobs/s here against 260-345 without);
+  throughput ceiling of RQ (several times slower; bench/RESULTS.md has the figures);
 - the pump, once a second on a thread (``jobs_queue.pump.PumpLoop``): job expiry, fan-out,
   claims, and everything the API's wake-ups did not reach;
 - the delivery engine (``jobs_queue.engine``): concurrent POSTs and batched recording.

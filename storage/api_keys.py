@@ -35,8 +35,8 @@ _SECRET_LENGTH = 40
 _BASE62 = string.ascii_letters + string.digits
 _VISIBLE_PREFIX_LENGTH = len(KEY_PREFIX) + 4
 
-# The scope vocabulary (PRODUCT K4). The OpenAPI documents name, per operation, which of these it
-# needs; a unit test checks that the documents use no scope outside this list.
+# The scope vocabulary (docs/requirements.md#k4). The OpenAPI documents name, per operation, which
+# of these it needs; a unit test checks that the documents use no scope outside this list.
 SCOPES: tuple[str, ...] = (
     "jobs:read",
     "jobs:write",
@@ -59,7 +59,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "CvSearch": ("candidates:search", "candidates:read"),
 }
 
-# K8: how many keys an employer may have in use, by plan (None: no cap; 0: no API access).
+# docs/requirements.md#k8: how many keys an employer may have in use, by plan (None: no cap; 0: no
+# API access).
 MAX_KEYS_BY_PLAN: dict[Plan, int | None] = {
     Plan.FREE: 0,
     Plan.STARTER: 1,
@@ -67,7 +68,8 @@ MAX_KEYS_BY_PLAN: dict[Plan, int | None] = {
     Plan.ENTERPRISE: None,
 }
 
-# A key is stamped as used at most once a minute (K7): the stamp is for people, not for billing.
+# A key is stamped as used at most once a minute (docs/requirements.md#k7): the stamp is for people,
+# not for billing.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -76,7 +78,8 @@ class Principal:
     """Who is calling: the key and the employer it belongs to, and what it may do.
 
     The employer's plan and rate multiplier come with the key, from the same query, so the rate
-    limiter and the monthly quota need no database round trip of their own (R1, C1).
+    limiter and the monthly quota need no database round trip of their own (docs/requirements.md#r1,
+    #c1).
     """
 
     key_id: int
@@ -167,9 +170,9 @@ def mint_key(
 
 
 def _check_plan_allows_another_key(session: Session, employer: Employer, now: datetime) -> None:
-    """K8: the free plan has no API access; the others cap the keys in use (active or awaiting
-    approval, and not expired). The employer's row is locked so that two concurrent mints cannot
-    both take the last place."""
+    """docs/requirements.md#k8: the free plan has no API access; the others cap the keys in use
+    (active or awaiting approval, and not expired). The employer's row is locked so that two
+    concurrent mints cannot both take the last place."""
     cap = MAX_KEYS_BY_PLAN[employer.plan]
     if cap == 0:
         raise InvalidRequest(
@@ -222,8 +225,8 @@ def keys_in_use(session: Session, employer_id: int, now: datetime) -> int:
 
 
 def _needs_approval(session: Session, employer: Employer, scopes: Sequence[str]) -> bool:
-    """K6: CV search keys, and keys of an employer with neither an unlimited contract nor any
-    credit, wait for an operator; a trusted partner's keys never do."""
+    """docs/requirements.md#k6: CV search keys, and keys of an employer with neither an unlimited
+    contract nor any credit, wait for an operator; a trusted partner's keys never do."""
     if employer.trusted_partner:
         return False
     if "candidates:search" in scopes:
@@ -248,7 +251,8 @@ class Approval:
 
 
 def approve_key(session: Session, key_id: int) -> Approval:
-    """An operator lets a pending key in (K6). Approving an active key again changes nothing."""
+    """An operator lets a pending key in (docs/requirements.md#k6). Approving an active key again
+    changes nothing."""
     key = session.scalars(select(ApiKey).where(ApiKey.id == key_id).with_for_update()).first()
     if key is None:
         raise NotFound(f"No API key with id {key_id}.")
@@ -318,7 +322,7 @@ def record_key_use(session: Session, key_id: int, when: datetime | None = None) 
 
 def get_key(session: Session, key_id: int, *, employer_id: int | None = None) -> ApiKey:
     """The key; with ``employer_id`` (the portal), another employer's key is reported as
-    missing, exactly like one that does not exist (K5)."""
+    missing, exactly like one that does not exist (docs/requirements.md#k5)."""
     key = session.get(ApiKey, key_id)
     if key is None or (employer_id is not None and key.employer_id != employer_id):
         raise NotFound(f"No API key with id {key_id}.")

@@ -1,4 +1,5 @@
-"""Applications from the public job board (J6), filed at the start of the employer's pipeline."""
+"""Applications from the public job board (docs/requirements.md#j6), filed at the start of the
+employer's pipeline."""
 
 from __future__ import annotations
 

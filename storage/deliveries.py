@@ -1,4 +1,5 @@
-"""The webhook delivery schedule (W4-W7): fan-out, claims, leases, outcomes, dead letters.
+"""The webhook delivery schedule (docs/requirements.md#w4 to #w7): fan-out, claims, leases,
+outcomes, dead letters.
 
 The schedule lives in the database, not in Redis: a delivery is due when it is ``pending`` and its
 ``next_attempt_at`` has come. A worker claims due deliveries (``delivering`` with a lease), sends
@@ -33,7 +34,8 @@ from storage.models import (
 from storage.outbox import WEBHOOK_TEST, payload
 from storage.webhooks import new_delivery_id
 
-# W5: the wait after the 1st, 2nd, ... 8th failed attempt; the 9th failure dead-letters.
+# docs/requirements.md#w5: the wait after the 1st, 2nd, ... 8th failed attempt; the 9th failure
+# dead-letters.
 RETRY_DELAYS: tuple[timedelta, ...] = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -45,9 +47,11 @@ RETRY_DELAYS: tuple[timedelta, ...] = (
     timedelta(hours=24),
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# W7: deliveries of one subscription in flight (claimed, lease alive) at any time.
+# docs/requirements.md#w7: deliveries of one subscription in flight (claimed, lease alive) at any
+# time.
 MAX_IN_FLIGHT_PER_SUBSCRIPTION = 50
-# W6: consecutive failed attempts across a subscription's deliveries before it is disabled.
+# docs/requirements.md#w6: consecutive failed attempts across a subscription's deliveries before it
+# is disabled.
 AUTO_DISABLE_AFTER = 10
 # Long enough for a 10-second POST and the recording of its outcome, with a wide margin; short
 # enough that the deliveries of a worker that died go out again within about a minute.
@@ -352,7 +356,8 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
 def live_secrets(
     current: str, previous: str | None, previous_expires_at: datetime | None, now: datetime
 ) -> tuple[str, ...]:
-    """The secrets that sign now, newest first: the previous one only until it expires (W1)."""
+    """The secrets that sign now, newest first: the previous one only until it expires
+    (docs/requirements.md#w1)."""
     if previous and previous_expires_at is not None and previous_expires_at > now:
         return (current, previous)
     return (current,)
@@ -380,7 +385,8 @@ class DeliveryOutcome:
 
 @dataclass(frozen=True)
 class SubscriptionDisabled:
-    """A subscription that has just been disabled for its failures (W6), and whom to tell."""
+    """A subscription that has just been disabled for its failures (docs/requirements.md#w6), and
+    whom to tell."""
 
     subscription_id: int
     employer_id: int
@@ -407,19 +413,20 @@ def record_outcome(
 
 
 def record_outcomes(session: Session, outcomes: Sequence[DeliveryOutcome]) -> RecordedOutcomes:
-    """Record attempts and move their deliveries along the schedule of W5.
+    """Record attempts and move their deliveries along the schedule of docs/requirements.md#w5.
 
     A success ends the delivery and resets its subscription's run of failures. A failure is
     retried after the next delay of ``RETRY_DELAYS``, and the last one dead-letters the delivery
     (kept, redeliverable). Every failure extends the subscription's run, and the tenth in a row
-    disables it (W6); the subscriptions disabled here are returned with their admins' addresses.
+    disables it (docs/requirements.md#w6); the subscriptions disabled here are returned with their
+    admins' addresses.
 
     An outcome for a delivery that is no longer ``delivering`` under the sender's lease (a late
     duplicate, or one whose lease ran out and was claimed again) is ignored, so recording is
     idempotent.
 
     Written with a few set-based statements rather than ORM objects: a worker records hundreds of
-    outcomes a second (P3).
+    outcomes a second (docs/requirements.md#p3).
     """
     if not outcomes:
         return RecordedOutcomes(recorded=0, disabled=())

@@ -49,7 +49,8 @@ def list_employers(session: Session) -> list[Employer]:
 
 
 def set_rate_multiplier(session: Session, employer_id: int, multiplier: int) -> Employer:
-    """Scale every rate-limit family of the employer's keys by ``multiplier`` (R1).
+    """Scale every rate-limit family of the employer's keys by ``multiplier``
+    (docs/requirements.md#r1).
 
     Keys pick the change up on their next request: the multiplier travels with authentication.
     """
@@ -61,7 +62,8 @@ def set_rate_multiplier(session: Session, employer_id: int, multiplier: int) -> 
 
 
 def set_plan(session: Session, employer_id: int, plan: Plan) -> Employer:
-    """Move the employer to ``plan``; its monthly quota changes from the next request (C1)."""
+    """Move the employer to ``plan``; its monthly quota changes from the next request
+    (docs/requirements.md#c1)."""
     employer = get_employer(session, employer_id)
     employer.plan = plan
     return employer

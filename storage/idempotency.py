@@ -1,4 +1,4 @@
-"""Idempotent retries of POSTs (J5): claim a key, keep the response, replay it.
+"""Idempotent retries of POSTs (docs/requirements.md#j5): claim a key, keep the response, replay it.
 
 A request carrying an ``Idempotency-Key`` first *claims* the key for its API key in a short
 transaction of its own, so that a concurrent duplicate sees the claim and is refused (409). The

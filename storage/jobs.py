@@ -261,7 +261,7 @@ def _close(session: Session, job: Job) -> None:
 
 def expire_due_jobs(session: Session, limit: int = 500) -> list[int]:
     """Mark up to ``limit`` Active jobs past their expiry date Expired, with one ``job.expired``
-    event each (W8); returns their ids.
+    event each (docs/requirements.md#w8); returns their ids.
 
     The status change is one conditional UPDATE: when several workers run this at once, each job
     changes (and so fires its event) in exactly one of them, since PostgreSQL rechecks the

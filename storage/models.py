@@ -124,7 +124,8 @@ class Employer(Base):
     plan: Mapped[Plan] = mapped_column(string_enum(Plan), default=Plan.PROFESSIONAL)
     contract_unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
     trusted_partner: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Scales every rate-limit family for this employer's keys (R1; enterprise contracts).
+    # Scales every rate-limit family for this employer's keys (docs/requirements.md#r1; enterprise
+    # contracts).
     rate_multiplier: Mapped[int] = mapped_column(
         Integer, default=1, server_default=text_clause("1")
     )
@@ -152,7 +153,7 @@ class MonthlyUsage(Base):
     """Keyed API calls of one employer in one calendar month (UTC), as last persisted.
 
     Redis holds the live counter; this row is its durable copy, written off the request path and
-    read back only when Redis has lost the counter (C1).
+    read back only when Redis has lost the counter (docs/requirements.md#c1).
     """
 
     __tablename__ = "monthly_usage"
@@ -164,7 +165,8 @@ class MonthlyUsage(Base):
 
 
 class IdempotencyRecord(Base):
-    """One ``Idempotency-Key`` of one API key (J5): claimed, then carrying the kept response.
+    """One ``Idempotency-Key`` of one API key (docs/requirements.md#j5): claimed, then carrying the
+    kept response.
 
     ``committed_at`` is written in the same transaction as the request's own work, so a request
     whose work committed is never run a second time, even if its response was never kept.
@@ -512,7 +514,7 @@ class Application(Base):
 
 
 class OutboxEvent(Base):
-    """An event waiting to be delivered to webhook subscribers (W4).
+    """An event waiting to be delivered to webhook subscribers (docs/requirements.md#w4).
 
     Written in the same transaction as the change that causes it, so an event exists exactly when
     its change committed. ``public_id`` is the ``id`` subscribers see; ``dispatched_at`` is set once
@@ -543,7 +545,8 @@ class OutboxEvent(Base):
 
 
 class WebhookSubscription(Base):
-    """Where an employer wants its events POSTed, and the secrets that sign them (W1).
+    """Where an employer wants its events POSTed, and the secrets that sign them
+    (docs/requirements.md#w1).
 
     Secrets are stored encrypted (``storage.secret_box``). During the 24 hours after a rotation the
     previous secret still signs, beside the new one.

@@ -1,4 +1,5 @@
-"""The transactional outbox (W4): events are rows written with the change that causes them.
+"""The transactional outbox (docs/requirements.md#w4): events are rows written with the change that
+causes them.
 
 A service calls ``record_event`` inside its unit of work; if the transaction rolls back, the event
 is gone with it, and if it commits, the event is there for the dispatcher to hand to the queue.

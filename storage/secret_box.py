@@ -1,4 +1,5 @@
-"""Encryption at rest for webhook signing secrets (W1), with a key from ``WEBHOOK_SECRET_KEY``.
+"""Encryption at rest for webhook signing secrets (docs/requirements.md#w1), with a key from
+``WEBHOOK_SECRET_KEY``.
 
 Fernet (AES-128-CBC with HMAC-SHA256) from ``cryptography``; the Fernet key is derived from the
 configured secret with SHA-256, so any sufficiently random string works as the setting.

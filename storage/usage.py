@@ -1,4 +1,5 @@
-"""Monthly request quotas per employer (PRODUCT §6, C1) and the durable copy of their counters.
+"""Monthly request quotas per employer (docs/requirements.md#c1) and the durable copy of their
+counters.
 
 The live count of an employer's calls in a month is a Redis counter (one INCR per call, see
 ``hirebridge.quota``). This module holds the plans' quotas, the calendar arithmetic, and the

@@ -1,4 +1,5 @@
-"""Which URLs webhooks may be sent to (W1, W9): one policy, used at subscription and at connection.
+"""Which URLs webhooks may be sent to (docs/requirements.md#w1, #w9): one policy, used at
+subscription and at connection.
 
 Only ``https`` URLs, resolving to public addresses: never loopback, private, link-local, shared,
 reserved or cloud-metadata addresses, so that a subscription cannot make the platform probe its

@@ -1,4 +1,5 @@
-"""Webhook subscriptions and their deliveries, as the employer manages them (W1).
+"""Webhook subscriptions and their deliveries, as the employer manages them
+(docs/requirements.md#w1).
 
 This module writes the rows the delivery engine works from and never sends anything itself. A
 delivery is due for the engine when it is ``pending`` with ``next_attempt_at`` in the past, so
@@ -167,7 +168,7 @@ def update_subscription(
     """Change any subset of ``url``, ``events``, ``description`` and ``enabled``.
 
     Disabling records that a user did it. Enabling a disabled subscription, whoever disabled it,
-    clears the reason and resets the count of consecutive failures (W6).
+    clears the reason and resets the count of consecutive failures (docs/requirements.md#w6).
     """
     _reject_unknown(changes)
     if not changes:

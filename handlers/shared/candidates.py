@@ -9,13 +9,12 @@ from handlers.representation import candidate_fields, candidate_profile, owned_c
 from storage import candidates
 from storage.db import unit_of_work
 from storage.employers import get_employer
+from storage.search.request import SearchRequest
 
 
-def search_request(
-    body: dict[str, Any], *, page: int = 1, page_size: int = 20
-) -> candidates.SearchRequest:
+def search_request(body: dict[str, Any], *, page: int = 1, page_size: int = 20) -> SearchRequest:
     """A search request body's query and filters, as the search service takes them."""
-    return candidates.SearchRequest(
+    return SearchRequest(
         query=body["query"],
         preferred_country_ids=tuple(body.get("preferredCountryIds", ())),
         active_within_days=body.get("activeWithinDays"),

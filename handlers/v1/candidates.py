@@ -10,6 +10,7 @@ from handlers.shared import candidates as shared
 from storage import candidates
 from storage.db import read_only, unit_of_work
 from storage.employers import get_employer
+from storage.search.service import search_candidates as run_search
 
 
 def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
@@ -32,7 +33,7 @@ def search_candidates(token_info: dict[str, Any], body: dict[str, Any]) -> Reply
     )
     with unit_of_work() as session:
         employer = get_employer(session, employer_id(token_info))
-        result = candidates.search_candidates(session, employer, request)
+        result = run_search(session, employer, request)
         items = [masked_candidate(hit) for hit in result.hits]
     return {
         "total": result.total,

@@ -11,11 +11,12 @@ from handlers.context import Reply, employer_id, v2_one, v2_page
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
 from handlers.v2.pages import cursor_page
-from storage import candidates, search_pages
+from storage import candidates
 from storage.db import unit_of_work
 from storage.employers import get_employer
 from storage.models import Candidate
 from storage.paging import Position, Slice
+from storage.search import walk as search_walk
 
 
 def list_candidates(
@@ -49,10 +50,10 @@ def search_candidates(
     walk = None
     if position is not None:
         started_at, offset, anchors = position
-        walk = search_pages.SearchWalk(started_at, offset, tuple(anchors))
+        walk = search_walk.SearchWalk(started_at, offset, tuple(anchors))
     with unit_of_work() as session:
         employer = get_employer(session, employer_id(token_info))
-        found = search_pages.search_page_after(session, employer, request, walk=walk, limit=limit)
+        found = search_walk.search_page_after(session, employer, request, walk=walk, limit=limit)
         items = [masked_candidate(hit) for hit in found.hits]
     next_cursor = None
     if found.has_more:

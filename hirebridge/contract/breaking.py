@@ -1,4 +1,4 @@
-"""Breaking changes between two OpenAPI 3.0 documents of one API version (V2).
+"""Breaking changes between two OpenAPI 3.0 documents of one API version (docs/requirements.md#v2).
 
 ``find_breaking_changes(old, new)`` walks both documents (``$ref`` resolved, ``allOf`` merged)
 and lists every change that could break a client written against ``old``:

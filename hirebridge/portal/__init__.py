@@ -1,4 +1,5 @@
-"""The employer portal (PRODUCT §9): server-rendered pages at ``/portal`` for employer users.
+"""The employer portal (docs/requirements.md#portal): server-rendered pages at ``/portal`` for
+employer users.
 
 Sign-up, sign-in and password resets; API keys, webhooks, the team, the request log, the plan,
 credits and usage. The pages call the same storage services as the partner API and the

@@ -74,7 +74,8 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        """K8: only an EmployerAdmin changes keys; the portal extends that to webhooks."""
+        """docs/requirements.md#k8: only an EmployerAdmin changes keys; the portal extends that to
+        webhooks."""
         return self.role is UserRole.EMPLOYER_ADMIN
 
 
@@ -179,7 +180,8 @@ def key_row(employer_id: int, key_id: int) -> KeyRow:
 def mint_key(
     employer_id: int, *, name: str, scopes: Sequence[str], expires_at: datetime | None
 ) -> MintedKeyView:
-    """Mint a key exactly as ``hirebridge keys mint`` does (plan caps K8, approval K6)."""
+    """Mint a key exactly as ``hirebridge keys mint`` does (plan caps and approval:
+    docs/requirements.md#k8, #k6)."""
     with unit_of_work() as session:
         employer = employers.get_employer(session, employer_id)
         minted = api_keys.mint_key(
@@ -343,7 +345,8 @@ def rotate_webhook_secret(employer_id: int, webhook_id: int) -> SecretShown:
 
 
 def set_webhook_enabled(employer_id: int, webhook_id: int, *, enabled: bool) -> None:
-    """Enable (which resets the count of consecutive failures, W6) or disable a webhook."""
+    """Enable (which resets the count of consecutive failures, docs/requirements.md#w6) or disable a
+    webhook."""
     with unit_of_work() as session:
         webhooks.update_subscription(session, employer_id, webhook_id, {"enabled": enabled})
 

@@ -30,9 +30,9 @@ def _lexeme(word: str) -> str:
 def pair_lexeme(first: str, second: str) -> str:
     # Words never contain a space, so a pair can never be mistaken for a word; and a pair starts
     # with ``FILLER`` (migration 0009), so a prefix term (``engin*``) matches words only: pairs
-    # starting with the prefix would be as many index keys again (``engin*`` at 1M profiles: 44
-    # pairs for each 2 words, 103 ms of GIN scan against 65 ms for the words alone), for no match
-    # that the words do not already make.
+    # starting with the prefix would be many index keys more (``engin*`` at 1M profiles: many
+    # pairs for each word, and a far slower GIN scan; bench/RESULTS.md has the figures), for no
+    # match that the words do not already make.
     return f"{FILLER}{first} {second}"
 
 
@@ -126,8 +126,8 @@ def country_lexeme(country_id: int) -> str:
 # The filters are tsqueries of their own, each a separate ``@@`` condition on the same index: the
 # GIN scan then walks the keys' posting lists alongside each other. ANDed into the words' tsquery
 # instead, an OR group of buckets made PostgreSQL read every profile of the group and test the
-# words on each (at 1M profiles, a span of 12 buckets: 20 ms of GIN scan, against 9 ms as its own
-# key); the countries, an OR group too, follow the same rule.
+# words on each (at 1M profiles about twice the GIN scan of the bucket group as a key of its own;
+# bench/RESULTS.md has the figures); the countries, an OR group too, follow the same rule.
 def countries_tsquery(country_ids: Sequence[int]) -> str:
     """Profiles preferring any of ``country_ids``."""
     return " | ".join(country_lexeme(country) for country in country_ids)

@@ -1,7 +1,8 @@
 """The search query language: luqum's parse tree, checked and reduced to four node kinds.
 
-Supported (J2): words, quoted phrases, ``AND``/``OR``/``NOT`` and ``+``/``-``, parentheses, a
-trailing ``*`` wildcard, and the implicit operator between terms, which is AND. Precedence, tightest
+Supported (docs/requirements.md#j2): words, quoted phrases, ``AND``/``OR``/``NOT`` and ``+``/``-``,
+parentheses, a trailing ``*`` wildcard, and the implicit operator between terms, which is AND.
+Precedence, tightest
 first: ``NOT``, ``AND``, ``OR``, then the implicit AND (so ``a b OR c`` is ``a AND (b OR c)``).
 Negation is plain boolean negation: ``a OR NOT b`` matches profiles with ``a`` or without ``b``.
 

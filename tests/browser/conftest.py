@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from conftest import free_port, service_env, start_live_server, stop_live_server
 from tests.support.browser import ARTIFACTS, CHROMIUM, DESKTOP, Stack
+from tests.support.live import free_port, service_env, start_live_server, stop_live_server
 from tests.support.mail import SmtpSink
 from tests.support.portal import own_redis
 

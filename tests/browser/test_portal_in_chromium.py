@@ -19,10 +19,11 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from conftest import Api, EmployerFactory
 from storage import credits, db
 from storage.models import ApiKey, ApiKeyStatus, CreditKind, UserRole
+from tests.support.apps import Api
 from tests.support.browser import DESKTOP, PHONE, Stack, screenshot, sign_in
+from tests.support.factories import EmployerFactory
 from tests.support.portal import make_user
 from tests.support.receivers import Receiver, wait_for
 

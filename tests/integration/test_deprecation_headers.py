@@ -1,4 +1,5 @@
-"""A deprecated version's responses, errors included, carry Deprecation, Sunset and Link (V5)."""
+"""A deprecated version's responses, errors included, carry Deprecation, Sunset and Link
+(docs/requirements.md#v5)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, make_settings
 from hirebridge.settings import VersionDeprecation
 from storage import db
+from tests.support.apps import Api, make_settings
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 GUIDE = "https://docs.hirebridge.example/migrate-to-v2"
 EXPECTED = {

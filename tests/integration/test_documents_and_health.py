@@ -1,4 +1,4 @@
-"""Served documents, Swagger UI and health endpoints (V3, V4)."""
+"""Served documents, Swagger UI and health endpoints (docs/requirements.md#v3, #v4)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from conftest import Api, free_port, make_settings
 from hirebridge.settings import OPENAPI_DIR
+from tests.support.apps import Api, make_settings
+from tests.support.live import free_port
 
 
 def test_swagger_json_is_the_v1_document(api: Api) -> None:

@@ -1,4 +1,5 @@
-"""V1 and R2: every refusal is a documented status in the {"code","message"} envelope."""
+"""docs/requirements.md#v1 and #r2: every refusal is a documented status in the {"code","message"}
+envelope."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Api, Tenant, free_port, make_settings
 from storage import jobs
+from tests.support.apps import Api, make_settings
+from tests.support.factories import Tenant
+from tests.support.live import free_port
 
 MIB = 1024 * 1024
 WELL_FORMED_KEY = "pk_live_" + "A" * 40

@@ -9,10 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Api, DemoStack
 from hirebridge import demo_files
 from hirebridge.server import banner
 from hirebridge.settings import Settings
+from tests.support.apps import Api
+from tests.support.live import DemoStack
 
 
 class Links(HTMLParser):

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LiveServer, mint_usable_key
 from storage import api_keys, credits, db, employers
 from storage.models import CreditKind
+from tests.support.factories import mint_usable_key
+from tests.support.live import LiveServer
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"^( *)```sh\n(.*?)^\1```", re.DOTALL | re.MULTILINE)

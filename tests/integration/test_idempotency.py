@@ -1,4 +1,4 @@
-"""J5: idempotent POSTs, through HTTP, on PostgreSQL and on SQLite.
+"""docs/requirements.md#j5: idempotent POSTs, through HTTP, on PostgreSQL and on SQLite.
 
 The concurrent case (duplicates racing across two gunicorn workers) is in
 test_concurrent_credits.py.
@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import clock, credits, db, idempotency
 from storage.models import CreditKind, IdempotencyRecord, Job
 from tests.integration.test_candidates_api import platform, unique_word
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 
 def new_key() -> str:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import migrate
+from tests.support.databases import ADMIN_DATABASE_URL, admin_conninfo
 
 JOB_COLUMNS = (
     "employer_id, reference, title, description, city, country, employment_type, remote_type,"
@@ -29,10 +29,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'migration.db'}"
         return
     name = f"hirebridge_location_migration_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

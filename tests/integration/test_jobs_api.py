@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import credits, db
 from storage.models import CreditKind
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 SEED_EXAMPLE = SEED_JOB
 

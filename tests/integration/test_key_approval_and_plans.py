@@ -1,4 +1,5 @@
-"""K6 (approval) and K8 (plan caps) through what partners and operators see: HTTP and the CLI."""
+"""docs/requirements.md#k6 (approval) and docs/requirements.md#k8 (plan caps) through what partners
+and operators see: HTTP and the CLI."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from pathlib import Path
 import pytest
 import redis
 from rq import Queue
+from sqlalchemy.orm import Session
 
-from conftest import Api, EmployerFactory, KeyFactory, service_env
-from storage import api_keys, db, employers, users
+from storage import api_keys, db, users
 from storage.errors import InvalidRequest, InvalidState
 from storage.models import ApiKeyStatus, Plan, UserRole
+from tests.support.apps import Api
+from tests.support.factories import EmployerFactory, KeyFactory, employer_in
+from tests.support.live import service_env
 
 from .test_cli import hirebridge, last_line
 
@@ -58,28 +62,22 @@ class TestApproval:
         assert api.get("/api/v1/candidates", key=key).status_code == 200
 
     def test_approval_is_idempotent_and_revoked_keys_stay_revoked(
-        self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+        self, db_session: Session
     ) -> None:
-        key_id, _ = make_key(make_employer(), "CvSearch", approve=False)
-        with db.unit_of_work() as session:
-            assert api_keys.approve_key(session, key_id).newly_approved
-        with db.unit_of_work() as session:
-            assert not api_keys.approve_key(session, key_id).newly_approved
-            api_keys.revoke_key(session, key_id)
-        with pytest.raises(InvalidState), db.unit_of_work() as session:
-            api_keys.approve_key(session, key_id)
+        employer = employer_in(db_session)
+        key = api_keys.mint_key(db_session, employer, name="x", scopes=["CvSearch"]).key
+        assert api_keys.approve_key(db_session, key.id).newly_approved
+        assert not api_keys.approve_key(db_session, key.id).newly_approved
+        api_keys.revoke_key(db_session, key.id)
+        with pytest.raises(InvalidState):
+            api_keys.approve_key(db_session, key.id)
 
 
 class TestPlans:
-    def test_the_free_plan_mints_nothing(self, api: Api, make_employer: EmployerFactory) -> None:
-        employer_id = make_employer(plan=Plan.FREE, job_posting=5)
-        with pytest.raises(InvalidRequest, match="free plan"), db.unit_of_work() as session:
-            api_keys.mint_key(
-                session,
-                employers.get_employer(session, employer_id),
-                name="x",
-                scopes=["JobPosting"],
-            )
+    def test_the_free_plan_mints_nothing(self, db_session: Session) -> None:
+        employer = employer_in(db_session, plan=Plan.FREE, job_posting=5)
+        with pytest.raises(InvalidRequest, match="free plan"):
+            api_keys.mint_key(db_session, employer, name="x", scopes=["JobPosting"])
 
     @pytest.mark.parametrize(("plan", "cap"), [(Plan.STARTER, 1), (Plan.PROFESSIONAL, 5)])
     def test_plans_cap_the_keys_in_use(
@@ -176,16 +174,14 @@ def test_set_trusted_from_the_cli(postgresql_url: str, redis_url: str, tmp_path:
     assert last_line(off) == "not trusted"
 
 
-def test_users_keep_only_an_argon2_hash(api: Api, make_employer: EmployerFactory) -> None:
-    employer_id = make_employer()
-    with db.unit_of_work() as session:
-        user = users.create_user(
-            session,
-            employer_id,
-            email="ops@example.com",
-            name="Ops",
-            role=UserRole.EMPLOYER_ADMIN,
-            password="correct horse battery",
-        )
-        assert user.password_hash is not None and user.password_hash.startswith("$argon2")
-        assert "correct horse" not in user.password_hash
+def test_users_keep_only_an_argon2_hash(db_session: Session) -> None:
+    user = users.create_user(
+        db_session,
+        employer_in(db_session).id,
+        email="ops@example.com",
+        name="Ops",
+        role=UserRole.EMPLOYER_ADMIN,
+        password="correct horse battery",
+    )
+    assert user.password_hash is not None and user.password_hash.startswith("$argon2")
+    assert "correct horse" not in user.password_hash

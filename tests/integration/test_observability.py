@@ -10,9 +10,11 @@ import secrets
 import httpx
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, LiveServer, Tenant, mint_usable_key
 from hirebridge.logging_setup import JsonFormatter, RequestIdFilter
 from storage import db, employers
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant, mint_usable_key
+from tests.support.live import LiveServer
 
 _SAMPLE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$")
 

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant, make_settings
 from storage import clock, db, outbox, pipeline
 from storage.models import Application, Candidate, CreditKind, OutboxEvent
+from tests.support.apps import Api, make_settings
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 from .test_candidates_api import balance, platform
 

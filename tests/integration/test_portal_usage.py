@@ -23,7 +23,6 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from conftest import SEED_JOB, EmployerFactory, KeyFactory
 from hirebridge.request_log import KEPT_FOR, MAX_ENTRIES, LoggedCall, stream_key, write
 from hirebridge.request_log_reader import LogFilter, RequestLogReader
 from storage import db, deliveries, employers
@@ -36,6 +35,7 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 from tests.support.portal import PortalApp, build_portal_app, make_user, own_redis, sign_in
 from tests.support.receivers import wait_for
 

@@ -1,4 +1,5 @@
-"""Per-key rate limits (R1), monthly quotas (C1) and their Redis-outage behaviour, through HTTP.
+"""Per-key rate limits (docs/requirements.md#r1), monthly quotas (docs/requirements.md#c1) and their
+Redis-outage behaviour, through HTTP.
 
 Every app here counts in Redis database 11, flushed before each test, so counts start at 0 and no
 other test's calls (nor the other backend's, whose key and employer ids overlap) are counted.
@@ -22,20 +23,13 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from conftest import (
-    TEST_REDIS_URL,
-    Api,
-    EmployerFactory,
-    KeyFactory,
-    free_port,
-    make_settings,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from hirebridge.settings import DEFAULT_API_RATE_LIMITS, Settings
 from storage import clock, credits, db, employers, usage
 from storage.models import CreditKind, CreditLedgerEntry, Plan
+from tests.support.apps import Api, make_settings
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import EmployerFactory, KeyFactory
+from tests.support.live import free_port, service_env, start_live_server, stop_live_server
 
 from .test_cli import hirebridge
 
@@ -53,13 +47,6 @@ def limits_redis() -> str:
     client.flushdb()
     client.close()
     return LIMITS_REDIS_URL
-
-
-def fresh_window() -> None:
-    """Wait out the end of a minute, so a short burst stays inside one fixed window."""
-    second = datetime.now(UTC).second
-    if second >= 52:
-        time.sleep(61 - second)
 
 
 @pytest.fixture
@@ -103,7 +90,6 @@ class TestRateLimits:
     ) -> None:
         client = limited_app(jobs=3, pipeline=2)
         key, other_key = (new_key(make_employer, make_key) for _ in range(2))
-        fresh_window()
         responses = [client.get(JOBS, headers=bearer(key)) for _ in range(4)]
         assert [r.status_code for r in responses] == [200, 200, 200, 429]
         assert [r.headers["X-RateLimit-Remaining"] for r in responses] == ["2", "1", "0", "0"]
@@ -125,7 +111,6 @@ class TestRateLimits:
         employer_id = make_employer()
         _, key = make_key(employer_id)
         _, reader = make_key(employer_id, "jobs:read")
-        fresh_window()
         missing = client.get(f"{JOBS}/999999999", headers=bearer(key))
         invalid = client.get(f"{JOBS}?pageSize=0", headers=bearer(key))
         forbidden = client.post(JOBS, headers=bearer(reader), json={"title": "x"})
@@ -170,7 +155,6 @@ class TestRateLimits:
         client = limited_app(search=1)
         employer_id = make_employer(cv_search=5)
         _, key = make_key(employer_id)
-        fresh_window()
         first = client.post(SEARCH, headers=bearer(key), json={"query": "engineer"})
         assert first.status_code == 200
         before = search_credits(employer_id)
@@ -202,11 +186,29 @@ class TestRateLimits:
         )
         assert refused.returncode != 0
         client = limited_app(jobs=2, pipeline=1)
-        fresh_window()
         statuses = [client.get(JOBS, headers=bearer(key)).status_code for _ in range(7)]
         assert statuses == [200] * 6 + [429]
         stages = client.get("/api/v1/pipeline/stages", headers=bearer(key))
         assert stages.headers["X-RateLimit-Limit"] == "3"
+
+    def test_a_window_runs_a_minute_from_its_first_call_whatever_the_clock(
+        self, limited_app: AppFactory, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        """A key's window starts at its first call (a Redis counter that expires a minute later),
+        not at the clock's minute: a burst across a minute boundary stays in one window, which is
+        why no test here waits for a fresh minute. The process clock is moved, not waited for."""
+        client = limited_app(jobs=3)
+        key = new_key(make_employer, make_key)
+        now = datetime.now(UTC)
+        before_a_minute = now.replace(second=59, microsecond=500_000)
+        try:
+            clock.set_offset(before_a_minute - now)
+            before = [client.get(JOBS, headers=bearer(key)).status_code for _ in range(2)]
+            clock.set_offset(before_a_minute + timedelta(seconds=1) - now)
+            after = [client.get(JOBS, headers=bearer(key)).status_code for _ in range(2)]
+        finally:
+            clock.set_offset(timedelta(0))
+        assert before + after == [200, 200, 200, 429]
 
     def test_without_redis_keyed_calls_fail_open(
         self, limited_app: AppFactory, make_employer: EmployerFactory, make_key: KeyFactory
@@ -375,7 +377,6 @@ def test_exactly_the_limit_succeeds_across_two_worker_processes(
             with httpx.Client(base_url=server.base_url, headers={"X-Api-Key": key}) as client:
                 return client.get(JOBS, timeout=30).status_code
 
-        fresh_window()
         with ThreadPoolExecutor(max_workers=30) as pool:
             statuses = Counter(pool.map(call, range(30)))
     finally:

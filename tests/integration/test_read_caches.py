@@ -16,13 +16,14 @@ import redis
 import redis.asyncio as aioredis
 from sqlalchemy import text
 
-from conftest import Api, EmployerFactory, KeyFactory, Tenant
 from hirebridge import admission
 from hirebridge.admission import Admission, Admitted, Miss
 from hirebridge.redis_client import PerLoop
 from storage import api_keys, db, employers, jobs
 from storage.api_keys import Principal
 from storage.models import Plan
+from tests.support.apps import Api
+from tests.support.factories import EmployerFactory, KeyFactory, Tenant
 
 JOBS = "/api/v1/jobs"
 DRAFT = {

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 
 import httpx
 
-from conftest import SEED_JOB, DemoStack
 from hirebridge.settings import PROJECT_ROOT
+from tests.support.factories import SEED_JOB
+from tests.support.live import DemoStack
 from tests.support.output import Lines
 
 README = PROJECT_ROOT / "README.md"

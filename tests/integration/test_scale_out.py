@@ -22,21 +22,14 @@ import httpx
 import pytest
 import redis
 
-from conftest import (
-    SEED_JOB,
-    TEST_REDIS_URL,
-    LiveServer,
-    mint_usable_key,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from hirebridge.quota import MonthlyQuota
 from storage import api_keys, credits, db, employers, usage
 from storage.clock import utcnow
 from storage.models import CreditKind, Plan
 from tests.integration.test_cli import hirebridge
-from tests.integration.test_rate_limits import fresh_window
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import SEED_JOB, employer_in, mint_usable_key
+from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 from tests.support.receivers import Receiver, wait_for
 
 JOBS_PER_MINUTE = 30
@@ -89,10 +82,8 @@ def employer(
 ) -> tuple[int, str]:
     """An employer and a key; by default with limits far above what a test sends."""
     with db.unit_of_work() as session:
-        made = employers.create_employer(session, name="Two Hosts Ltd", plan=plan)
+        made = employer_in(session, name="Two Hosts Ltd", plan=plan, job_posting=job_posting)
         employers.set_rate_multiplier(session, made.id, multiplier)
-        if job_posting:
-            credits.adjust_credits(session, made.id, CreditKind.JOB_POSTING, job_posting)
         key = mint_usable_key(
             session, made, name="scale", scopes=["JobPosting", "webhooks:manage"]
         ).plaintext
@@ -106,7 +97,6 @@ def at_once(calls: int, send: Callable[[int], httpx.Response]) -> list[httpx.Res
 
 def test_a_rate_limit_is_shared_not_doubled(deployment: Deployment) -> None:
     _, key = employer(multiplier=1)
-    fresh_window()
 
     def call(n: int) -> httpx.Response:
         return httpx.get(f"{deployment.url(n)}/api/v1/jobs", headers={"X-Api-Key": key}, timeout=30)

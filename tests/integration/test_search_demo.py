@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import Api
-from storage import candidates, db, demo
+from storage import db, demo
+from storage.candidate_scopes import searchable_by
 from storage.models import Candidate
+from tests.support.apps import Api
 from tests.support.search_databases import own_search_databases
 
 Expectation = Callable[[str], bool]
@@ -77,7 +78,7 @@ def recruiters_pick(database: db.Database, expectation: Expectation) -> set[int]
                 Candidate.skills,
                 Candidate.city,
                 Candidate.cv_text,
-            ).where(candidates.searchable_by(employer.id))
+            ).where(searchable_by(employer.id))
         )
         return {row.id for row in rows if expectation(profile_text(row))}
 

@@ -1,9 +1,9 @@
 """Differential testing of CV search: PostgreSQL and SQLite must match the reference evaluator.
 
 Hypothesis builds small corpora of profiles and boolean queries over a small vocabulary (so that
-terms, phrases and prefixes really hit), written with every syntax J2 allows. The vocabulary
-holds inflections of the same stems (engineer, engineers, engineering, engine; nurse, nursing;
-manager, management), so stemming is exercised on both sides: a query word finds the other
+terms, phrases and prefixes really hit), written with every syntax docs/requirements.md#j2 allows.
+The vocabulary holds inflections of the same stems (engineer, engineers, engineering, engine; nurse,
+nursing; manager, management), so stemming is exercised on both sides: a query word finds the other
 inflections, and a prefix's letters, unstemmed, meet stored stems (``engineer*`` against
 ``engin``). Each query is run by the real search service on both databases, and the matches must
 equal, exactly, the profiles the pure-Python reference says match.
@@ -20,7 +20,9 @@ from sqlalchemy import delete, text
 
 from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
+from storage.search import indexing, service
 from storage.search.query import parse_query
+from storage.search.request import SearchRequest
 from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
 
@@ -130,15 +132,15 @@ def load_corpus(
             candidate = candidates.create_platform_candidate(
                 session, {"full_name": "Some One", "email": f"c{number}@example.com", **fields}
             )
-            words[candidate.id] = candidates.searchable_words(candidate)
+            words[candidate.id] = indexing.searchable_words(candidate)
         return employer.id, words
 
 
 def search_ids(database: db.Database, employer_id: int, query: str) -> set[int]:
     with database.unit_of_work() as session:
         employer = employers.get_employer(session, employer_id)
-        page = candidates.search_candidates(
-            session, employer, candidates.SearchRequest(query=query, page_size=100)
+        page = service.search_candidates(
+            session, employer, SearchRequest(query=query, page_size=100)
         )
         assert page.total == len(page.hits)
         return {hit.candidate.id for hit in page.hits}

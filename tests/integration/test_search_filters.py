@@ -15,9 +15,10 @@ from sqlalchemy import delete, text
 
 from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
-from storage.search import breadth
+from storage.search import breadth, indexing, limits, postgres_statements, service
 from storage.search import postgres as pg_search
 from storage.search.query import parse_query
+from storage.search.request import SearchPage, SearchRequest
 from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
 from tests.support.statements import recorded_statements
@@ -80,7 +81,7 @@ def load(
                 candidate = candidates.create_owned_candidate(session, owner.id, fields)
             made[candidate.id] = {
                 **item,
-                "words": candidates.searchable_words(candidate),
+                "words": indexing.searchable_words(candidate),
                 "last_active_at": fields["last_active_at"],
             }
         return searcher.id, made
@@ -104,12 +105,10 @@ def expected(made: dict[int, dict[str, Any]], wanted: dict[str, Any], now: datet
 
 def run(
     database: db.Database, employer_id: int, wanted: dict[str, Any], **paging: int
-) -> candidates.SearchPage:
+) -> SearchPage:
     with database.unit_of_work() as session:
         employer = employers.get_employer(session, employer_id)
-        return candidates.search_candidates(
-            session, employer, candidates.SearchRequest(**wanted, **paging)
-        )
+        return service.search_candidates(session, employer, SearchRequest(**wanted, **paging))
 
 
 def broad_statistics(made: dict[int, dict[str, Any]], profiles: int) -> breadth.Statistics:
@@ -144,13 +143,15 @@ def test_filters_and_scope_return_exactly_the_reference_matches(
         # And with statistics that call every query word broad (in nine profiles of ten, of 14
         # or 50): the most recent span of days expected to hold 4.5 matches is searched first
         # (a third or a tenth of the days), then, when it holds 3 or fewer, the usual way.
-        variants = [(blocks, None) for blocks in (candidates._BLOCKS, "1000000")]
-        variants += [(candidates._BLOCKS, broad_statistics(made, size)) for size in (14, 50)]
+        variants = [(blocks, None) for blocks in (postgres_statements.TABLE_BLOCKS, "1000000")]
+        variants += [
+            (postgres_statements.TABLE_BLOCKS, broad_statistics(made, size)) for size in (14, 50)
+        ]
         for blocks, statistics in variants:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
-                patch.setattr(candidates, "RESCORE_WINDOW", 2)
-                patch.setattr(candidates, "_BLOCKS", blocks)
+                patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
+                patch.setattr(limits, "RESCORE_WINDOW", 2)
+                patch.setattr(postgres_statements, "TABLE_BLOCKS", blocks)
                 if statistics is not None:
                     patch.setattr(breadth, "statistics", lambda _, found=statistics: found)
                 pages = [run(database, employer_id, wanted, page=n, page_size=1) for n in (1, 2)]
@@ -180,10 +181,10 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
     ]
     employer_id, made = load(database, corpus, now)
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
-        patch.setattr(candidates, "RESCORE_WINDOW", 2)
+        patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
+        patch.setattr(limits, "RESCORE_WINDOW", 2)
         if blocks is not None:
-            patch.setattr(candidates, "_BLOCKS", blocks)
+            patch.setattr(postgres_statements, "TABLE_BLOCKS", blocks)
         pages = [
             run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2, 3)
         ]
@@ -263,12 +264,12 @@ def test_postgresql_restores_the_planner_settings_after_a_search(
     employer_id, _ = load(database, corpus, datetime.now(UTC))
     with pytest.MonkeyPatch.context() as patch:
         if query == "python":
-            patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
-            patch.setattr(candidates, "RESCORE_WINDOW", 2)
+            patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
+            patch.setattr(limits, "RESCORE_WINDOW", 2)
         with database.unit_of_work() as session:
             employer = employers.get_employer(session, employer_id)
-            request = candidates.SearchRequest(query=query, page_size=1)
-            candidates.search_candidates(session, employer, request)
+            request = SearchRequest(query=query, page_size=1)
+            service.search_candidates(session, employer, request)
             setting = session.scalar(text("SELECT current_setting('enable_seqscan')"))
     assert setting == "on"
 
@@ -296,8 +297,8 @@ def test_postgresql_searches_a_broad_query_in_its_most_recent_days_first(
     moment = made[newest_first[histogram_at]]["last_active_at"]
     statistics = breadth.Statistics.of([("java", 1.0)], [moment] * 11, 1000)
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(candidates, "MAX_RESULT_WINDOW", 3)
-        patch.setattr(candidates, "RESCORE_WINDOW", 2)
+        patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
+        patch.setattr(limits, "RESCORE_WINDOW", 2)
         patch.setattr(breadth, "statistics", lambda _: statistics)
         pages = [run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2)]
     assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:2]

@@ -18,9 +18,11 @@ import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import candidates, db, migrate
+from storage.models import Candidate
+from storage.search import indexing
 from storage.search import postgres as pg_search
+from tests.support.databases import ADMIN_DATABASE_URL, admin_conninfo
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -28,10 +30,10 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 @pytest.fixture
 def database_url() -> Iterator[str]:
     name = f"hirebridge_search_migration_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -207,9 +209,9 @@ def test_0010_writes_stemmed_words_and_downgrade_unstemmed_ones(database_url: st
         for candidate_id, profile in zip(made, STEMMED_PROFILES, strict=True):
             fields = {"skills": [], **profile}
             fields.pop("preferred_country_ids", None)
-            shell = candidates.Candidate(**fields)
+            shell = Candidate(**fields)
             expected = pg_search.search_vectors(
-                candidates.searchable_words(shell, stemmed=False),
+                indexing.searchable_words(shell, stemmed=False),
                 datetime(2026, 11, 1, tzinfo=UTC),
                 profile.get("preferred_country_ids", []),
             )

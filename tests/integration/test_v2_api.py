@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, credits, db, outbox, webhook_targets
 from storage.models import CreditKind
+from tests.support.apps import Api
+from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
 V2 = "/api/v2"
 RECEIVER = "http://127.0.0.1:9/hooks/hirebridge"

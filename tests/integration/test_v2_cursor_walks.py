@@ -12,7 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import V2_JOB, Api, EmployerFactory, KeyFactory
+from tests.support.apps import Api
+from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory
 
 # Between two pages: how many jobs to create, and which present ones to close (as fractions
 # of the list, so that the same choice applies whatever the list holds then).

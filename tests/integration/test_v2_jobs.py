@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from handlers.representation import (
     V2_APPLY_METHOD,
     V2_EMPLOYMENT_TYPE,
@@ -22,6 +21,8 @@ from handlers.representation import (
 from storage import credits, db, outbox
 from storage.models import CreditKind
 from tests.integration.test_v2_api import ok, refused
+from tests.support.apps import Api
+from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
 V2 = "/api/v2"
 BOARD = "/public/v1/jobs"

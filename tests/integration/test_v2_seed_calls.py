@@ -11,9 +11,10 @@ import json
 import secrets
 from typing import Any
 
-from conftest import Api, Tenant
 from storage import credits, db
 from storage.models import CreditKind
+from tests.support.apps import Api
+from tests.support.factories import Tenant
 
 BASE = "/api/v2"
 LIST_OPEN_JOBS = "/jobs?status=open&limit=10"

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory
+from tests.support.apps import Api
 from tests.support.documents import Operation, deref, operations, served_documents
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
 
 # Values tried in turn; the first one the pattern refuses (and the length bounds allow) is sent.
 CANDIDATES = (" ", "\u3000\t", "a\x00b", "a b", "!", "é", "x", "ab", "abc", "ABCD", "1", "")

@@ -1,4 +1,5 @@
-"""Webhook delivery (W2-W9) with real Redis, real RQ workers and real receivers on loopback.
+"""Webhook delivery (docs/requirements.md#w2 to #w9) with real Redis, real RQ workers and real
+receivers on loopback.
 
 Two ways of running the engine:
 
@@ -38,17 +39,6 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from conftest import (
-    SEED_JOB,
-    TEST_REDIS_URL,
-    Api,
-    LiveServer,
-    Tenant,
-    free_port,
-    service_env,
-    start_live_server,
-    stop_live_server,
-)
 from jobs_queue import engine, mail
 from jobs_queue.delivery import DELIVERY_QUEUE, notify_disabled
 from jobs_queue.pump import PumpReport, pump_once
@@ -67,6 +57,16 @@ from storage.models import (
     UserRole,
     WebhookDelivery,
     WebhookSubscription,
+)
+from tests.support.apps import Api
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.factories import SEED_JOB, Tenant
+from tests.support.live import (
+    LiveServer,
+    free_port,
+    service_env,
+    start_live_server,
+    stop_live_server,
 )
 from tests.support.mail import Inbox, SmtpSink
 from tests.support.receivers import Received, Receiver, Reply, SeedReceiver, always, wait_for
@@ -636,7 +636,8 @@ def _refused(address: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Auto-disable and its e-mail (W6), the in-flight cap (W7), job expiry (W8)
+# Auto-disable and its e-mail (docs/requirements.md#w6), the in-flight cap
+# (docs/requirements.md#w7), job expiry (docs/requirements.md#w8)
 
 
 @pytest.fixture
@@ -793,7 +794,7 @@ def test_jobs_expire_once_with_job_expired_fired_once_by_racing_pumps(
 
 
 # ---------------------------------------------------------------------------------------------
-# Redis stopped and started while events are made (W4)
+# Redis stopped and started while events are made (docs/requirements.md#w4)
 
 
 class OwnRedis:

@@ -1,4 +1,4 @@
-"""Webhook management (W1) through HTTP, on PostgreSQL and SQLite.
+"""Webhook management (docs/requirements.md#w1) through HTTP, on PostgreSQL and SQLite.
 
 The delivery engine is not exercised here: these tests write and read the rows it works from
 (subscriptions, outbox events, deliveries, attempts) and check what the API does to them.
@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, func, select
 
-from conftest import Api, EmployerFactory, KeyFactory, Tenant
 from storage import clock, db, outbox, secret_box, webhook_targets, webhooks
 from storage.models import (
     DeliveryAttempt,
@@ -26,6 +25,8 @@ from storage.models import (
     WebhookSubscription,
 )
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
+from tests.support.apps import Api
+from tests.support.factories import EmployerFactory, KeyFactory, Tenant
 from tests.support.statements import recorded_statements
 
 WEBHOOKS = "/api/v1/webhooks"

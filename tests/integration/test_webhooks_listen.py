@@ -18,7 +18,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from conftest import SEED_JOB, DemoStack
+from tests.support.factories import SEED_JOB
+from tests.support.live import DemoStack
 from tests.support.output import Lines
 from tests.support.receivers import Receiver, always, wait_for
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from conftest import TEST_REDIS_URL, service_env
 from jobs_queue.queues import QUEUE_NAMES
+from tests.support.databases import TEST_REDIS_URL
+from tests.support.live import service_env
 
 pytestmark = pytest.mark.usefixtures("pg_api")
 

@@ -7,10 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import LiveServer, service_env, start_live_server, stop_live_server
-
-EDGE_CONNECTIONS = 6
-EDGE_SIGN_IN_PER_MINUTE = 3
+from tests.security.support import EDGE_CONNECTIONS, EDGE_SIGN_IN_PER_MINUTE
+from tests.support.live import LiveServer, service_env, start_live_server, stop_live_server
 
 
 @pytest.fixture(scope="session")

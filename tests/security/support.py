@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import SEED_JOB, Api
 from tests.support import strict_json
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB
 
 JSON = {"Content-Type": "application/json"}
+# The edge limits of the suite's own server (``edge_server``).
+EDGE_CONNECTIONS = 6
+EDGE_SIGN_IN_PER_MINUTE = 3
 
 
 def refusal(response: Any, status: int) -> tuple[str, str]:

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import LiveServer
-from tests.security.conftest import EDGE_CONNECTIONS
+from tests.security.support import EDGE_CONNECTIONS
 from tests.support import strict_json
+from tests.support.live import LiveServer
 
 HEAD_LIMIT = 16 * 1024
 # Far longer than any deadline under test: reaching it means the server kept the connection.

@@ -9,11 +9,13 @@ import secrets
 import httpx
 import pytest
 
-from conftest import Api, EmployerFactory, LiveServer
 from storage import db, users
 from storage.errors import Conflict
 from storage.models import UserRole
-from tests.security.conftest import EDGE_SIGN_IN_PER_MINUTE
+from tests.security.support import EDGE_SIGN_IN_PER_MINUTE
+from tests.support.apps import Api
+from tests.support.factories import EmployerFactory
+from tests.support.live import LiveServer
 from tests.support.portal import PASSWORD, csrf_token, make_user
 
 # Spellings of one address a client might send: leading or trailing white space of every kind

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
 
 def remaining(response: Any) -> int:

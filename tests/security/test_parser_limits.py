@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Api, Tenant
 from tests.security.support import published_job, refusal, send_raw
+from tests.support.apps import Api
+from tests.support.factories import Tenant
 
 BODY_PATHS = [
     ("PUT", "/api/v1/jobs/{id}"),

@@ -7,7 +7,8 @@ import secrets
 
 import httpx
 
-from conftest import Api, LiveServer
+from tests.support.apps import Api
+from tests.support.live import LiveServer
 from tests.support.portal import csrf_token
 
 

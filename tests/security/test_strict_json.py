@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
-from conftest import Api, Tenant
 from storage import db, outbox
 from tests.security.support import published_job, refusal, send_raw
 from tests.support import strict_json
+from tests.support.apps import Api
+from tests.support.factories import Tenant
 
 TOKENS = ["NaN", "Infinity", "-Infinity", "1e400", "-1E999"]
 

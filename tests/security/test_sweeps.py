@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ALL_SCOPES, SEED_JOB, Api, EmployerFactory, KeyFactory
 from hirebridge.app import API_DOCUMENTS
 from storage.models import Plan
 from tests.support import strict_json
+from tests.support.apps import Api
+from tests.support.factories import ALL_SCOPES, SEED_JOB, EmployerFactory, KeyFactory
 
 KEYED_DOCUMENTS = [name for name in API_DOCUMENTS if name != "public"]
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from conftest import Api, Tenant
 from jobs_queue.sender import GuardedResolver
 from storage import webhook_targets
 from storage.webhook_targets import TargetPolicy, UnsafeTarget
 from tests.security.support import refusal
+from tests.support.apps import Api
+from tests.support.factories import Tenant
 from tests.support.sending import send_once
 
 # Each hides an address the guard refuses in IPv4 form.

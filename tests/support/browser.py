@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, ViewportSize
 
-from conftest import LiveServer
+from tests.support.live import LiveServer
 from tests.support.mail import SmtpSink
 from tests.support.portal import PASSWORD
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from conftest import Api
 from hirebridge.app import API_DOCUMENTS
+from tests.support.apps import Api
 
 VERBS = ("get", "put", "post", "delete", "patch")
 

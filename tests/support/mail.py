@@ -10,7 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from conftest import free_port
+from tests.support.live import free_port
 
 _LINK = re.compile(r"(https?://\S+)")
 

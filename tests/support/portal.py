@@ -11,9 +11,10 @@ from typing import Any
 
 import redis
 
-from conftest import TEST_REDIS_URL, make_settings
 from storage import db, users, webhook_targets
 from storage.models import UserRole
+from tests.support.apps import make_settings
+from tests.support.databases import TEST_REDIS_URL
 
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

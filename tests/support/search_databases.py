@@ -9,14 +9,14 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from conftest import ADMIN_DATABASE_URL, _admin_conninfo
 from storage import db, migrate
+from tests.support.databases import ADMIN_DATABASE_URL, admin_conninfo
 
 
 def own_search_databases(prefix: str, directory: Path) -> Iterator[dict[str, db.Database]]:
     """Yields ``{"postgresql": ..., "sqlite": ...}``; the PostgreSQL database is dropped after."""
     name = f"{prefix}_{secrets.token_hex(4)}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     pg_url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
     sqlite_url = f"sqlite:///{directory / f'{prefix}.db'}"
@@ -27,5 +27,5 @@ def own_search_databases(prefix: str, directory: Path) -> Iterator[dict[str, db.
     yield opened
     for database in opened.values():
         database.dispose()
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

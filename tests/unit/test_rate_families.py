@@ -1,4 +1,5 @@
-"""The rate family of every keyed operation comes from the OpenAPI document (R1)."""
+"""The rate family of every keyed operation comes from the OpenAPI document
+(docs/requirements.md#r1)."""
 
 from __future__ import annotations
 

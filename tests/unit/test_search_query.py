@@ -1,4 +1,5 @@
-"""The query language: what luqum's trees become, and every refusal J2 names."""
+"""The query language: what luqum's trees become, and every refusal docs/requirements.md#j2
+names."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webhook signatures (W3)."""
+"""Webhook signatures (docs/requirements.md#w3)."""
 
 from __future__ import annotations
 

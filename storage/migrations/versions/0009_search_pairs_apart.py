@@ -11,8 +11,8 @@ a compact new table and rebuilds its indexes; run ``VACUUM ANALYZE candidate_sea
 
 The same statement sets the column's storage to ``EXTERNAL``: out of line and never compressed.
 ``terms`` is read back only to check the positions of a phrase of three or more words, and then
-decompressing it is most of the cost (on a fifth of the benchmark's profiles, 10,001 such checks
-took 108 ms compressed against 58 ms uncompressed). Until now it was left to pglz, which gave up
+decompressing it is most of the cost (about twice the time of reading it uncompressed; the
+figures are in bench/RESULTS.md, "Figures behind choices in the code"). Until now it was left to pglz, which gave up
 on most vectors as the service wrote them, but compressed most of them once the pairs moved to the
 end of the vector.
 (``ALTER COLUMN ... TYPE`` resets the storage to the type's default, so it is set again with it;

@@ -27,10 +27,10 @@ from typing import Any
 from alembic import op
 from sqlalchemy import literal_column, select, text
 
-from storage.candidates import searchable_words
 from storage.models import Candidate
 from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
+from storage.search.indexing import searchable_words
 
 revision = "0010"
 down_revision = "0009"

@@ -23,9 +23,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage.candidates import MAX_RESULT_WINDOW, SearchHit, SearchRequest, search_candidates
 from storage.clock import utcnow
 from storage.models import Employer
+from storage.search.limits import MAX_RESULT_WINDOW
+from storage.search.request import SearchHit, SearchRequest
+from storage.search.service import search_candidates
 
 # How far the previous page's last profile may move between two calls and still be found again.
 RESYNC = 50

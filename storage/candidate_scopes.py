@@ -1,0 +1,45 @@
+"""Which candidates an employer may reach, as SQL conditions: its searches' scope, its talent
+pool, and what it may look up. Shared by the candidate records (``storage.candidates``) and the
+search (``storage.search``), so that both draw the same lines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+
+from storage.models import Application, Candidate, CandidateSearch
+
+# A full profile is free to see again for this long after the employer unlocked it.
+UNLOCK_PERIOD = timedelta(days=30)
+
+
+def searchable_by(
+    employer_id: int | ColumnElement[Any], source: type[Candidate | CandidateSearch] = Candidate
+) -> ColumnElement[bool]:
+    """What the employer's CV searches cover: platform profiles in the CV database, and the
+    employer's own records (of ``candidates``, or of its search rows in ``candidate_search``)."""
+    return or_(
+        and_(source.owner_employer_id.is_(None), source.in_cv_database.is_(True)),
+        source.owner_employer_id == employer_id,
+    )
+
+
+def applied_to(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
+    """The candidate applied to one of the employer's jobs."""
+    return exists(
+        select(Application.id).where(
+            Application.candidate_id == Candidate.id, Application.employer_id == employer_id
+        )
+    )
+
+
+def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
+    """The employer's talent pool: records it created and everyone who applied to its jobs."""
+    return or_(Candidate.owner_employer_id == employer_id, applied_to(employer_id))
+
+
+def visible_to(employer_id: int) -> ColumnElement[bool]:
+    """Every candidate the employer may look up: its searches' scope and its talent pool."""
+    return or_(searchable_by(employer_id), applied_to(employer_id))

@@ -1,0 +1,29 @@
+"""How much work one search may do, whatever the number of matches.
+
+The search modules read these through the module (``limits.MAX_RESULT_WINDOW``), so that a test
+can shrink the windows to a corpus of a few profiles.
+"""
+
+from __future__ import annotations
+
+from storage.search.request import SearchRequest
+
+# Like Elasticsearch's result window: deep pages of a broad query are refused, not computed.
+MAX_RESULT_WINDOW = 10_000
+# Like Elasticsearch's rescore window: relevance orders the most recently active matches, this
+# many of them; the matches after them follow by recency. Ranking reads each profile's word list
+# (with positions), so this bounds the cost of a search whatever the number of matches.
+RESCORE_WINDOW = 1_000
+# A query expected to match more than BROAD_MATCHES times the result window is first searched in
+# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches.
+BROAD_MATCHES = 4.0
+SPAN_MATCHES = 1.5
+# With more than the result window, the search reads on, in the same statement, up to READ_ON
+# times the result window of matches when the sample says that is all of them.
+READ_ON = 2
+
+
+def kept(request: SearchRequest) -> int:
+    """How many of the most recent matches any page up to ``request``'s can show: the ranked
+    window, then more recent matches up to the page's end."""
+    return max(RESCORE_WINDOW, request.page_end)

@@ -1,0 +1,226 @@
+"""The search on PostgreSQL: which statements of ``storage.search.postgres_statements`` a search
+runs, with which values, and the planner settings they run under."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Text, func, select
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.models import Candidate
+from storage.search import breadth, limits
+from storage.search import postgres as pg_search
+from storage.search import postgres_statements as statements
+from storage.search.postgres_statements import Shape
+from storage.search.query import Node
+from storage.search.request import SearchRequest
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a PostgreSQL search restricts its matches to, besides the words."""
+
+    employer_id: int
+    country_ids: tuple[int, ...]
+    since: datetime | None  # last active at or after
+    newest: datetime | None  # the latest ``last_active_at`` of all profiles (none: no profiles)
+
+    def conditions(self, node: Node, first_day: int | None = None) -> tuple[Shape, dict[str, Any]]:
+        """What the GIN index answers: the words, the preferred countries, and the days from
+        ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
+        returns: the employer's scope, and the exact moment of ``since`` (the buckets are days).
+        As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
+        values: dict[str, Any] = {
+            "words": pg_search.tsquery_literal(node, hints=True),
+            "employer_id": self.employer_id,
+        }
+        if self.country_ids:
+            values["countries"] = pg_search.countries_tsquery(self.country_ids)
+        if self.since is not None:
+            since_day = pg_search.activity_day(self.since)
+            first_day = since_day if first_day is None else max(first_day, since_day)
+            values["since"] = self.since
+        if first_day is not None:
+            last_day = pg_search.activity_day(self.newest) if self.newest else first_day
+            values["days"] = pg_search.days_tsquery(first_day, max(first_day, last_day))
+        shape = Shape(
+            countries="countries" in values, days="days" in values, since="since" in values
+        )
+        return shape, values
+
+
+def search(
+    session: Session, node: Node, employer_id: int, request: SearchRequest
+) -> tuple[int, list[int]]:
+    """(matches counted up to 10,001; the ids of the requested page), as
+    ``sqlite_statements.search`` but on the narrow ``candidate_search`` rows: in one statement
+    unless there are many more than 10,000 matches (``postgres_statements.search``); a query
+    expected to match many times more is first searched in its most recent matches only
+    (``_newest_span``)."""
+    previous_seqscan, newest = _planner(session)
+    scope = Scope(
+        employer_id=employer_id,
+        country_ids=tuple(sorted(set(request.preferred_country_ids))),
+        since=(
+            None
+            if request.active_within_days is None
+            else utcnow() - timedelta(days=request.active_within_days)
+        ),
+        newest=newest,
+    )
+    page = {**_page_values(node, request), "previous_seqscan": previous_seqscan}
+    first_day = _newest_span(node, scope, breadth.statistics(session.connection()))
+    if first_day is not None:
+        newest_first = _newest_first(session, node, scope, first_day, page)
+        if newest_first is not None:
+            return limits.MAX_RESULT_WINDOW + 1, newest_first
+    shape, values = scope.conditions(node)
+    found = list(
+        session.connection().execute(
+            statements.search(shape),
+            {
+                **values,
+                **page,
+                "counted": limits.MAX_RESULT_WINDOW,
+                "sample_size": limits.MAX_RESULT_WINDOW + 1,
+                "read_on_limit": limits.READ_ON * limits.MAX_RESULT_WINDOW,
+                "read_on_size": limits.READ_ON * limits.MAX_RESULT_WINDOW + 1,
+            },
+        )
+    )
+    outcome = found[0]
+    if outcome.everything:
+        return outcome.total, [row.id for row in found if row.id is not None]
+    return outcome.total, most_recent_page(session, node, scope, outcome, page)
+
+
+def _newest_span(node: Node, scope: Scope, statistics: breadth.Statistics | None) -> int | None:
+    """For a query the statistics expect to match more than ``BROAD_MATCHES`` times the counted
+    window: the first day of the most recent span of days expected to hold ``SPAN_MATCHES``
+    times the counted window of its matches (``None``: search the usual way).
+
+    Every match outside that span is older than every match in it: when it holds more than the
+    counted window, the most recent matches are among its matches, and the GIN index never
+    builds the bitmap of all the others (for a word in every profile, a million entries).
+    """
+    if statistics is None:
+        return None
+    share = statistics.share(node)
+    if scope.country_ids:
+        share *= breadth.any_of(
+            statistics.lexeme(pg_search.country_text(country)) for country in scope.country_ids
+        )
+    expected = share * statistics.profiles
+    if expected < limits.BROAD_MATCHES * limits.MAX_RESULT_WINDOW:
+        return None
+    first_day = statistics.first_day_of_newest(
+        limits.SPAN_MATCHES * limits.MAX_RESULT_WINDOW / expected
+    )
+    if scope.since is not None and first_day <= pg_search.activity_day(scope.since):
+        return None
+    return first_day
+
+
+def _newest_first(
+    session: Session, node: Node, scope: Scope, first_day: int, page: dict[str, Any]
+) -> list[int] | None:
+    """The requested page's ids when the days from ``first_day`` hold more than 10,000 matches
+    (``postgres_statements.span``); ``None`` when they hold fewer."""
+    shape, values = scope.conditions(node, first_day)
+    found = list(
+        session.connection().execute(
+            statements.span(shape),
+            {
+                **values,
+                **page,
+                "counted": limits.MAX_RESULT_WINDOW,
+                "sample_size": limits.MAX_RESULT_WINDOW + 1,
+            },
+        )
+    )
+    if not found[0].more:
+        return None
+    return [row.id for row in found if row.id is not None]
+
+
+def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
+    """The values of ``postgres_statements``' page: the same in every search statement."""
+    return {
+        "keep": limits.kept(request),
+        "rescore_window": limits.RESCORE_WINDOW,
+        # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg
+        # prepares a statement from its fifth use) a cast would parse the query again for every
+        # row ranked.
+        "rank_query": pg_search.tsquery_literal(node),
+        "page_start": request.page_end - request.page_size,
+        "page_end": request.page_end,
+    }
+
+
+def most_recent_page(
+    session: Session,
+    node: Node,
+    scope: Scope,
+    outcome: Any,
+    page: dict[str, Any],
+) -> list[int]:
+    """The requested page's ids when there are many more than 10,000 matches: the page of the
+    ``keep`` most recent matches, given the moments of the most recent of 10,001 matches found
+    in table order (``outcome.moments``, newest first), and how far through the table those were
+    found (``outcome.share``). ``page`` holds the values both search statements share.
+
+    The GIN index can return only the matches active within a span of days (the query ANDed with
+    recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
+    most recent match holds enough matches, and the ``keep`` most recent of those are the most
+    recent of all. It may hold many more (the sample's part of all matches is unknown); so the
+    search first tries the span that should hold about twice ``keep`` matches, estimated from how
+    far through the table the sample reached, and falls back to that day when that span holds too
+    few. The statement that finds enough ranks them and restores the planner.
+    """
+    moments: list[datetime] = outcome.moments
+    keep = len(moments)
+    spans = [pg_search.activity_day(moments[-1])]
+    if outcome.share:
+        guess = math.ceil(2 * keep * min(1.0, outcome.share))
+        if guess < keep:
+            spans.insert(0, pg_search.activity_day(moments[guess - 1]))
+    found: list[Any] = []
+    for first_day in spans:
+        shape, values = scope.conditions(node, first_day)
+        found = list(session.connection().execute(statements.recent(shape), {**values, **page}))
+        if found[0].recent_count >= keep:
+            break
+    return [row.id for row in found if row.id is not None]
+
+
+def _planner(session: Session) -> tuple[str, datetime | None]:
+    """Plans for the search's own statements; returns the setting to restore after them, and the
+    latest ``last_active_at`` of all profiles (where recency-bucket spans end).
+
+    Exact bitmaps (``work_mem``: a lossy bitmap page makes PostgreSQL test every row on it), and
+    no sequential scan: the planner counts ``@@`` as cheap, but outside the GIN index each row it
+    tests means fetching ``terms`` from the TOAST table, so scanning the table to find
+    10,001 matches of a common word costs far more than its estimate. The GIN index is the one
+    way to the matches left (``candidate_search`` has no other index to walk). And no JIT
+    compilation: the ranking's correlated lookups make a search statement's estimate cross
+    ``jit_above_cost``, and compiling it took several times longer than the search itself.
+    """
+    previous = (
+        session.connection()
+        .execute(
+            select(
+                func.current_setting("enable_seqscan", type_=Text),
+                func.set_config("work_mem", "64MB", True),
+                func.set_config("enable_seqscan", "off", True),
+                func.set_config("jit", "off", True),
+                select(func.max(Candidate.last_active_at)).scalar_subquery(),
+            )
+        )
+        .one()
+    )
+    return str(previous[0]), previous[4]
