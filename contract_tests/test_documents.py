@@ -12,7 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from conftest import Api
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 from storage.api_keys import SCOPES
 
 DOCUMENTS = sorted(OPENAPI_DIR.glob("*.yaml"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from conftest import Api, free_port, make_settings
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 
 
 def test_swagger_json_is_the_v1_document(api: Api) -> None:

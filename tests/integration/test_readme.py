@@ -20,12 +20,14 @@ import shlex
 import signal
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
 from conftest import SEED_JOB, DemoStack
-from hirebridge.settings import PROJECT_ROOT
 from tests.support.output import Lines
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 README = PROJECT_ROOT / "README.md"
 ASSIGNMENT = re.compile(r"^([A-Z_]+)=(.*)$", flags=re.DOTALL)
