@@ -26,7 +26,7 @@ import pytest
 import redis
 from sqlalchemy.engine import make_url
 
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from storage import api_keys, credits, db, employers, migrate
 from storage.models import ApiKeyStatus, CreditKind, Plan
 from tests.support import strict_json

@@ -11,6 +11,7 @@ CODE = find_packages(
     include=[
         "hirebridge",
         "hirebridge.*",
+        "hirebridge_floor",
         "handlers",
         "handlers.*",
         "storage",

@@ -35,7 +35,7 @@ import yaml
 REPOSITORY = Path(__file__).resolve().parent.parent
 DOCUMENTS = ("v1", "v2", "public")
 # What the wheel may install at the top of site-packages (see the README's "How it is built").
-IMPORT_NAMES = {"hirebridge", "handlers", "storage", "jobs_queue"}
+IMPORT_NAMES = {"hirebridge", "hirebridge_floor", "handlers", "storage", "jobs_queue"}
 READY_SECONDS = 90
 _LINKED = re.compile(r'(?:href|src)="(/[^"]+)"')
 

@@ -30,7 +30,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from hirebridge.ratelimit import Decision
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop
 from storage.api_keys import Principal
 from storage.models import Plan
 

@@ -29,8 +29,7 @@ from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.json_bodies import BODY_VALIDATORS, FILLING_DEFAULTS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
-from hirebridge.logging_setup import configure_logging
-from hirebridge.metrics import MetricsPage
+from hirebridge.metrics_page import MetricsPage
 from hirebridge.middleware import BodyGuardMiddleware, PathNumberGuard, RelativeRedirects
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
@@ -41,12 +40,13 @@ from hirebridge.ratelimit import (
     public_limits,
     rate_families,
 )
-from hirebridge.redis_client import connect, redis_url
 from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter
 from hirebridge.request_log_reader import RequestLogReader
 from hirebridge.security import SECURITY_MAP, lookup_principal
-from hirebridge.settings import Settings
 from hirebridge.validation_messages import PARAMETER_VALIDATORS
+from hirebridge_floor.logging_setup import configure_logging
+from hirebridge_floor.redis_client import connect, redis_url
+from hirebridge_floor.settings import Settings
 from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
 from storage import db, secret_box, webhook_targets

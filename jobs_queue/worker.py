@@ -32,9 +32,9 @@ from prometheus_client import start_http_server
 from rq import Queue, SimpleWorker
 
 from hirebridge.cache_invalidation import install_cache_invalidation
-from hirebridge.logging_setup import configure_logging
-from hirebridge.redis_client import connect, redis_url
-from hirebridge.settings import Settings
+from hirebridge_floor.logging_setup import configure_logging
+from hirebridge_floor.redis_client import connect, redis_url
+from hirebridge_floor.settings import Settings
 from jobs_queue import engine, mail
 from jobs_queue.delivery import notify_disabled
 from jobs_queue.pump import PumpLoop, pump_once

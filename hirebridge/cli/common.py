@@ -13,8 +13,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from hirebridge.cache_invalidation import install_cache_invalidation
-from hirebridge.redis_client import connect, redis_url
-from hirebridge.settings import Settings, SettingsError
+from hirebridge_floor.redis_client import connect, redis_url
+from hirebridge_floor.settings import Settings, SettingsError
 from storage import db
 from storage.errors import DomainError
 

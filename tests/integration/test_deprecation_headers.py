@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, make_settings
-from hirebridge.settings import VersionDeprecation
+from hirebridge_floor.settings import VersionDeprecation
 from storage import db
 
 GUIDE = "https://docs.hirebridge.example/migrate-to-v2"

@@ -12,7 +12,7 @@ import pytest
 from conftest import Api, DemoStack
 from hirebridge import demo_files
 from hirebridge.server import banner
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 
 
 class Links(HTMLParser):

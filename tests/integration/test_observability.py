@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, LiveServer, Tenant, mint_usable_key
-from hirebridge.logging_setup import JsonFormatter, RequestIdFilter
+from hirebridge_floor.logging_setup import JsonFormatter, RequestIdFilter
 from storage import db, employers
 
 _SAMPLE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$")

@@ -33,7 +33,7 @@ from conftest import (
     start_live_server,
     stop_live_server,
 )
-from hirebridge.settings import DEFAULT_API_RATE_LIMITS, Settings
+from hirebridge_floor.settings import DEFAULT_API_RATE_LIMITS, Settings
 from storage import clock, credits, db, employers, usage
 from storage.models import CreditKind, CreditLedgerEntry, Plan
 

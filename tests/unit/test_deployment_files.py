@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-SETTINGS_SOURCE = REPOSITORY / "hirebridge" / "settings.py"
+SETTINGS_SOURCE = REPOSITORY / "hirebridge_floor" / "settings.py"
 # Read by the server itself rather than the settings (the API workers' shared metrics folder).
 OTHER_VARIABLES = {"PROMETHEUS_MULTIPROC_DIR", "PYTHONUNBUFFERED", "PATH"}
 _INTERPOLATION = re.compile(r"\$\{([A-Z_]+)(?::?[-?]([^}]*))?\}")
