@@ -39,6 +39,7 @@ from storage.deliveries import count_due
 
 logger = logging.getLogger(__name__)
 
+
 @event.listens_for(Session, "after_commit")
 def _count_committed_charges(session: Session) -> None:
     for kind in session.info.pop(CHARGES_KEY, ()):
