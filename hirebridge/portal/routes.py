@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from hirebridge.errors import status_of
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import RateLimiter
 from hirebridge.request_log_reader import RequestLogReader
@@ -42,7 +43,6 @@ from .context import (
     PageView,
     PortalError,
     page_number,
-    status_of,
 )
 from .links import Links
 from .mails import PortalMail
@@ -304,10 +304,6 @@ class Portal:
     @staticmethod
     def client_address(request: Request) -> str:
         return request.client.host if request.client else "unknown"
-
-    @staticmethod
-    def status_of(error: DomainError) -> int:
-        return status_of(error)
 
     async def sign_out(self, context: Context, form: FormData) -> Response:
         response = RedirectResponse(f"{PREFIX}/sign-in?done=signed-out", 303)
