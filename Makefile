@@ -21,7 +21,7 @@ BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/faults.py
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(RUNTIME): pyproject.toml constraints.txt
+$(RUNTIME): pyproject.toml setup.py constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	touch $(RUNTIME)

@@ -16,7 +16,7 @@ from hirebridge.contract.breaking import (
     find_breaking_changes,
     main,
 )
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 
 FROZEN_V1 = OPENAPI_DIR / "frozen" / "v1.yaml"
 CURRENT_V1 = OPENAPI_DIR / "v1.yaml"

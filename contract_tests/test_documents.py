@@ -11,7 +11,7 @@ from openapi_spec_validator import validate
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 from storage.api_keys import SCOPES
 from tests.support.apps import Api
 

@@ -1,10 +1,11 @@
 """Opaque, tamper-evident pagination cursors of ``/api/v2``.
 
 A cursor is ``base64url(mac || payload)``: ``payload`` is the JSON position to resume after, and
-``mac`` is an HMAC-SHA256 (keyed from the app's ``secret_key``) over the list the cursor belongs to
-(operation, employer, path and filter arguments) and the payload. A cursor that was modified,
-truncated, minted by another deployment, or presented to another list or with other filters
-fails the check and is refused with ``400 invalid_request``; its content is never trusted before.
+``mac`` is an HMAC-SHA256 (keyed from the runtime's ``SECRET_KEY``) over the list the cursor
+belongs to (operation, employer, path and filter arguments) and the payload. A cursor that was
+modified, truncated, minted by another deployment, or presented to another list or with other
+filters fails the check and is refused with ``400 invalid_request``; its content is never trusted
+before.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storage import runtime
 from storage.errors import InvalidRequest
 
 _MAC_BYTES = 16
@@ -27,12 +29,21 @@ _INVALID = "The cursor is not valid for this list; start again without a cursor.
 
 
 class _Keys:
-    secret: bytes | None = None
+    # The settings' secret and the cursor key derived from it.
+    derived: tuple[str, bytes] | None = None
 
 
-def configure(secret_key: str) -> None:
-    """Derive the cursor key from the app's secret, so a cursor never signs anything else."""
-    _Keys.secret = hmac.new(secret_key.encode(), b"hirebridge v2 cursor", hashlib.sha256).digest()
+def _cursor_key() -> bytes:
+    """The cursor key, derived from the runtime's secret so a cursor never signs anything else."""
+    started = runtime.current()
+    if started is None:
+        raise RuntimeError("cursors need the runtime; call storage.runtime.start() first")
+    secret = started.settings.secret_key
+    derived = _Keys.derived
+    if derived is None or derived[0] != secret:
+        key = hmac.new(secret.encode(), b"hirebridge v2 cursor", hashlib.sha256).digest()
+        derived = _Keys.derived = (secret, key)
+    return derived[1]
 
 
 @dataclass(frozen=True)
@@ -72,11 +83,9 @@ def read(scope: ListScope, cursor: str | None) -> Any:
 
 
 def _mac(scope: ListScope, payload: bytes) -> bytes:
-    if _Keys.secret is None:
-        raise RuntimeError("cursors.configure() was not called")
     binding = scope._binding()
     message = len(binding).to_bytes(4, "big") + binding + payload
-    return hmac.new(_Keys.secret, message, hashlib.sha256).digest()[:_MAC_BYTES]
+    return hmac.new(_cursor_key(), message, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
 # Datetimes and uuids travel tagged, so a position reads back with the types it had.

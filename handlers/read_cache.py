@@ -5,15 +5,16 @@ show nothing but the employer's job rows.
 
 A keyed call learns the generation of its employer's data as it is admitted
 (``hirebridge.admission``: the Redis epoch, the all-jobs generation and the employer's own), and
-every committed change to that data moves it (``hirebridge.cache_invalidation``). A reply cached
+every committed change to that data moves it (``storage.cache_invalidation``). A reply cached
 under a generation is therefore what the database would answer for as long as the generation
 holds, in every process: a client that changed a job reads the change at its next call, whichever
 process serves it. When Redis cannot be reached the generation is unknown and nothing is cached.
 
 A reply is never kept longer than ``READ_CACHE_SECONDS`` (60 by default: the bound on staleness
 should a generation fail to move because Redis was unreachable at the commit; 0 turns the cache
-off), and at most ``MAX_ENTRIES`` are kept, least recently used first out. A reply is kept as the
-JSON Connexion would have written for it, so a hit costs neither a query nor a serialisation.
+off; read from the runtime's settings, and what is kept is forgotten when a new runtime starts),
+and at most ``MAX_ENTRIES`` are kept, least recently used first out. A reply is kept as the JSON
+Connexion would have written for it, so a hit costs neither a query nor a serialisation.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.concurrency import run_in_threadpool
 
 from handlers.context import JSONIFIER, employer_id
-from storage import db
+from storage import db, runtime
 
 MAX_ENTRIES = 4_096
 
@@ -39,18 +40,28 @@ class ReadCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._runtime: runtime.Runtime | None = None
 
     def configure(self, ttl_seconds: float) -> None:
-        """Keep replies at most ``ttl_seconds`` (0: never keep one); forgets what is kept."""
+        """Keep replies at most ``ttl_seconds`` (0: never keep one) until another runtime
+        starts; forgets what is kept."""
         with self._lock:
             self.ttl = ttl_seconds
             self._entries.clear()
+            self._runtime = runtime.current()
+
+    def _follow_runtime(self) -> None:
+        """Take the lifetime from the runtime's settings when a new runtime has started."""
+        started = runtime.current()
+        if started is not None and started is not self._runtime:
+            self.configure(started.settings.read_cache_seconds)
 
     async def reply(
         self, token_info: dict[str, Any], key: tuple[Hashable, ...], read: Callable[[], Any]
     ) -> ConnexionResponse:
         """A 200 with the JSON of ``read()`` (run in a worker thread), cached under ``key`` and
         the caller's data generation. A hit is answered on the event loop, without a thread."""
+        self._follow_runtime()
         generation = token_info.get("data_generation")
         if generation is None or self.ttl <= 0:
             return _ok(_serialise(await run_in_threadpool(read)))

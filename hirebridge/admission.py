@@ -8,7 +8,7 @@ database query and one Redis round trip before its handler runs.
 
 Principals are cached in Redis, not in each process, so that every process of every host sees a
 revocation at once: an entry is stored with the generation of principals it was read at, and any
-committed change to a key or an employer (``hirebridge.cache_invalidation``) increments that
+committed change to a key or an employer (``storage.cache_invalidation``) increments that
 generation, which turns every stored entry into a miss. An entry read from the database is stored
 only if the generation did not move while it was read, so a lookup racing a revocation can never
 store the revoked key. Entries also expire after ``PRINCIPAL_TTL_SECONDS``.
@@ -30,14 +30,16 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from hirebridge.ratelimit import Decision
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop
 from storage.api_keys import Principal
+from storage.cache_invalidation import (
+    ALL_JOBS_GENERATION_KEY,
+    PRINCIPAL_GENERATION_KEY,
+)
 from storage.models import Plan
 
 PRINCIPAL_TTL_SECONDS = 60
-PRINCIPAL_GENERATION_KEY = "hirebridge:principals:generation"
 CACHE_EPOCH_KEY = "hirebridge:cache:epoch"
-ALL_JOBS_GENERATION_KEY = "hirebridge:cache:jobs"
 WINDOW_SECONDS = 60
 
 logger = logging.getLogger(__name__)
@@ -45,10 +47,6 @@ logger = logging.getLogger(__name__)
 
 def principal_key(secret_hash: str) -> str:
     return f"hirebridge:principal:{secret_hash}"
-
-
-def jobs_generation_key(employer_id: int) -> str:
-    return f"hirebridge:cache:jobs:{employer_id}"
 
 
 def usage_key(employer_id: int, month: str) -> str:

@@ -15,10 +15,8 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.utils import get_function_from_name
 
-from handlers import cursors, read_cache
 from handlers.context import JSONIFIER
 from hirebridge.admission import Admission
-from hirebridge.cache_invalidation import install_cache_invalidation
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document
 from hirebridge.errors import AllowedMethods, ErrorHandlers
@@ -29,8 +27,7 @@ from hirebridge.health import HealthRoutes
 from hirebridge.idempotency import IdempotencyMiddleware
 from hirebridge.json_bodies import BODY_VALIDATORS, FILLING_DEFAULTS
 from hirebridge.keyed_calls import KeyedCallMiddleware, KeyedCallPolicy
-from hirebridge.logging_setup import configure_logging
-from hirebridge.metrics import MetricsPage
+from hirebridge.metrics_page import MetricsPage
 from hirebridge.middleware import BodyGuardMiddleware, PathNumberGuard, RelativeRedirects
 from hirebridge.observability import RequestObservation
 from hirebridge.portal import mount_portal
@@ -41,15 +38,15 @@ from hirebridge.ratelimit import (
     public_limits,
     rate_families,
 )
-from hirebridge.redis_client import connect, redis_url
 from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter
 from hirebridge.request_log_reader import RequestLogReader
 from hirebridge.security import SECURITY_MAP, lookup_principal
-from hirebridge.settings import Settings
 from hirebridge.validation_messages import PARAMETER_VALIDATORS
+from hirebridge_floor.redis_client import redis_url
+from hirebridge_floor.settings import Settings
 from jobs_queue.queues import QUEUE_NAMES
 from jobs_queue.wakeup import PumpWaker, install_wakeup
-from storage import db, secret_box, webhook_targets
+from storage import runtime
 
 logger = logging.getLogger(__name__)
 
@@ -80,20 +77,15 @@ def resolve_handler(function_name: str) -> Callable[..., Any]:
 def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     """A ready-to-serve ASGI application for ``settings`` (the environment's by default)."""
     settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
+    started = runtime.start(settings, runtime.Role.API)
     logger.info("starting with settings %s", settings.safe_summary())
     register_formats()
-    database = db.configure(settings.resolved_database_url)
-    secret_box.configure(settings.webhook_secret_key)
-    cursors.configure(settings.secret_key)
-    read_cache.job_pages.configure(settings.read_cache_seconds)
-    webhook_targets.configure(allow_insecure=settings.webhook_allow_insecure_targets)
-    redis_client = connect(redis_url(settings))
+    database = started.database
+    redis_client = started.redis()
     # Events go out right after the commit that wrote them (docs/requirements.md#w4), not at the
     # next periodic pass.
     pump_waker = PumpWaker(redis_client)
     install_wakeup(database.session_factory, pump_waker.wake)
-    install_cache_invalidation(database.session_factory, lambda: redis_client)
     # Each event names the API call that caused it, for the portal's links to the request log.
     install_event_origins(database.session_factory)
 
@@ -127,8 +119,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             usage_recorder.close()
         except Exception:  # a failed last write must not stop the rest of the shutdown
             logger.warning("could not persist monthly usage at shutdown", exc_info=True)
-        database.dispose()
-        redis_client.close()
+        started.close()
         await limiter.close()
         keyed_calls.admission.close()
         await keyed_calls.quota.close()

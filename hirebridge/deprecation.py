@@ -23,7 +23,7 @@ from email.utils import format_datetime
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hirebridge.settings import SettingsError, VersionDeprecation
+from hirebridge_floor.settings import SettingsError, VersionDeprecation
 
 
 @dataclass(frozen=True)

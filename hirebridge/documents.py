@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
-from hirebridge.settings import OPENAPI_DIR
 from storage import strict_json
+
+# The documents of ``openapi/``: in the wheel they are the package data of ``hirebridge.openapi``
+# (``setup.py`` maps the folder there at build time), in a checkout the folder itself.
+DOCUMENTS: Traversable = resources.files("hirebridge.openapi")
+# The same folder as a path, for tools and tests that list it (pip installs wheels unzipped).
+OPENAPI_DIR = Path(str(DOCUMENTS))
 
 _SWAGGER_ASSETS = frozenset(
     {
@@ -31,7 +38,6 @@ class ApiDocument:
     """One hand-written document, e.g. ``v1`` from ``openapi/v1.yaml``."""
 
     name: str
-    path: Path
     spec: dict[str, Any]
     json_bytes: bytes
 
@@ -48,13 +54,13 @@ class ApiDocument:
         return f"/swagger/{self.name}/"
 
 
-def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
-    path = directory / f"{name}.yaml"
+def load_document(name: str, directory: Traversable = DOCUMENTS) -> ApiDocument:
+    text = directory.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     # libyaml's loader: the same documents, read several times faster (every process starts here).
-    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    spec = yaml.load(text, Loader=yaml.CSafeLoader)
     # Document order is kept, so the served JSON reads like the YAML it comes from.
     json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)
+    return ApiDocument(name=name, spec=spec, json_bytes=json_bytes)
 
 
 _UI_PAGE = """<!DOCTYPE html>

@@ -27,7 +27,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker
 
 from hirebridge.errors import envelope
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 
 # How long a refused client may go on sending before the connection is cut: enough for it to
 # read the answer instead of a reset.

@@ -63,6 +63,11 @@ _MESSAGES_BY_STATUS = {
 UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error, for the API and the portal alike (one table)."""
+    return STATUS_BY_CODE.get(error.code, 400)
+
+
 class ApiProblem(ProblemException):  # type: ignore[misc]
     """An error raised by the HTTP layer itself (body limits, content type), with its code."""
 
@@ -182,7 +187,7 @@ class ErrorHandlers:
         self.allowed_methods = allowed_methods
 
     def domain_error(self, request: ConnexionRequest, exc: DomainError) -> ConnexionResponse:
-        status = STATUS_BY_CODE.get(exc.code, 400)
+        status = status_of(exc)
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)} if status == 503 else None
         message = exc.message
         if isinstance(exc, InvalidState) and request.url.path.startswith("/api/v2/"):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
-from hirebridge.logging_setup import current_request_id
+from hirebridge_floor.logging_setup import current_request_id
 from storage.models import OutboxEvent
 
 

@@ -12,8 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 from importlib import metadata
-
-from hirebridge.settings import PROJECT_ROOT
+from pathlib import Path
 
 _FENCE = "```"
 _HEADING = re.compile(r"^(#{1,3}) (.+)$")
@@ -30,9 +29,11 @@ class Section:
 
 
 def readme_text() -> str:
-    checkout = PROJECT_ROOT / "README.md"
-    if checkout.exists():
-        return checkout.read_text(encoding="utf-8")
+    """The checkout's README when the package runs from a checkout (it may have changed since
+    the editable install wrote its metadata), otherwise the installed distribution's."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").exists() and (checkout / "README.md").exists():
+        return (checkout / "README.md").read_text(encoding="utf-8")
     return str(metadata.metadata("hirebridge").json.get("description", ""))
 
 

@@ -4,7 +4,8 @@
 error responses are seen too). Each request gets an id: the caller's ``X-Request-Id`` when it is a
 sensible token (1-128 characters of letters, digits and ``._:-``), otherwise a new one. The id is
 returned in ``X-Request-Id``, attached to every log record written while the request is handled
-(``hirebridge.logging_setup.RequestIdFilter``), and written in the one access-log line per request.
+(``hirebridge_floor.logging_setup.RequestIdFilter``), and written in the one access-log line per
+request.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hirebridge import metrics
-from hirebridge.logging_setup import current_request_id
 from hirebridge.operations import operation_id
+from hirebridge_floor import metrics
+from hirebridge_floor.logging_setup import current_request_id
 
 access_log = logging.getLogger("hirebridge.access")
 

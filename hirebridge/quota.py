@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
 from hirebridge.admission import usage_key
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop
 from storage import usage
 from storage.api_keys import Principal
 from storage.clock import utcnow

@@ -23,7 +23,7 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.errors import ApiProblem
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop
 
 logger = logging.getLogger(__name__)
 

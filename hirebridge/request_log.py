@@ -31,9 +31,9 @@ from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.keyed_calls import KeyedCall
-from hirebridge.logging_setup import current_request_id
 from hirebridge.observability import operation_of
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.logging_setup import current_request_id
+from hirebridge_floor.redis_client import PerLoop
 from storage.clock import utcnow
 
 logger = logging.getLogger(__name__)

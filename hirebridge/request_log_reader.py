@@ -14,7 +14,6 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from hirebridge.redis_client import PerLoop
 from hirebridge.request_log import (
     FIELD,
     KEPT_FOR,
@@ -26,6 +25,7 @@ from hirebridge.request_log import (
     status_class,
     stream_key,
 )
+from hirebridge_floor.redis_client import PerLoop
 
 
 @dataclass(frozen=True)

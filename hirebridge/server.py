@@ -15,8 +15,8 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client import values as prometheus_values
 
 from hirebridge import demo_files
-from hirebridge.redis_client import redis_url
-from hirebridge.settings import Settings
+from hirebridge_floor.redis_client import redis_url
+from hirebridge_floor.settings import Settings
 
 
 class HirebridgeServer(BaseApplication):  # type: ignore[misc]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from hirebridge import metrics
+from hirebridge_floor import metrics
 from jobs_queue.sender import DEFAULT_TIMEOUT, WebhookSender
 from storage import db, secret_box
 from storage.deliveries import (

@@ -21,7 +21,7 @@ import redis
 from rq import Queue, Retry
 from rq.job import Job
 
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from jobs_queue.queues import MAIL_QUEUE
 
 logger = logging.getLogger(__name__)

@@ -31,15 +31,13 @@ import redis
 from prometheus_client import start_http_server
 from rq import Queue, SimpleWorker
 
-from hirebridge.cache_invalidation import install_cache_invalidation
-from hirebridge.logging_setup import configure_logging
-from hirebridge.redis_client import connect, redis_url
-from hirebridge.settings import Settings
+from hirebridge_floor.redis_client import connect, redis_url
+from hirebridge_floor.settings import Settings
 from jobs_queue import engine, mail
 from jobs_queue.delivery import notify_disabled
 from jobs_queue.pump import PumpLoop, pump_once
 from jobs_queue.queues import QUEUE_NAMES
-from storage import db, secret_box, webhook_targets
+from storage import runtime
 
 logger = logging.getLogger(__name__)
 
@@ -71,22 +69,13 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     A burst run makes one pump pass first (expiry included), so that what is due goes out, and
     waits for the deliveries it started before returning.
     """
-    configure_logging(settings.log_level)
-    # The RQ worker, the pump and the recorder each use a connection at times.
-    database = db.configure(settings.resolved_database_url, pool_size=4)
-    secret_box.configure(settings.webhook_secret_key)
-    webhook_targets.configure(
-        allow_insecure=settings.webhook_allow_insecure_targets,
-        allow_local_listeners=not settings.is_production,
-    )
+    started = runtime.start(settings, runtime.Role.WORKER)
     mail.configure(mail.Mailer.from_settings(settings))
-    url = redis_url(settings)
     # RQ's blocking reads wait minutes on purpose and RQ stretches the socket timeout to match;
-    # the pump and the notices get a connection that gives up quickly instead.
-    rq_connection = connect(url, timeout=30)
-    connection = connect(url, timeout=5)
-    # The expiry sweep changes jobs: the API's cached job pages must not outlive it.
-    install_cache_invalidation(database.session_factory, lambda: connection)
+    # the pump and the notices use the runtime's connection, which gives up quickly instead
+    # (and through which the expiry sweep's commits invalidate the API's cached job pages).
+    rq_connection = connect(redis_url(settings), timeout=30)
+    connection = started.redis()
     pump_loop = None if burst else PumpLoop(connection)
     delivery_engine = engine.DeliveryEngine(
         on_disabled=functools.partial(notify_disabled, connection),
@@ -110,7 +99,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
             pump_loop.stop()
         engine.shutdown()
         rq_connection.close()
-        connection.close()
+        started.close_redis()
 
 
 def _work(connection: redis.Redis, stop: threading.Event, *, burst: bool, log_level: str) -> None:

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.cache_invalidation import CACHE_NEUTRAL
 from storage.clock import utcnow
-from storage.db import CACHE_NEUTRAL
 from storage.errors import InvalidRequest, InvalidState, NotFound, quoted
 from storage.models import (
     ApiKey,

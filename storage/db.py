@@ -13,11 +13,13 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import redis
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import strict_json
+from storage.cache_invalidation import CacheInvalidation
 
 
 def normalize_database_url(raw: str) -> URL:
@@ -63,9 +65,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """An engine and the session factory bound to it."""
+    """An engine and the session factory bound to it, with the invalidation of cached reads.
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    ``cache_redis`` returns the Redis where committed changes to keys, employers and jobs are
+    published for every process's caches (``storage.cache_invalidation``); the runtime
+    (``storage.runtime.start``) always passes it. Without it nothing is published.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        echo: bool = False,
+        cache_redis: Callable[[], redis.Redis] | None = None,
+    ) -> None:
         self.url = normalize_database_url(url)
         # JSON columns are written as strict JSON: a NaN in an event's data fails its commit
         # instead of reaching a webhook receiver.
@@ -86,6 +100,7 @@ class Database:
         self.session_factory: Callable[[], Session] = sessionmaker(
             self.engine, expire_on_commit=False
         )
+        self.cache_invalidation = CacheInvalidation(self.engine, cache_redis)
 
     @property
     def dialect(self) -> str:
@@ -148,11 +163,6 @@ class Database:
 
 
 _current: Database | None = None
-
-
-# Execution option of an ORM write that changes nothing a cache holds (a key's last-used stamp):
-# ``hirebridge.cache_invalidation`` lets it pass without invalidating anything.
-CACHE_NEUTRAL = "cache_neutral"
 
 
 class _CommitHook:

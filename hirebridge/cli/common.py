@@ -3,7 +3,6 @@ the ``--employer`` option and the tables."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,10 +11,8 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from hirebridge.cache_invalidation import install_cache_invalidation
-from hirebridge.redis_client import connect, redis_url
-from hirebridge.settings import Settings, SettingsError
-from storage import db
+from hirebridge_floor.settings import Settings, SettingsError
+from storage import db, runtime
 from storage.errors import DomainError
 
 
@@ -43,11 +40,9 @@ def load_settings() -> Settings:
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """A unit of work for one command, with database failures turned into one clear line."""
-    configured = load_settings()
-    database = db.configure(configured.resolved_database_url, pool_size=2)
-    # A revoked key or a new plan takes effect at the API's next request, not when caches expire.
-    invalidations = functools.cache(lambda: connect(redis_url(configured)))
-    install_cache_invalidation(database.session_factory, invalidations)
+    # The database publishes what it changes for the API's caches: a revoked key or a new plan
+    # takes effect at the API's next request, not when caches expire.
+    started = runtime.start(load_settings(), runtime.Role.COMMAND)
     try:
         with db.unit_of_work() as unit:
             yield unit
@@ -59,9 +54,8 @@ def unit_of_work() -> Iterator[Session]:
             raise CliError("the database has no schema yet; run `hirebridge db upgrade`") from None
         raise CliError(f"database error: {text.splitlines()[0]}") from None
     finally:
-        if invalidations.cache_info().currsize:
-            # Closed, so that an embedded Redis this command started stops when it exits.
-            invalidations().close()
+        # Closed, so that an embedded Redis this command started stops when it exits.
+        started.close_redis()
 
 
 def print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

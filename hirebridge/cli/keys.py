@@ -15,7 +15,7 @@ from hirebridge.cli.common import (
     unit_of_work,
     when,
 )
-from hirebridge.redis_client import connect, redis_url
+from hirebridge_floor.redis_client import connect, redis_url
 from jobs_queue.mail import Mail, enqueue_mail
 from storage import api_keys, employers
 

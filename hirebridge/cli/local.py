@@ -11,7 +11,7 @@ import click
 from hirebridge import demo_files
 from hirebridge.cli.accounts import db_upgrade
 from hirebridge.cli.common import CliError, load_settings, unit_of_work
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from storage import db, demo
 
 

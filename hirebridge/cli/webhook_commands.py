@@ -18,7 +18,7 @@ from hirebridge.cli.common import (
     unit_of_work,
     when,
 )
-from storage import employers, secret_box, webhook_targets, webhooks
+from storage import employers, webhooks
 from storage.models import WebhookDelivery
 from storage.outbox import SUBSCRIBABLE_EVENTS
 
@@ -87,10 +87,6 @@ def webhooks_listen(employer_id: int, events: str, forward_to: str | None) -> No
         raise CliError("webhooks listen is for development machines; not in production mode")
     if forward_to is not None and not forward_to.startswith(("http://", "https://")):
         raise CliError(f"--forward-to must be an http:// or https:// URL, got {forward_to[:100]}")
-    secret_box.configure(settings.webhook_secret_key)
-    webhook_targets.configure(
-        allow_insecure=settings.webhook_allow_insecure_targets, allow_local_listeners=True
-    )
     listener = webhook_listener.Listener(forward_to, report=_say)
     listener.start()
     try:

@@ -18,7 +18,7 @@ import redis
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import RateLimiter
 from hirebridge.request_log_reader import RequestLogReader
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from jobs_queue.mail import enqueue_mail
 
 from .routes import PREFIX, Portal

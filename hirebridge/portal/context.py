@@ -10,9 +10,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hirebridge.errors import STATUS_BY_CODE
-from storage.errors import DomainError
-
 from .pages import Viewer
 from .sessions import Session
 
@@ -53,11 +50,6 @@ class PortalError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def status_of(error: DomainError) -> int:
-    """The status the API gives the same error (``hirebridge.errors`` maps them, once)."""
-    return STATUS_BY_CODE.get(error.code, 400)
 
 
 def page_number(request: Request) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute
@@ -25,6 +24,7 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from hirebridge.errors import status_of
 from hirebridge.quota import MonthlyQuota
 from hirebridge.ratelimit import RateLimiter
 from hirebridge.request_log_reader import RequestLogReader
@@ -43,7 +43,6 @@ from .context import (
     PageView,
     PortalError,
     page_number,
-    status_of,
 )
 from .links import Links
 from .mails import PortalMail
@@ -57,7 +56,9 @@ from .webhook_pages import WebhookPages
 logger = logging.getLogger(__name__)
 
 PREFIX = "/portal"
-STATIC_DIR = Path(__file__).with_name("static")
+# The stylesheet and script, as package data of this package (``StaticFiles`` finds the folder
+# through the package's own loader, wherever it is installed).
+STATIC_FILES = ("hirebridge.portal", "static")
 # A portal form is a few hundred bytes; anything much larger is not one of ours.
 MAX_FORM_BYTES = 64 * 1024
 WRONG_CREDENTIALS = "Wrong e-mail address or password."
@@ -144,7 +145,7 @@ class Portal:
                 ),
                 Route(f"{PREFIX}/credits", self._page(self.credits), **GET),
                 *(route for feature in features for route in feature.routes()),
-                Mount(f"{PREFIX}/static", StaticFiles(directory=STATIC_DIR), name="static"),
+                Mount(f"{PREFIX}/static", StaticFiles(packages=[STATIC_FILES]), name="static"),
             ],
         )
 
@@ -303,10 +304,6 @@ class Portal:
     @staticmethod
     def client_address(request: Request) -> str:
         return request.client.host if request.client else "unknown"
-
-    @staticmethod
-    def status_of(error: DomainError) -> int:
-        return status_of(error)
 
     async def sign_out(self, context: Context, form: FormData) -> Response:
         response = RedirectResponse(f"{PREFIX}/sign-in?done=signed-out", 303)

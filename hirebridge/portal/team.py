@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hirebridge.errors import status_of
 from storage.errors import DomainError
 from storage.models import UserRole
 
@@ -80,7 +81,7 @@ class TeamPages:
         )
 
     async def _refused(self, context: Context, error: DomainError | PortalError) -> Response:
-        status = error.status if isinstance(error, PortalError) else self.portal.status_of(error)
+        status = error.status if isinstance(error, PortalError) else status_of(error)
         return await self.team(context, status, error=error.message)
 
     async def _send_invitation(self, invitation: accounts.InvitationMail) -> None:
@@ -115,9 +116,7 @@ class TeamPages:
                 lambda: accounts.invite(viewer.employer_id, viewer.user_id, email=email, role=role)
             )
         except (DomainError, PortalError) as error:
-            status = (
-                error.status if isinstance(error, PortalError) else self.portal.status_of(error)
-            )
+            status = error.status if isinstance(error, PortalError) else status_of(error)
             return await self.team(context, status, error=error.message, form=shown)
         await self._send_invitation(invitation)
         return RedirectResponse(f"{PREFIX}?done=invited", 303)

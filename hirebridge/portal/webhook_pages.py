@@ -12,13 +12,14 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hirebridge.errors import status_of
 from storage.clock import utcnow
 from storage.errors import DomainError
 from storage.outbox import SUBSCRIBABLE_EVENTS
 
 from . import pages
 from .charts import BarChart, Series, stacked_by_day
-from .context import GET, POST, Context, page_number, status_of
+from .context import GET, POST, Context, page_number
 from .usage import CHART_DAYS
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hirebridge.settings import VersionDeprecation
+from hirebridge_floor.settings import VersionDeprecation
 from storage import db
 from tests.support.apps import Api, make_settings
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory

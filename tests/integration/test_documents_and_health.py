@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 from tests.support.apps import Api, make_settings
 from tests.support.live import free_port
 

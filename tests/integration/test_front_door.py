@@ -11,7 +11,7 @@ import pytest
 
 from hirebridge import demo_files
 from hirebridge.server import banner
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from tests.support.apps import Api
 from tests.support.live import DemoStack
 

@@ -10,7 +10,7 @@ import secrets
 import httpx
 import pytest
 
-from hirebridge.logging_setup import JsonFormatter, RequestIdFilter
+from hirebridge_floor.logging_setup import JsonFormatter, RequestIdFilter
 from storage import db, employers
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant, mint_usable_key

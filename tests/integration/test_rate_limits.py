@@ -23,7 +23,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from hirebridge.settings import DEFAULT_API_RATE_LIMITS, Settings
+from hirebridge_floor.settings import DEFAULT_API_RATE_LIMITS, Settings
 from storage import clock, credits, db, employers, usage
 from storage.models import CreditKind, CreditLedgerEntry, Plan
 from tests.support.apps import Api, make_settings

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from hirebridge import admission
 from hirebridge.admission import Admission, Admitted, Miss
-from hirebridge.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop
 from storage import api_keys, db, employers, jobs
 from storage.api_keys import Principal
 from storage.models import Plan

@@ -20,14 +20,15 @@ import shlex
 import signal
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
-from hirebridge.settings import PROJECT_ROOT
 from tests.support.factories import SEED_JOB
 from tests.support.live import DemoStack
 from tests.support.output import Lines
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 README = PROJECT_ROOT / "README.md"
 ASSIGNMENT = re.compile(r"^([A-Z_]+)=(.*)$", flags=re.DOTALL)
 COPIED_ID = re.compile(r"^\d+(\s+#.*)?$")

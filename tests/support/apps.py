@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 from storage import db
 from tests.support.databases import BACKENDS
 

@@ -15,7 +15,7 @@ from hirebridge.deprecation import (
     deprecated_base_paths,
     deprecation_headers,
 )
-from hirebridge.settings import Settings, SettingsError, VersionDeprecation
+from hirebridge_floor.settings import Settings, SettingsError, VersionDeprecation
 
 GUIDE = "https://docs.hirebridge.example/migrate-to-v2"
 V1_RETIRING = VersionDeprecation(

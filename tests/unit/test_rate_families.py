@@ -7,7 +7,7 @@ import pytest
 
 from hirebridge.documents import load_document
 from hirebridge.ratelimit import rate_families
-from hirebridge.settings import DEFAULT_API_RATE_LIMITS, Settings, SettingsError
+from hirebridge_floor.settings import DEFAULT_API_RATE_LIMITS, Settings, SettingsError
 
 
 def test_every_keyed_v1_operation_has_its_family() -> None:

