@@ -8,6 +8,7 @@ rule the API enforces keeps them apart).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import socket
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import psycopg
@@ -30,6 +31,9 @@ from hirebridge.settings import Settings
 from storage import api_keys, credits, db, employers, migrate
 from storage.models import ApiKeyStatus, CreditKind, Plan
 from tests.support import strict_json
+
+if TYPE_CHECKING:
+    from tests.support.replica_pair import ReplicaPair
 
 ADMIN_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -207,16 +211,45 @@ class Api:
         return self.request("DELETE", path, **kwargs)
 
 
-def _build_api(backend: str, database_url: str, redis_url: str, data_dir: Path) -> Iterator[Api]:
+def _build_api(
+    backend: str,
+    database_url: str,
+    redis_url: str,
+    data_dir: Path,
+    *,
+    replica_url: str | None = None,
+    replica_max_lag_seconds: float = 0,
+) -> Iterator[Api]:
     from hirebridge.app import create_app
 
-    app = create_app(make_settings(database_url, redis_url, data_dir))
+    settings = make_settings(database_url, redis_url, data_dir)
+    if replica_url is not None:
+        # However far behind, unless told: the pair's test database applies each commit on the
+        # replica before the commit returns (``replica_database``), and the lag guard has tests
+        # of its own.
+        settings = dataclasses.replace(
+            settings,
+            database_replica_url=replica_url,
+            database_replica_max_lag_seconds=replica_max_lag_seconds,
+        )
+    app = create_app(settings)
     database = db.current()
     with app.test_client() as client:
         yield Api(app=app, client=client, backend=backend, database=database)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of the app run on each backend; a module that sets ``ALSO_ON_A_REPLICA`` runs its
+    tests once more on a PostgreSQL primary with a streaming replica serving the reads that may
+    lag (``replica_pair``)."""
+    if "api_backend" in metafunc.fixturenames:
+        backends = list(BACKENDS)
+        if getattr(metafunc.module, "ALSO_ON_A_REPLICA", False):
+            backends.append("replica")
+        metafunc.parametrize("api_backend", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def api_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -229,8 +262,35 @@ def session_api(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Api]:
     """The app on each backend in turn (PostgreSQL, then SQLite), built once per backend."""
+    data_dir = tmp_path_factory.mktemp("data")
+    if api_backend == "replica":
+        primary_url, standby_url = request.getfixturevalue("replica_database")
+        yield from _build_api(
+            api_backend, primary_url, redis_url, data_dir, replica_url=standby_url
+        )
+        return
     database_url = request.getfixturevalue(f"{api_backend}_url")
-    yield from _build_api(api_backend, database_url, redis_url, tmp_path_factory.mktemp("data"))
+    yield from _build_api(api_backend, database_url, redis_url, data_dir)
+
+
+@pytest.fixture(scope="session")
+def replica_pair() -> Iterator[ReplicaPair]:
+    """A scratch PostgreSQL primary and a streaming replica of it (``tests.support.replica_pair``
+    starts them from the installed binaries)."""
+    from tests.support.replica_pair import start_pair
+
+    pair = start_pair()
+    yield pair
+    pair.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_database(replica_pair: ReplicaPair) -> tuple[str, str]:
+    """A migrated database of the pair (its primary and replica URLs) whose commits return once
+    the replica has applied them, so that a test reads its own writes from the replica."""
+    return replica_pair.create_database(
+        f"hirebridge_test_{secrets.token_hex(3)}", read_your_commits=True
+    )
 
 
 @pytest.fixture

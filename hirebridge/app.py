@@ -83,7 +83,11 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     configure_logging(settings.log_level)
     logger.info("starting with settings %s", settings.safe_summary())
     register_formats()
-    database = db.configure(settings.resolved_database_url)
+    database = db.configure(
+        settings.resolved_database_url,
+        replica_url=settings.database_replica_url or None,
+        replica_max_lag_seconds=settings.database_replica_max_lag_seconds,
+    )
     secret_box.configure(settings.webhook_secret_key)
     cursors.configure(settings.secret_key)
     read_cache.job_pages.configure(settings.read_cache_seconds)

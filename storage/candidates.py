@@ -51,6 +51,7 @@ from storage.models import (
     Employer,
 )
 from storage.paging import Order, Position, Slice, keyset_slice
+from storage.replica import replica_reads, replica_safe
 from storage.search import breadth
 from storage.search import postgres as pg_search
 from storage.search import sqlite as sqlite_search
@@ -411,6 +412,7 @@ def update_owned_candidate(
     return candidate
 
 
+@replica_safe
 def list_talent_pool(
     session: Session, employer_id: int, *, page: int, page_size: int
 ) -> CandidatePage:
@@ -440,6 +442,7 @@ def _talent_pool(employer_id: int) -> Select[Candidate]:
     )
 
 
+@replica_safe
 def list_talent_pool_after(
     session: Session, employer_id: int, *, after: Position | None, limit: int
 ) -> Slice[Candidate]:
@@ -501,16 +504,22 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     Work is bounded whatever the number of matches: at most 10,000 are counted (beyond that,
     ``total`` is 10,000 and ``total_is_exact`` false), and relevance ranks the 1,000 most recently
     active matches, which come first, best first; later matches follow by recency.
+
+    Matching, counting and ranking may be served by the read replica; they run before the
+    charge, which would otherwise keep them on the primary (a session that wrote reads its own
+    writes), and which then holds the balance's row lock only for the rest of the transaction.
+    The page's rows, with whether each is unlocked, are read from the primary: an unlock is the
+    caller's own write.
     """
     node = parse_query(request.query)
     if request.page_end > MAX_RESULT_WINDOW:
         raise InvalidRequest(
             f"Only the first {MAX_RESULT_WINDOW} results can be paged through; narrow the query."
         )
+    with replica_reads(session):
+        search = _postgres_search if _dialect(session) == "postgresql" else _sqlite_search
+        total, ids = search(session, node, employer.id, request)
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
-
-    search = _postgres_search if _dialect(session) == "postgresql" else _sqlite_search
-    total, ids = search(session, node, employer.id, request)
     exact = total <= MAX_RESULT_WINDOW
     return SearchPage(
         total=total if exact else MAX_RESULT_WINDOW,
@@ -1102,7 +1111,8 @@ def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]
             ),
             is_unlocked=bool(row.free),
         )
-        for row in (found[candidate_id] for candidate_id in ids)
+        # A profile the replica matched may be gone from the primary since.
+        for row in (found[candidate_id] for candidate_id in ids if candidate_id in found)
     ]
 
 

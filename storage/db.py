@@ -2,6 +2,9 @@
 
 Every request and every task runs in exactly one unit of work: it commits when the block ends
 without an error, rolls back otherwise, and always closes the session.
+
+With a read replica configured (``storage.replica``), a service marks the reads that may lag
+(``replica_reads``); everything else, every write among it, stays on the primary.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import strict_json
+from storage.replica import Replica, RoutingSession, primary_only
 
 
 def normalize_database_url(raw: str) -> URL:
@@ -65,7 +69,15 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """An engine and the session factory bound to it."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        echo: bool = False,
+        replica_url: str | None = None,
+        replica_max_lag_seconds: float = 1.0,
+    ) -> None:
         self.url = normalize_database_url(url)
         # JSON columns are written as strict JSON: a NaN in an event's data fails its commit
         # instead of reaching a webhook receiver.
@@ -83,8 +95,17 @@ class Database:
         self.engine = create_engine(self.url, **kwargs)
         if self.url.get_backend_name() == "sqlite":
             _configure_sqlite(self.engine)
+        self.replica: Replica | None = None
+        if replica_url:
+            if self.dialect != "postgresql":
+                raise ValueError("a read replica needs PostgreSQL as the primary database")
+            self.replica = Replica(
+                create_engine(normalize_database_url(replica_url), **kwargs),
+                self.engine,
+                max_lag_seconds=replica_max_lag_seconds,
+            )
         self.session_factory: Callable[[], Session] = sessionmaker(
-            self.engine, expire_on_commit=False
+            self.engine, class_=RoutingSession, expire_on_commit=False, replica=self.replica
         )
 
     @property
@@ -119,7 +140,9 @@ class Database:
                 yield session
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            session = Session(bind=connection, expire_on_commit=False)
+            session = RoutingSession(
+                bind=connection, expire_on_commit=False, replica=self.replica, autocommit=True
+            )
             try:
                 yield session
             finally:
@@ -145,6 +168,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.engine.dispose()
 
 
 _current: Database | None = None
@@ -222,6 +247,17 @@ def read_only() -> Iterator[Session]:
     """A session for reads only on the process's database (see ``Database.read_only``)."""
     with current().read_only() as session:
         yield session
+
+
+@contextmanager
+def on_primary() -> Iterator[None]:
+    """Within this block, reads marked for the replica are read from the primary after all.
+
+    For a reader whose result outlives the moment (a reply cached until the data changes): a
+    replica that has not yet replayed the change would have it cache the old state as new.
+    """
+    with primary_only():
+        yield
 
 
 @contextmanager

@@ -13,6 +13,10 @@ from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import applications, candidates, clock, credits, db
 from storage.models import Candidate, CandidateUnlock, CreditKind
 
+# Once more on a PostgreSQL primary with a streaming replica serving CV search's matching and
+# ranking and the talent pool list (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 MASKED_KEYS = {
     "id",
     "fullName",

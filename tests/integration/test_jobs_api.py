@@ -11,6 +11,10 @@ from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import credits, db
 from storage.models import CreditKind
 
+# Once more on a PostgreSQL primary with a streaming replica serving the job lists
+# (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 SEED_EXAMPLE = SEED_JOB
 
 

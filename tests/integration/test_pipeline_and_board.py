@@ -17,6 +17,10 @@ from storage.models import Application, Candidate, CreditKind, OutboxEvent
 
 from .test_candidates_api import balance, platform
 
+# Once more on a PostgreSQL primary with a streaming replica serving the application lists and
+# the public board (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 BOARD = "/public/v1/jobs"
 
 
