@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -149,17 +161,18 @@ class Claim:
     lease_expires_at: datetime
 
 
+# The statuses the partial indexes of the schedule are defined on, written into the statements
+# rather than bound: PostgreSQL uses a partial index only where it can prove the index's
+# condition from the statement, which a parameter (in a prepared, generic plan) never lets it.
+_PENDING = literal_column(f"'{DeliveryStatus.PENDING.value}'", String)
+_DELIVERING = literal_column(f"'{DeliveryStatus.DELIVERING.value}'", String)
+
+
 def _due(now: datetime) -> Any:
     return or_(
-        and_(
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            WebhookDelivery.next_attempt_at <= now,
-        ),
+        and_(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now),
         # A worker died with these in hand: they are due again.
-        and_(
-            WebhookDelivery.status == DeliveryStatus.DELIVERING,
-            WebhookDelivery.lease_expires_at <= now,
-        ),
+        and_(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now),
     )
 
 
@@ -169,10 +182,7 @@ def count_due(session: Session) -> int:
         session.scalar(
             select(func.count())
             .select_from(WebhookDelivery)
-            .where(
-                WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= utcnow(),
-            )
+            .where(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= utcnow())
         )
         or 0
     )
@@ -197,10 +207,7 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
             WebhookDelivery.subscription_id.label("subscription_id"),
             func.count().label("busy"),
         )
-        .where(
-            WebhookDelivery.status == DeliveryStatus.DELIVERING,
-            WebhookDelivery.lease_expires_at > now,
-        )
+        .where(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at > now)
         .group_by(WebhookDelivery.subscription_id)
         .subquery()
     )
