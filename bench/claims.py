@@ -179,16 +179,27 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10)
     parser.add_argument("--rate", type=float, default=800.0, help="deliveries a second")
     parser.add_argument("--every", type=int, default=10_000)
+    parser.add_argument(
+        "--no-autovacuum",
+        action="store_true",
+        help="keep autovacuum off webhook_deliveries (the claim query alone against dead rows)",
+    )
     options = parser.parse_args()
 
     secret_box.configure(os.environ.get("WEBHOOK_SECRET_KEY", "bench-webhook-secret-key"))
     url = fresh_database(options.revision)
     database = db.Database(url, pool_size=2)
     employer_id = setup(database, options.subscriptions, options.history)
+    if options.no_autovacuum:
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "ALTER TABLE webhook_deliveries SET (autovacuum_enabled = false)"
+            )
     claim_ms, claim_buffers = claim_query(database)
     print(
         f"revision={migrate.current_revision(url)} history={options.history}"
         f" subscriptions={options.subscriptions} rate={options.rate:.0f}/s"
+        f" autovacuum={'off' if options.no_autovacuum else 'on'}"
         f" claim_ms={claim_ms:.2f} claim_buffers={claim_buffers}",
         flush=True,
     )

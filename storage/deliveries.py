@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -176,6 +177,24 @@ def _due(now: datetime) -> Any:
     )
 
 
+def _due_ids(now: datetime) -> Any:
+    """``_due``'s deliveries, each half from its own partial index.
+
+    Two plain index scans rather than one bitmap of both: a plain scan that meets an entry whose
+    row every transaction sees as gone marks the entry dead in the index, and later scans step
+    over it without reading the table. Deliveries claimed since the last vacuum leave such
+    entries behind by the thousand; a bitmap scan reads their rows every time.
+    """
+    return union_all(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now
+        ),
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now
+        ),
+    )
+
+
 def count_due(session: Session) -> int:
     """Deliveries whose attempt is due now and not yet claimed (the backlog, for metrics)."""
     return int(
@@ -225,7 +244,7 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
         )
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
         .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
-        .where(WebhookSubscription.enabled.is_(True), _due(now))
+        .where(WebhookSubscription.enabled.is_(True), WebhookDelivery.id.in_(_due_ids(now)))
         .subquery()
     )
     candidates = list(
