@@ -60,7 +60,14 @@ from bench.common import free_port, fresh_database, start_redis
 from jobs_queue.wakeup import PumpWaker, install_wakeup, request_pump
 from storage import credits, db, employers, jobs, secret_box
 from storage.clock import utcnow
-from storage.models import CreditKind, OutboxEvent, WebhookSubscription
+from storage.models import (
+    ApplyMethod,
+    CreditKind,
+    EmploymentType,
+    OutboxEvent,
+    RemoteType,
+    WebhookSubscription,
+)
 from storage.outbox import APPLICATION_SUBMITTED, new_event_id, record_event
 
 SECRET_KEY = "bench-webhook-secret-key"
@@ -333,6 +340,9 @@ def open_job(employer_id: int) -> int:
                 "description": "Build and run the platform.",
                 "city": "London",
                 "country": "United Kingdom",
+                "employment_type": EmploymentType.FULL_TIME,
+                "remote_type": RemoteType.HYBRID_REMOTE,
+                "apply_method": ApplyMethod.QUICK_APPLY,
             },
         )
         return jobs.publish_job(session, employer_id, job.id, expiry_date=None).id
