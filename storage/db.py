@@ -67,7 +67,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """An engine and the session factory bound to it."""
+    """An engine and the session factory bound to it; with ``replica_url``, also a streaming
+    replica for the reads services mark as able to lag (``storage.replica``), used while it is at
+    most ``replica_max_lag_seconds`` behind (0: however far)."""
 
     def __init__(
         self,
