@@ -68,7 +68,8 @@ class Replica:
     def __init__(self, engine: Engine, primary: Engine, *, max_lag_seconds: float) -> None:
         self.engine = engine
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._primary = primary
+        # Both positions are read without a transaction (no BEGIN and ROLLBACK round trips).
+        self._primary = primary.execution_options(isolation_level="AUTOCOMMIT")
         self.max_lag_seconds = max_lag_seconds
         self._interval = max_lag_seconds / 4
         self._samples: deque[tuple[float, int]] = deque()
