@@ -241,10 +241,10 @@ def _build_api(
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests of the app run on each backend; a module that sets ``ALSO_ON_A_REPLICA`` runs its
     tests once more on a PostgreSQL primary with a streaming replica serving the reads that may
-    lag (``replica_pair``)."""
+    lag (``replica_pair``), when PostgreSQL is among the backends."""
     if "api_backend" in metafunc.fixturenames:
         backends = list(BACKENDS)
-        if getattr(metafunc.module, "ALSO_ON_A_REPLICA", False):
+        if "postgresql" in BACKENDS and getattr(metafunc.module, "ALSO_ON_A_REPLICA", False):
             backends.append("replica")
         metafunc.parametrize("api_backend", backends, indirect=True, scope="session")
 
