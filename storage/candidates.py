@@ -26,6 +26,7 @@ from storage.models import (
     Employer,
 )
 from storage.paging import Order, Position, Slice, keyset_slice
+from storage.replica import replica_safe
 from storage.search.indexing import index_profile
 from storage.text import normalize_email, strip
 
@@ -221,6 +222,7 @@ def update_owned_candidate(
     return candidate
 
 
+@replica_safe
 def list_talent_pool(
     session: Session, employer_id: int, *, page: int, page_size: int
 ) -> CandidatePage:
@@ -250,6 +252,7 @@ def _talent_pool(employer_id: int) -> Select[Candidate]:
     )
 
 
+@replica_safe
 def list_talent_pool_after(
     session: Session, employer_id: int, *, after: Position | None, limit: int
 ) -> Slice[Candidate]:

@@ -2,6 +2,9 @@
 
 Every request and every task runs in exactly one unit of work: it commits when the block ends
 without an error, rolls back otherwise, and always closes the session.
+
+With a read replica configured (``storage.replica``), a service marks the reads that may lag
+(``replica_reads``); everything else, every write among it, stays on the primary.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage import strict_json
 from storage.cache_invalidation import CacheInvalidation
+from storage.replica import Replica, RoutingSession, primary_only
 
 
 def normalize_database_url(raw: str) -> URL:
@@ -65,7 +69,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """An engine and the session factory bound to it, with the invalidation of cached reads.
+    """An engine and the session factory bound to it, with the invalidation of cached reads;
+    with ``replica_url``, also a streaming replica for the reads services mark as able to lag
+    (``storage.replica``), used while it is at most ``replica_max_lag_seconds`` behind (0: however
+    far).
 
     ``cache_redis`` returns the Redis where committed changes to keys, employers and jobs are
     published for every process's caches (``storage.cache_invalidation``); the runtime
@@ -79,6 +86,8 @@ class Database:
         pool_size: int = 10,
         echo: bool = False,
         cache_redis: Callable[[], redis.Redis] | None = None,
+        replica_url: str | None = None,
+        replica_max_lag_seconds: float = 1.0,
     ) -> None:
         self.url = normalize_database_url(url)
         # JSON columns are written as strict JSON: a NaN in an event's data fails its commit
@@ -97,8 +106,17 @@ class Database:
         self.engine = create_engine(self.url, **kwargs)
         if self.url.get_backend_name() == "sqlite":
             _configure_sqlite(self.engine)
+        self.replica: Replica | None = None
+        if replica_url:
+            if self.dialect != "postgresql":
+                raise ValueError("a read replica needs PostgreSQL as the primary database")
+            self.replica = Replica(
+                create_engine(normalize_database_url(replica_url), **kwargs),
+                self.engine,
+                max_lag_seconds=replica_max_lag_seconds,
+            )
         self.session_factory: Callable[[], Session] = sessionmaker(
-            self.engine, expire_on_commit=False
+            self.engine, class_=RoutingSession, expire_on_commit=False, replica=self.replica
         )
         self.cache_invalidation = CacheInvalidation(self.engine, cache_redis)
 
@@ -134,7 +152,9 @@ class Database:
                 yield session
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            session = Session(bind=connection, expire_on_commit=False)
+            session = RoutingSession(
+                bind=connection, expire_on_commit=False, replica=self.replica, autocommit=True
+            )
             try:
                 yield session
             finally:
@@ -160,6 +180,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.engine.dispose()
 
 
 _current: Database | None = None
@@ -232,6 +254,17 @@ def read_only() -> Iterator[Session]:
     """A session for reads only on the process's database (see ``Database.read_only``)."""
     with current().read_only() as session:
         yield session
+
+
+@contextmanager
+def on_primary() -> Iterator[None]:
+    """Within this block, reads marked for the replica are read from the primary after all.
+
+    For a reader whose result outlives the moment (a reply cached until the data changes): a
+    replica that has not yet replayed the change would have it cache the old state as new.
+    """
+    with primary_only():
+        yield
 
 
 @contextmanager

@@ -17,7 +17,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -153,16 +166,35 @@ class Claim:
     lease_expires_at: datetime
 
 
+# The statuses the partial indexes of the schedule are defined on, written into the statements
+# rather than bound: PostgreSQL uses a partial index only where it can prove the index's
+# condition from the statement, which a parameter (in a prepared, generic plan) never lets it.
+_PENDING = literal_column(f"'{DeliveryStatus.PENDING.value}'", String)
+_DELIVERING = literal_column(f"'{DeliveryStatus.DELIVERING.value}'", String)
+
+
 def _due(now: datetime) -> Any:
     return or_(
-        and_(
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            WebhookDelivery.next_attempt_at <= now,
-        ),
+        and_(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now),
         # A worker died with these in hand: they are due again.
-        and_(
-            WebhookDelivery.status == DeliveryStatus.DELIVERING,
-            WebhookDelivery.lease_expires_at <= now,
+        and_(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now),
+    )
+
+
+def _due_ids(now: datetime) -> Any:
+    """``_due``'s deliveries, each half from its own partial index.
+
+    Two plain index scans rather than one bitmap of both: a plain scan that meets an entry whose
+    row every transaction sees as gone marks the entry dead in the index, and later scans step
+    over it without reading the table. Deliveries claimed since the last vacuum leave such
+    entries behind by the thousand; a bitmap scan reads their rows every time.
+    """
+    return union_all(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now
+        ),
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now
         ),
     )
 
@@ -173,10 +205,7 @@ def count_due(session: Session) -> int:
         session.scalar(
             select(func.count())
             .select_from(WebhookDelivery)
-            .where(
-                WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= utcnow(),
-            )
+            .where(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= utcnow())
         )
         or 0
     )
@@ -201,10 +230,7 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
             WebhookDelivery.subscription_id.label("subscription_id"),
             func.count().label("busy"),
         )
-        .where(
-            WebhookDelivery.status == DeliveryStatus.DELIVERING,
-            WebhookDelivery.lease_expires_at > now,
-        )
+        .where(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at > now)
         .group_by(WebhookDelivery.subscription_id)
         .subquery()
     )
@@ -222,7 +248,7 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
         )
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
         .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
-        .where(WebhookSubscription.enabled.is_(True), _due(now))
+        .where(WebhookSubscription.enabled.is_(True), WebhookDelivery.id.in_(_due_ids(now)))
         .subquery()
     )
     candidates = list(

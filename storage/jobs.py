@@ -19,6 +19,7 @@ from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
 from storage.paging import Order, Position, Slice, keyset_slice
+from storage.replica import replica_safe
 from storage.text import strip
 
 DEFAULT_PUBLICATION = timedelta(days=30)
@@ -78,6 +79,7 @@ def _own_jobs(employer_id: int, status: JobStatus | None) -> list[ColumnElement[
     return conditions
 
 
+@replica_safe
 def list_jobs(
     session: Session,
     employer_id: int,
@@ -105,6 +107,7 @@ def list_jobs(
     return JobPage(total=total, items=[])
 
 
+@replica_safe
 def list_jobs_after(
     session: Session,
     employer_id: int,
@@ -310,6 +313,7 @@ class BoardFilter:
     text: str | None = None
 
 
+@replica_safe
 def list_open_jobs(
     session: Session, board_filter: BoardFilter, *, page: int, page_size: int
 ) -> JobPage:

@@ -586,7 +586,27 @@ class WebhookDelivery(Base):
         UniqueConstraint(
             "subscription_id", "event_id", name="uq_webhook_deliveries_subscription_event"
         ),
-        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        # Partial: a delivery leaves each of them at its next step, so the claim query reads
+        # the pending and delivering rows only, however many deliveries the table keeps.
+        Index(
+            "ix_webhook_deliveries_pending",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text_clause("status = 'pending'"),
+            sqlite_where=text_clause("status = 'pending'"),
+        ),
+        Index(
+            "ix_webhook_deliveries_delivering",
+            "subscription_id",
+            postgresql_where=text_clause("status = 'delivering'"),
+            sqlite_where=text_clause("status = 'delivering'"),
+        ),
+        Index(
+            "ix_webhook_deliveries_dead",
+            "id",
+            postgresql_where=text_clause("status = 'dead'"),
+            sqlite_where=text_clause("status = 'dead'"),
+        ),
         Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
     )
 

@@ -14,6 +14,7 @@ from storage.errors import NotFound
 from storage.models import Application, Candidate, PipelineStage
 from storage.outbox import APPLICATION_STATUS_CHANGED, record_event
 from storage.paging import Order, Position, Slice, keyset_slice
+from storage.replica import replica_safe
 
 DEFAULT_STAGES = ("New", "Screened", "Interviewed", "Offered", "Hired", "Rejected")
 
@@ -122,6 +123,7 @@ def _applications_to_show(conditions: Sequence[ColumnElement[bool]]) -> Select[A
     )
 
 
+@replica_safe
 def application_page(
     session: Session, conditions: Sequence[ColumnElement[bool]], *, page: int, page_size: int
 ) -> ApplicationPage:
@@ -138,6 +140,7 @@ def application_page(
     return ApplicationPage(total=total, items=items)
 
 
+@replica_safe
 def application_slice(
     session: Session,
     conditions: Sequence[ColumnElement[bool]],

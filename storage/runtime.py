@@ -31,12 +31,20 @@ class _Traits:
     # `hirebridge webhooks listen` subscribes a loopback listener of its own; the worker that
     # delivers to it and the command that creates it accept it outside production, the API never.
     local_listeners: bool
+    # Only the API serves the reads a replica may answer (DATABASE_REPLICA_URL).
+    replica_reads: bool = False
 
 
 class Role(enum.Enum):
     """What the process is; it decides the pool size, the Redis timeout and the logs."""
 
-    API = _Traits(pool_size=10, redis_timeout=2.0, json_logs=True, local_listeners=False)
+    API = _Traits(
+        pool_size=10,
+        redis_timeout=2.0,
+        json_logs=True,
+        local_listeners=False,
+        replica_reads=True,
+    )
     # The RQ worker, the pump and the recorder each use a connection at times; the pump's Redis
     # connection gives up quickly (RQ's blocking reads get one of their own).
     WORKER = _Traits(pool_size=4, redis_timeout=5.0, json_logs=True, local_listeners=True)
@@ -56,8 +64,13 @@ class Runtime:
         self.redis = functools.cache(
             lambda: connect(redis_url(settings), timeout=traits.redis_timeout)
         )
+        replica_url = settings.database_replica_url if traits.replica_reads else ""
         self.database = db.configure(
-            settings.resolved_database_url, pool_size=traits.pool_size, cache_redis=self.redis
+            settings.resolved_database_url,
+            pool_size=traits.pool_size,
+            cache_redis=self.redis,
+            replica_url=replica_url or None,
+            replica_max_lag_seconds=settings.database_replica_max_lag_seconds,
         )
 
     def close_redis(self) -> None:

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage import secret_box, webhook_targets
@@ -314,7 +324,9 @@ def dead_letters(
 ) -> list[WebhookDelivery]:
     """Dead-lettered deliveries (of one employer, or all), newest first, with their event,
     subscription and attempts: what an operator looks at when a receiver was down for days."""
-    query = select(WebhookDelivery).where(WebhookDelivery.status == DeliveryStatus.DEAD)
+    # The status written into the statement, for the partial index of dead deliveries.
+    dead = literal_column(f"'{DeliveryStatus.DEAD.value}'", String)
+    query = select(WebhookDelivery).where(WebhookDelivery.status == dead)
     if employer_id is not None:
         query = query.where(WebhookDelivery.employer_id == employer_id)
     return list(

@@ -19,6 +19,7 @@ from storage.models import (
     CreditKind,
     Employer,
 )
+from storage.replica import replica_reads
 from storage.search import limits, postgres_search, sqlite_statements
 from storage.search.query import parse_query
 from storage.search.request import MaskedProfile, SearchHit, SearchPage, SearchRequest, initials
@@ -33,6 +34,12 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     Work is bounded whatever the number of matches: at most 10,000 are counted (beyond that,
     ``total`` is 10,000 and ``total_is_exact`` false), and relevance ranks the 1,000 most recently
     active matches, which come first, best first; later matches follow by recency.
+
+    Matching, counting and ranking may be served by the read replica; they run before the
+    charge, which would otherwise keep them on the primary (a session that wrote reads its own
+    writes), and which then holds the balance's row lock only for the rest of the transaction.
+    The page's rows, with whether each is unlocked, are read from the primary: an unlock is the
+    caller's own write.
     """
     node = parse_query(request.query)
     if request.page_end > limits.MAX_RESULT_WINDOW:
@@ -40,11 +47,11 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         raise InvalidRequest(
             f"Only the first {window} results can be paged through; narrow the query."
         )
+    with replica_reads(session):
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        search = postgres_search.search if postgresql else sqlite_statements.search
+        total, ids = search(session, node, employer.id, request)
     charge_credit(session, employer, CreditKind.CV_SEARCH, reason="cv_search", reference="search")
-
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    search = postgres_search.search if postgresql else sqlite_statements.search
-    total, ids = search(session, node, employer.id, request)
     exact = total <= limits.MAX_RESULT_WINDOW
     return SearchPage(
         total=total if exact else limits.MAX_RESULT_WINDOW,
@@ -114,5 +121,6 @@ def _hits(session: Session, employer_id: int, ids: list[int]) -> list[SearchHit]
             ),
             is_unlocked=bool(row.free),
         )
-        for row in (found[candidate_id] for candidate_id in ids)
+        # A profile the replica matched may be gone from the primary since.
+        for row in (found[candidate_id] for candidate_id in ids if candidate_id in found)
     ]

@@ -15,6 +15,10 @@ from storage.search import limits
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
+# Once more on a PostgreSQL primary with a streaming replica serving CV search's matching and
+# ranking and the talent pool list (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 MASKED_KEYS = {
     "id",
     "fullName",

@@ -12,6 +12,10 @@ from storage.models import CreditKind
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
 
+# Once more on a PostgreSQL primary with a streaming replica serving the job lists
+# (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 SEED_EXAMPLE = SEED_JOB
 
 

@@ -18,6 +18,10 @@ from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenan
 
 from .test_candidates_api import balance, platform
 
+# Once more on a PostgreSQL primary with a streaming replica serving the application lists and
+# the public board (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 BOARD = "/public/v1/jobs"
 
 

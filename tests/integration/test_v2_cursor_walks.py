@@ -15,6 +15,10 @@ from hypothesis import strategies as st
 from tests.support.apps import Api
 from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory
 
+# Once more on a PostgreSQL primary with a streaming replica serving the cursor pages
+# (conftest's ``pytest_generate_tests``).
+ALSO_ON_A_REPLICA = True
+
 # Between two pages: how many jobs to create, and which present ones to close (as fractions
 # of the list, so that the same choice applies whatever the list holds then).
 changes = st.tuples(st.integers(0, 3), st.lists(st.floats(0, 1, exclude_max=True), max_size=3))

@@ -6,6 +6,7 @@ The app is built once per backend and test session (Connexion's cold start is mo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,16 +83,45 @@ class Api:
         return self.request("DELETE", path, **kwargs)
 
 
-def _build_api(backend: str, database_url: str, redis_url: str, data_dir: Path) -> Iterator[Api]:
+def _build_api(
+    backend: str,
+    database_url: str,
+    redis_url: str,
+    data_dir: Path,
+    *,
+    replica_url: str | None = None,
+    replica_max_lag_seconds: float = 0,
+) -> Iterator[Api]:
     from hirebridge.app import create_app
 
-    app = create_app(make_settings(database_url, redis_url, data_dir))
+    settings = make_settings(database_url, redis_url, data_dir)
+    if replica_url is not None:
+        # However far behind, unless told: the pair's test database applies each commit on the
+        # replica before the commit returns (``replica_database``), and the lag guard has tests
+        # of its own.
+        settings = dataclasses.replace(
+            settings,
+            database_replica_url=replica_url,
+            database_replica_max_lag_seconds=replica_max_lag_seconds,
+        )
+    app = create_app(settings)
     database = db.current()
     with app.test_client() as client:
         yield Api(app=app, client=client, backend=backend, database=database)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of the app run on each backend; a module that sets ``ALSO_ON_A_REPLICA`` runs its
+    tests once more on a PostgreSQL primary with a streaming replica serving the reads that may
+    lag (``replica_pair``), when PostgreSQL is among the backends."""
+    if "api_backend" in metafunc.fixturenames:
+        backends = list(BACKENDS)
+        if "postgresql" in BACKENDS and getattr(metafunc.module, "ALSO_ON_A_REPLICA", False):
+            backends.append("replica")
+        metafunc.parametrize("api_backend", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def api_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -104,8 +134,15 @@ def session_api(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Api]:
     """The app on each backend in turn (PostgreSQL, then SQLite), built once per backend."""
+    data_dir = tmp_path_factory.mktemp("data")
+    if api_backend == "replica":
+        primary_url, standby_url = request.getfixturevalue("replica_database")
+        yield from _build_api(
+            api_backend, primary_url, redis_url, data_dir, replica_url=standby_url
+        )
+        return
     database_url = request.getfixturevalue(f"{api_backend}_url")
-    yield from _build_api(api_backend, database_url, redis_url, tmp_path_factory.mktemp("data"))
+    yield from _build_api(api_backend, database_url, redis_url, data_dir)
 
 
 @pytest.fixture

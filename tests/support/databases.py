@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -20,6 +21,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage import db, migrate
+
+if TYPE_CHECKING:
+    from tests.support.replica_pair import ReplicaPair
 
 ADMIN_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -65,6 +69,26 @@ def redis_url() -> str:
     client.flushdb()
     client.close()
     return TEST_REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def replica_pair() -> Iterator[ReplicaPair]:
+    """A scratch PostgreSQL primary and a streaming replica of it (``tests.support.replica_pair``
+    starts them from the installed binaries)."""
+    from tests.support.replica_pair import start_pair
+
+    pair = start_pair()
+    yield pair
+    pair.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_database(replica_pair: ReplicaPair) -> tuple[str, str]:
+    """A migrated database of the pair (its primary and replica URLs) whose commits return once
+    the replica has applied them, so that a test reads its own writes from the replica."""
+    return replica_pair.create_database(
+        f"hirebridge_test_{secrets.token_hex(3)}", read_your_commits=True
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -55,13 +55,30 @@ def test_summary_never_contains_secrets() -> None:
     settings = Settings.from_env(
         {
             "DATABASE_URL": "postgresql://app:hunter2@db/hirebridge",
+            "DATABASE_REPLICA_URL": "postgresql://app:hunter3@replica/hirebridge",
             "SECRET_KEY": "topsecret",
             "WEBHOOK_SECRET_KEY": "alsosecret",
         }
     )
     text = repr(settings.safe_summary())
     assert "hunter2" not in text and "topsecret" not in text and "alsosecret" not in text
-    assert "db/hirebridge" in text
+    assert "hunter3" not in text
+    assert "db/hirebridge" in text and "replica/hirebridge" in text
+
+
+def test_a_replica_follows_a_postgresql_primary() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://app@db/hirebridge",
+            "DATABASE_REPLICA_URL": "postgresql://app@replica/hirebridge",
+            "DATABASE_REPLICA_MAX_LAG_SECONDS": "2.5",
+        }
+    )
+    assert settings.database_replica_url == "postgresql://app@replica/hirebridge"
+    assert settings.database_replica_max_lag_seconds == 2.5
+    assert Settings.from_env({}).database_replica_url == ""
+    with pytest.raises(SettingsError, match="DATABASE_REPLICA_URL needs DATABASE_URL"):
+        Settings.from_env({"DATABASE_REPLICA_URL": "postgresql://app@replica/hirebridge"})
 
 
 @pytest.mark.parametrize(
@@ -76,6 +93,7 @@ def test_summary_never_contains_secrets() -> None:
         ("FORWARDED_ALLOW_IPS", "proxy.internal"),
         ("FORWARDED_ALLOW_IPS", "10.0.0.1/8"),
         ("PORTAL_EMAILS_PER_HOUR", "0"),
+        ("DATABASE_REPLICA_MAX_LAG_SECONDS", "-1"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
