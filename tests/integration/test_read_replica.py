@@ -19,12 +19,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import SEED_JOB, Api, EmployerFactory, KeyFactory, _build_api, free_port
 from handlers.read_cache import job_pages
 from handlers.representation import job_fields
 from storage import db, jobs
 from storage.models import CreditKind
 from storage.replica import Replica
+from tests.support.apps import Api, build_api
+from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory
+from tests.support.live import free_port
 from tests.support.replica_pair import ReplicaPair
 
 from .test_candidates_api import balance, platform, unique_word
@@ -48,7 +50,7 @@ def _app(
     **replica: Any,
 ) -> Iterator[Api]:
     _name, primary_url, standby_url = lagging_database
-    yield from _build_api(
+    yield from build_api(
         "replica",
         primary_url,
         redis_url,

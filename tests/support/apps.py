@@ -83,7 +83,7 @@ class Api:
         return self.request("DELETE", path, **kwargs)
 
 
-def _build_api(
+def build_api(
     backend: str,
     database_url: str,
     redis_url: str,
@@ -137,12 +137,10 @@ def session_api(
     data_dir = tmp_path_factory.mktemp("data")
     if api_backend == "replica":
         primary_url, standby_url = request.getfixturevalue("replica_database")
-        yield from _build_api(
-            api_backend, primary_url, redis_url, data_dir, replica_url=standby_url
-        )
+        yield from build_api(api_backend, primary_url, redis_url, data_dir, replica_url=standby_url)
         return
     database_url = request.getfixturevalue(f"{api_backend}_url")
-    yield from _build_api(api_backend, database_url, redis_url, data_dir)
+    yield from build_api(api_backend, database_url, redis_url, data_dir)
 
 
 @pytest.fixture
@@ -155,7 +153,7 @@ def session_pg_api(
     postgresql_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
     """The app on PostgreSQL only, for suites that need not run twice (contract tests)."""
-    yield from _build_api("postgresql", postgresql_url, redis_url, tmp_path_factory.mktemp("data"))
+    yield from build_api("postgresql", postgresql_url, redis_url, tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture

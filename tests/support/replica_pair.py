@@ -25,8 +25,8 @@ from pathlib import Path
 
 import psycopg
 
-from conftest import free_port
 from storage import migrate
+from tests.support.live import free_port
 
 
 def _binaries() -> Path:
