@@ -364,6 +364,20 @@ BREAKS: dict[str, tuple[Any, ChangeKind]] = {
         lambda d: d["paths"]["/things"]["get"]["security"][0]["bearer"].append("things:write"),
         ChangeKind.SCOPE_ADDED,
     ),
+    "an integer's width changed": (
+        lambda d: thing_extra(d)["properties"]["id"].__setitem__("format", "int32"),
+        ChangeKind.FORMAT_CHANGED,
+    ),
+    "scope added in x-scopes": (
+        lambda d: d["paths"]["/things"]["get"].__setitem__("x-scopes", ["things:write"]),
+        ChangeKind.SCOPE_ADDED,
+    ),
+    "scope added in x-scopes while moving the others there": (
+        lambda d: d["paths"]["/things"]["get"].update(
+            {"security": [{"bearer": []}], "x-scopes": ["things:read", "things:write"]}
+        ),
+        ChangeKind.SCOPE_ADDED,
+    ),
 }
 
 
@@ -432,6 +446,12 @@ ADDITIONS: dict[str, Any] = {
     "request body no longer required": lambda d: d["paths"]["/things"]["post"][
         "requestBody"
     ].__setitem__("required", False),
+    "an integer states its width": lambda d: d["paths"]["/things"]["get"]["parameters"][0][
+        "schema"
+    ].__setitem__("format", "int32"),
+    "scopes moved from the requirements to x-scopes": lambda d: d["paths"]["/things"]["get"].update(
+        {"security": [{"bearer": []}], "x-scopes": ["things:read"]}
+    ),
     "a scope dropped": lambda d: d["paths"]["/things"]["get"]["security"][0].__setitem__(
         "bearer", []
     ),

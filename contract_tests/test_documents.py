@@ -12,6 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from conftest import Api
+from hirebridge.documents import operation_scopes, with_required_scopes
 from hirebridge.settings import OPENAPI_DIR
 from storage.api_keys import SCOPES
 
@@ -63,32 +64,77 @@ def test_every_operation_is_complete(path: Path) -> None:
             assert "content" in response, f"{where} {code} has no schema"
 
 
-def _scopes_of(operation: dict[str, Any]) -> set[str]:
-    return {
-        scope
-        for requirement in operation.get("security", [])
-        for scopes in requirement.values()
-        for scope in scopes
-    }
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_every_document_names_its_license(path: Path) -> None:
+    assert load(path)["info"]["license"]["name"]
+
+
+# 401 has an empty body and counts nothing; 413 and 415 are refused before the key is read.
+NO_RATE_HEADERS = {"401", "413", "415"}
+RATE_HEADERS = {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
 
 
 @pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stem != "public"], ids=lambda p: p.name)
-def test_every_keyed_operation_accepts_both_schemes_with_the_same_scopes(path: Path) -> None:
+def test_keyed_answers_declare_the_rate_limit_headers_they_carry(path: Path) -> None:
+    """Every keyed answer but 401, 413 and 415 carries the rate-limit headers: each one says so."""
+    document = load(path)
+    for route, method, operation in operations(document):
+        for status, response in operation["responses"].items():
+            if status in NO_RATE_HEADERS or status.startswith("5"):
+                continue
+            declared = set(_resolve(document, response).get("headers", {}))
+            assert declared >= RATE_HEADERS, f"{method.upper()} {route} {status}: {declared}"
+
+
+@pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stem != "public"], ids=lambda p: p.name)
+def test_the_webhook_callback_is_a_complete_operation(path: Path) -> None:
+    """Generators name the receiver after its operationId; it takes no key of ours, and says
+    what a refusal means."""
+    callbacks = load(path)["paths"]["/webhooks"]["post"]["callbacks"]
+    (receiver,) = [item["post"] for callback in callbacks.values() for item in callback.values()]
+    assert receiver["operationId"] == "receiveWebhookEvent"
+    assert receiver["security"] == []
+    assert {"2XX", "4XX", "5XX"} <= set(receiver["responses"])
+
+
+def _scopes_of(operation: dict[str, Any]) -> set[str]:
+    return set(operation_scopes(operation))
+
+
+@pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.stem != "public"], ids=lambda p: p.name)
+def test_every_keyed_operation_accepts_both_schemes_and_states_its_scopes(path: Path) -> None:
+    """Both schemes on every operation, with empty scope lists as OpenAPI 3.0 wants for ``http``
+    and ``apiKey`` schemes; the operation's scopes are its ``x-scopes``."""
     document = load(path)
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
     assert schemes["apiKeyAuth"]["in"] == "header" and schemes["apiKeyAuth"]["name"] == "X-Api-Key"
     for route, method, operation in operations(document):
-        requirements = operation["security"]
-        assert {name for requirement in requirements for name in requirement} == {
-            "bearerAuth",
-            "apiKeyAuth",
-        }, f"{method.upper()} {route}"
-        by_scheme = {
-            name: scopes for requirement in requirements for name, scopes in requirement.items()
-        }
-        assert by_scheme["bearerAuth"] == by_scheme["apiKeyAuth"], f"{method.upper()} {route}"
-        assert by_scheme["bearerAuth"], f"{method.upper()} {route} names no scope"
+        where = f"{method.upper()} {route}"
+        assert operation["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}], where
+        assert operation_scopes(operation), f"{where} names no scope"
+
+
+def test_connexion_is_given_each_operations_scopes_on_both_schemes() -> None:
+    for path in DOCUMENTS:
+        document = load(path)
+        bound = with_required_scopes(document)
+        for (route, method, operation), (_, _, seen) in zip(
+            operations(document), operations(bound), strict=True
+        ):
+            scopes = operation_scopes(operation)
+            expected = [{"bearerAuth": scopes}, {"apiKeyAuth": scopes}] if scopes else []
+            assert seen.get("security", []) == expected, f"{path.name} {method} {route}"
+        assert document == load(path), "the served document itself is left as it is"
 
 
 def test_documents_use_only_the_scope_vocabulary() -> None:

@@ -160,9 +160,7 @@ def document_examples(name: str, spec: dict[str, Any]) -> Iterator[Example]:
             name, spec, header, f"/components/headers/{_escape(key)}", "response"
         )
     for key, response in (components.get("responses") or {}).items():
-        yield from _response_examples(
-            name, spec, response, f"/components/responses/{_escape(key)}"
-        )
+        yield from _response_examples(name, spec, response, f"/components/responses/{_escape(key)}")
     for key, body in (components.get("requestBodies") or {}).items():
         for media_type, media in (body.get("content") or {}).items():
             where = f"/components/requestBodies/{_escape(key)}/content/{_escape(media_type)}"
@@ -218,7 +216,9 @@ def test_an_example_of_the_wrong_shape_is_found() -> None:
     spec["components"]["parameters"]["Limit"]["example"] = 0
     errors = example_errors("v2", spec)
     assert any("409/content/application~1json/example" in error for error in errors), errors
-    assert any("/components/schemas/JobSummary/properties/title/example" in error for error in errors)
+    assert any(
+        "/components/schemas/JobSummary/properties/title/example" in error for error in errors
+    )
     assert any("/components/parameters/Limit/example" in error for error in errors), errors
     assert len(errors) >= 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,38 @@ def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
     # Document order is kept, so the served JSON reads like the YAML it comes from.
     json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)
+
+
+SCOPES_EXTENSION = "x-scopes"
+_VERBS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def operation_scopes(operation: dict[str, Any]) -> list[str]:
+    """The scopes an operation requires: its ``x-scopes``.
+
+    OpenAPI 3.0 lets a security requirement list scopes only for OAuth2 and OpenID Connect
+    schemes (for ``http`` and ``apiKey`` the list must be empty), so the documents state each
+    operation's scopes beside its ``security`` instead, where partners' tools accept them.
+    """
+    return list(operation.get(SCOPES_EXTENSION, []))
+
+
+def with_required_scopes(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` for Connexion, each operation's ``x-scopes`` written into its security
+    requirements: Connexion hands a requirement's list to the scheme's check function as
+    ``required_scopes`` (``hirebridge.security.authenticate`` enforces them)."""
+    bound = copy.deepcopy(spec)
+    for item in bound.get("paths", {}).values():
+        for method in _VERBS:
+            operation = item.get(method)
+            if operation is None or SCOPES_EXTENSION not in operation:
+                continue
+            scopes = operation_scopes(operation)
+            requirements = operation.get("security", bound.get("security", []))
+            operation["security"] = [
+                {scheme: list(scopes) for scheme in requirement} for requirement in requirements
+            ]
+    return bound
 
 
 _UI_PAGE = """<!DOCTYPE html>

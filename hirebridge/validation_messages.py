@@ -107,6 +107,25 @@ def describe(problem: ProblemException) -> str | None:
     return _rewrite(str(problem.detail or "").strip())
 
 
+ERROR_CODE_EXTENSION = "x-error-code"
+
+
+def error_code(problem: ProblemException) -> str | None:
+    """The ``x-error-code`` of the schema a refused body broke, if it names one.
+
+    A document may give a field its own error code (a CV search ``query`` that is blank or too
+    long is ``invalid_query``, like one the query language refuses), so the schema states the
+    rule and the refusal keeps the code the operation promises.
+    """
+    error = problem.__context__
+    if isinstance(problem, InvalidParameter):
+        error = problem.error
+    if isinstance(error, ValidationError) and isinstance(error.schema, dict):
+        code = error.schema.get(ERROR_CODE_EXTENSION)
+        return str(code) if code else None
+    return None
+
+
 def quoted(value: Any) -> str:
     """``value`` as JSON, cut as ``storage.errors.quoted`` cuts every value a message shows."""
     if isinstance(value, str):

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import ALL_SCOPES, SEED_JOB, Api, EmployerFactory, KeyFactory
 from hirebridge.app import API_DOCUMENTS
+from hirebridge.documents import operation_scopes
 from storage.models import Plan
 from tests.support import strict_json
 
@@ -90,12 +91,7 @@ def keyed_operations(api: Api, name: str) -> list[Operation]:
                     path_parameters={
                         p["name"]: p["schema"] for p in parameters if p["in"] == "path"
                     },
-                    scopes=frozenset(
-                        scope
-                        for requirement in requirements
-                        for s in requirement.values()
-                        for scope in s
-                    ),
+                    scopes=frozenset(operation_scopes(operation)),
                     body=_example_body(document, operation),
                 )
             )

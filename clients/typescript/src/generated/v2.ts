@@ -772,6 +772,7 @@ export interface components {
             expiryDate?: string;
         };
         /**
+         * Format: int32
          * @description A country, by its international calling code (44 is the United Kingdom, 971 the United Arab
          *     Emirates; the United States and Canada share 1).
          * @example 44
@@ -804,7 +805,10 @@ export interface components {
             skills: string[];
             /** @example London */
             city: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId: number | null;
             /** @description Countries the candidate would work in. */
             preferredCountryIds: components["schemas"]["CountryId"][];
@@ -871,7 +875,10 @@ export interface components {
             cvText?: string | null;
             skills?: string[];
             city?: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId?: number | null;
             preferredCountryIds?: components["schemas"]["CountryId"][];
             /** Format: date-time */
@@ -879,14 +886,16 @@ export interface components {
         };
         CandidateSearchRequest: {
             /**
-             * @description The boolean query (see "CV search query language"): at most 512 characters and 50
-             *     terms.
+             * @description The boolean query (see "CV search query language"): not blank, at most 512
+             *     characters and 50 terms. A query refused here or by the query language is
+             *     `400 invalid_query` (`x-error-code`).
              * @example kubernetes AND (aws OR gcp) AND NOT junior
              */
             query: string;
             /** @description Only candidates who would work in at least one of these countries. */
             preferredCountryIds?: components["schemas"]["CountryId"][];
             /**
+             * Format: int32
              * @description Only candidates active on the platform within this many days.
              * @example 90
              */
@@ -907,7 +916,10 @@ export interface components {
             headline: string | null;
             skills: string[];
             city: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId: number | null;
             preferredCountryIds: components["schemas"]["CountryId"][];
             /** Format: date-time */
@@ -926,6 +938,7 @@ export interface components {
             pagination: components["schemas"]["Pagination"];
             meta: {
                 /**
+                 * Format: int64
                  * @description How many candidates match now, counted up to 10,000. When more match, `total` is 10000,
                  *     `totalIsExact` is false, and the walk covers the 10,000 most recently active matches (the
                  *     first 1,000 of them ranked by relevance); add terms or filters to narrow the search.
@@ -945,6 +958,7 @@ export interface components {
             /** @example Screened */
             name: string;
             /**
+             * Format: int64
              * @description The stage's place in the pipeline, from 0.
              * @example 1
              */
@@ -985,7 +999,10 @@ export interface components {
             headline: string | null;
             /** @example London */
             city: string | null;
-            /** @example 44 */
+            /**
+             * Format: int64
+             * @example 44
+             */
             countryId: number | null;
         };
         /**
@@ -1095,6 +1112,7 @@ export interface components {
              */
             disabledReason: string | null;
             /**
+             * Format: int64
              * @description Failed attempts in a row, across its deliveries; 10 disables the webhook.
              * @example 0
              */
@@ -1198,11 +1216,13 @@ export interface components {
              */
             startedAt: string;
             /**
+             * Format: int64
              * @description How long the attempt took, in milliseconds.
              * @example 148
              */
             durationMs: number;
             /**
+             * Format: int64
              * @description The HTTP status your endpoint answered; null when there was no answer.
              * @example 200
              */
@@ -1230,6 +1250,7 @@ export interface components {
             eventType: components["schemas"]["WebhookEventType"];
             status: components["schemas"]["WebhookDeliveryStatus"];
             /**
+             * Format: int64
              * @description Failed attempts since the delivery was created or last redelivered.
              * @example 0
              */
@@ -1273,6 +1294,7 @@ export interface components {
         };
         WebhookReplayResult: {
             /**
+             * Format: int64
              * @description How many deliveries are due again.
              * @example 17
              */
@@ -1499,6 +1521,7 @@ export interface components {
              */
             nextCursor: string | null;
             /**
+             * Format: int64
              * @description The `limit` this page was asked with.
              * @example 20
              */
@@ -1584,6 +1607,9 @@ export interface components {
          */
         IdempotencyConflict: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1605,6 +1631,9 @@ export interface components {
          */
         IdempotencyMismatch: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1626,6 +1655,9 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1650,6 +1682,9 @@ export interface components {
          */
         Conflict: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1668,6 +1703,9 @@ export interface components {
         /** @description The employer has no credit of the kind this operation costs (`no_credits`). */
         PaymentRequired: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1686,6 +1724,9 @@ export interface components {
         /** @description The key is valid but lacks a scope this operation needs (`insufficient_scope`). */
         Forbidden: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1704,6 +1745,9 @@ export interface components {
         /** @description No such object among your employer's (`not_found`). */
         NotFound: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1835,6 +1879,9 @@ export interface components {
          */
         WebhookBadRequest: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1844,6 +1891,9 @@ export interface components {
         /** @description No such webhook or delivery among your employer's (`not_found`). */
         WebhookNotFound: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -2363,6 +2413,9 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3076,13 +3129,19 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "code": "conflict",
-                     *       "message": "This delivery is being attempted right now; try again in a few seconds."
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "This delivery is being attempted right now; try again in a few seconds."
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
