@@ -50,8 +50,9 @@ migrate: $(RUNTIME) ## Apply database migrations (DATABASE_URL, or the SQLite fi
 test: $(DEV) ## Run every test (needs PostgreSQL and Redis, see README)
 	$(BIN)/pytest
 
-contract: $(DEV) ## Run only the contract tests (documents, Schemathesis, snapshots)
+contract: $(DEV) $(NODE_TOOLS) ## Contract tests (documents, linters, Schemathesis, snapshots), then `st` against a live server
 	$(BIN)/pytest contract_tests
+	$(BIN)/python contract_tests/live_schemathesis.py
 
 breaking: $(RUNTIME) ## Compare openapi/v1.yaml with its frozen baseline (breaking changes fail)
 	$(BIN)/python -m hirebridge.contract.breaking openapi/frozen/v1.yaml openapi/v1.yaml

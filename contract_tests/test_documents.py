@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
+from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
@@ -169,3 +172,64 @@ def test_the_public_document_needs_no_key(pg_api: Api) -> None:
     document = pg_api.client.get("/swagger/public/swagger.json").json()
     assert document["security"] == [] and "securitySchemes" not in document.get("components", {})
     assert all("security" not in operation for *_, operation in operations(document))
+
+
+def _validates(document: dict[str, Any], schema_name: str) -> Any:
+    registry: Registry = Registry().with_resource(
+        "urn:document", Resource.from_contents(document, default_specification=DRAFT4)
+    )
+    return OAS30Validator(
+        {"$ref": f"urn:document#/components/schemas/{schema_name}"}, registry=registry
+    )
+
+
+V2_JOB_BODY = {
+    "title": "Platform Engineer",
+    "description": "Run the platform.",
+    "location": "Leeds",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "accepted"),
+    [
+        (V2_JOB_BODY, True),
+        ({**V2_JOB_BODY, "applyMethod": "quick-apply"}, True),
+        ({**V2_JOB_BODY, "applyMethod": "email"}, False),
+        ({**V2_JOB_BODY, "applyMethod": "email", "applyEmailAddress": "jobs@example.com"}, True),
+        ({**V2_JOB_BODY, "applyMethod": "url"}, False),
+        ({**V2_JOB_BODY, "applyMethod": "url", "applyUrl": "https://example.com/jobs/1"}, True),
+        ({"title": "Platform Engineer", "description": "Run the platform."}, False),
+        ({"title": "Engineer", "description": "Run it.", "city": "Leeds"}, False),
+        ({"title": "Engineer", "description": "Run it.", "city": "Leeds", "country": "UK"}, True),
+        ({**V2_JOB_BODY, "expiryDate": "2030-01-01T00:00:00Z"}, False),
+        ({**V2_JOB_BODY, "status": "draft", "expiryDate": "2030-01-01T00:00:00Z"}, False),
+        ({**V2_JOB_BODY, "status": "open", "expiryDate": "2030-01-01T00:00:00Z"}, True),
+    ],
+)
+def test_the_v2_job_body_states_the_apply_method_and_place_rules(
+    body: dict[str, Any], accepted: bool
+) -> None:
+    """The rules are in the schema itself, where Connexion and Schemathesis read them."""
+    validator = _validates(load(OPENAPI_DIR / "v2.yaml"), "JobCreate")
+    assert validator.is_valid(body) is accepted
+
+
+@pytest.mark.parametrize(
+    ("method", "field"), [("EmailApply", "applyEmailAddress"), ("UrlApply", "applyUrl")]
+)
+def test_the_v1_job_body_states_the_apply_method_rule(method: str, field: str) -> None:
+    validator = _validates(load(OPENAPI_DIR / "v1.yaml"), "JobCreate")
+    body = {
+        "reference": "PL-1",
+        "title": "Engineer",
+        "description": "Run it.",
+        "city": "Leeds",
+        "country": "United Kingdom",
+        "employmentType": "FullTime",
+        "remoteType": "OnSite",
+        "applyMethod": method,
+    }
+    assert not validator.is_valid(body)
+    value = "jobs@example.com" if field == "applyEmailAddress" else "https://example.com/jobs/1"
+    assert validator.is_valid({**body, field: value})

@@ -169,6 +169,10 @@ def _sentence(error: ValidationError, parameter: str | None) -> str:
     keyword = error.validator
     if keyword in {"required", "additionalProperties"}:
         return _about_fields(error)
+    if keyword == "not":
+        refusal = _refusal(error.validator_value, error.instance)
+        if refusal:
+            return refusal
     subject = parameter or _field_subject(error.absolute_path)
     expected: Any = error.validator_value
     value = error.instance
@@ -207,6 +211,24 @@ def _sentence(error: ValidationError, parameter: str | None) -> str:
         "multipleOf": f"must be a multiple of {expected}",
     }
     return f"{subject} {rules.get(keyword, 'is not valid')}."
+
+
+MESSAGE_EXTENSION = "x-message"
+
+
+def _refusal(refused: Any, value: Any) -> str | None:
+    """The ``x-message`` of the case of a ``not`` schema that ``value`` matches.
+
+    A document states a rule no field can state alone (an apply method without the address it
+    needs) as a ``not`` over the refused cases, each with the sentence to answer it with.
+    """
+    if not isinstance(refused, dict):
+        return None
+    for case in [refused, *refused.get("anyOf", [])]:
+        message = case.get(MESSAGE_EXTENSION)
+        if message and Draft4Validator(case).is_valid(value):
+            return str(message)
+    return None
 
 
 def _about_fields(error: ValidationError) -> str:

@@ -91,7 +91,7 @@ class TestDocument:
     def test_served_with_its_swagger_ui(self, api: Api) -> None:
         document = api.client.get("/swagger/v2/swagger.json")
         assert document.status_code == 200
-        assert document.json()["servers"] == [{"url": "/api/v2", "description": "This deployment"}]
+        assert [server["url"] for server in document.json()["servers"]] == ["/api/v2"]
         ui = api.client.get("/swagger/v2/")
         assert ui.status_code == 200 and "/swagger/v2/swagger.json" in ui.text
 
@@ -147,6 +147,31 @@ class TestJobs:
         closed = ok(api.delete(f"{V2}/jobs/{job['id']}"))
         assert closed["status"] == "closed"
         refused(api.put(f"{V2}/jobs/{job['id']}", json={"title": "x"}), 400, "invalid_state")
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (
+                {"applyMethod": "email", "applyEmailAddress": None},
+                "The field applyEmailAddress is required when applyMethod is email.",
+            ),
+            (
+                {"applyMethod": "url"},
+                "The field applyUrl is required when applyMethod is url.",
+            ),
+            (
+                {"location": None, "city": "Leeds"},
+                "Give the job a location, or a city and a country.",
+            ),
+        ],
+    )
+    def test_what_a_body_needs_is_refused_by_the_document_with_a_sentence(
+        self, api: Api, tenant: Tenant, change: dict[str, Any], message: str
+    ) -> None:
+        body = {key: value for key, value in {**V2_JOB, **change}.items() if value is not None}
+        before = api.get(f"{V2}/jobs").json()["data"]
+        assert refused(api.post(f"{V2}/jobs", json=body), 400, "invalid_request") == message
+        assert api.get(f"{V2}/jobs").json()["data"] == before
 
     def test_publish_without_credit_is_402(
         self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
