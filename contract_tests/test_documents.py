@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
@@ -15,6 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from conftest import Api
+from hirebridge.contract.bundle import load_bundled
 from hirebridge.documents import operation_scopes, with_required_scopes
 from hirebridge.settings import OPENAPI_DIR
 from storage.api_keys import SCOPES
@@ -24,7 +24,8 @@ VERBS = {"get", "put", "post", "delete", "patch"}
 
 
 def load(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The document as it is served (its shared components copied in)."""
+    return load_bundled(path)  # type: ignore[no-any-return]
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

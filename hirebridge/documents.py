@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
+from hirebridge.contract.bundle import load_bundled
 from hirebridge.settings import OPENAPI_DIR
 from storage import strict_json
 
@@ -51,8 +51,9 @@ class ApiDocument:
 
 def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
     path = directory / f"{name}.yaml"
-    # libyaml's loader: the same documents, read several times faster (every process starts here).
-    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    # The shared components (openapi/shared/) copied in: what is served and bound is one
+    # self-contained document.
+    spec = load_bundled(path)
     # Document order is kept, so the served JSON reads like the YAML it comes from.
     json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return ApiDocument(name=name, path=path, spec=spec, json_bytes=json_bytes)

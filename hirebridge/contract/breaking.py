@@ -42,6 +42,8 @@ from typing import Any
 
 import yaml
 
+from hirebridge.contract.bundle import load_bundled
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 Node = Mapping[str, Any]
 
@@ -101,7 +103,8 @@ class Document:
 
     @classmethod
     def from_path(cls, path: Path) -> Document:
-        return cls(_load_yaml(path), path.resolve().parent)
+        """The document as it is served: its shared components copied in (``bundle``)."""
+        return cls(load_bundled(path), path.resolve().parent)
 
     def resolve(self, node: Any) -> Any:
         """``node`` with its ``$ref`` chain followed (a node without ``$ref`` is itself)."""
