@@ -12,7 +12,7 @@ import pytest
 
 from conftest import V2_JOB, Api, EmployerFactory, KeyFactory, Tenant
 from storage import candidates, credits, db, outbox, webhook_targets
-from storage.models import CreditKind
+from storage.models import CreditKind, Plan
 
 V2 = "/api/v2"
 RECEIVER = "http://127.0.0.1:9/hooks/hirebridge"
@@ -95,7 +95,7 @@ class TestDocument:
         ui = api.client.get("/swagger/v2/")
         assert ui.status_code == 200 and "/swagger/v2/swagger.json" in ui.text
 
-    def test_same_operations_and_rate_families_as_v1(self, api: Api) -> None:
+    def test_v1_operations_with_the_same_rate_families_and_v2s_own(self, api: Api) -> None:
         def operations(name: str) -> dict[str, tuple[str, str, str | None]]:
             document = api.client.get(f"/swagger/{name}/swagger.json").json()
             return {
@@ -105,7 +105,12 @@ class TestDocument:
                 if isinstance(operation, dict) and "operationId" in operation
             }
 
-        assert operations("v2") == operations("v1")
+        v1, v2 = operations("v1"), operations("v2")
+        assert {key: value for key, value in v2.items() if key in v1} == v1
+        # Added to v2 only: the calling key itself.
+        assert {key: value for key, value in v2.items() if key not in v1} == {
+            "getMe": ("/me", "get", "other")
+        }
 
 
 class TestEnvelopes:
@@ -419,3 +424,49 @@ class TestWebhooks:
             deleted = api.delete(target)
             assert deleted.status_code == 204 and deleted.content == b""
         refused(api.get(hook), 404, "not_found")
+
+
+class TestAccount:
+    def test_me_names_the_key_its_employer_and_what_is_left(
+        self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        employer_id = make_employer(name="Acme Recruiting", plan=Plan.PROFESSIONAL)
+        key_id, key = make_key(employer_id, "applications:read", name="Bullhorn production")
+
+        first = api.get(f"{V2}/me", key=key)
+        me = ok(first)
+        assert me["key"] == {
+            "id": key_id,
+            "name": "Bullhorn production",
+            "prefix": key[: len(me["key"]["prefix"])],
+            "scopes": ["applications:read"],
+            "expiresAt": None,
+        }
+        assert me["key"]["prefix"].startswith("pk_live_")
+        assert me["employer"] == {
+            "id": employer_id,
+            "name": "Acme Recruiting",
+            "plan": "professional",
+        }
+        rate = me["rateLimit"]
+        assert rate["family"] == "other"
+        assert rate["limit"] == int(first.headers["X-RateLimit-Limit"])
+        assert rate["remaining"] == int(first.headers["X-RateLimit-Remaining"])
+        assert me["quota"]["monthlyRequests"] == 10_000
+        assert me["quota"]["usedThisMonth"] >= 1
+        assert me["quota"]["remaining"] == 10_000 - me["quota"]["usedThisMonth"]
+
+        again = ok(api.get(f"{V2}/me", key=key))
+        assert again["rateLimit"]["remaining"] == rate["remaining"] - 1
+        assert again["quota"]["usedThisMonth"] == me["quota"]["usedThisMonth"] + 1
+
+    def test_me_on_a_plan_without_a_quota_and_without_a_key(
+        self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        employer_id = make_employer(plan=Plan.ENTERPRISE)
+        _key_id, key = make_key(employer_id, "webhooks:manage")
+        quota = ok(api.get(f"{V2}/me", key=key))["quota"]
+        assert quota["monthlyRequests"] is None and quota["remaining"] is None
+        assert quota["usedThisMonth"] >= 1
+        response = api.client.get(f"{V2}/me")
+        assert response.status_code == 401 and response.content == b""

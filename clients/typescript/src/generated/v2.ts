@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling key, its employer and its limits
+         * @description Who is calling: the key's name, prefix, scopes and expiry, its employer and plan, what
+         *     is left of this minute's rate in this operation's family (`other`, counted with this
+         *     call) and of the employer's monthly request quota. Any valid key may ask: no scope is
+         *     needed. Free (it counts as a request, like every call).
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs": {
         parameters: {
             query?: never;
@@ -963,6 +986,101 @@ export interface components {
              * @example 1
              */
             position: number;
+        };
+        /** @description The calling key, its employer and what is left of its limits. */
+        Me: {
+            key: {
+                /**
+                 * Format: int64
+                 * @example 7
+                 */
+                id: number;
+                /** @example Bullhorn production */
+                name: string;
+                /**
+                 * @description The visible start of the key, as the portal lists it.
+                 * @example pk_live_3fA9
+                 */
+                prefix: string;
+                /**
+                 * @description What the key may do (bundles expanded).
+                 * @example [
+                 *       "jobs:read",
+                 *       "jobs:write"
+                 *     ]
+                 */
+                scopes: string[];
+                /**
+                 * Format: date-time
+                 * @description When the key stops working; null when it does not expire.
+                 * @example null
+                 */
+                expiresAt: string | null;
+            };
+            employer: {
+                /**
+                 * Format: int64
+                 * @example 1
+                 */
+                id: number;
+                /** @example Acme Recruiting */
+                name: string;
+                /**
+                 * @example professional
+                 * @enum {string}
+                 */
+                plan: "free" | "starter" | "professional" | "enterprise";
+            };
+            /**
+             * @description This minute's rate for this key in the `other` family, this call counted (as the
+             *     `X-RateLimit-*` headers say); null when the rate limiter could not be reached.
+             */
+            rateLimit: {
+                /** @enum {string} */
+                family: "other";
+                /**
+                 * Format: int64
+                 * @example 60
+                 */
+                limit: number;
+                /**
+                 * Format: int64
+                 * @example 59
+                 */
+                remaining: number;
+                /**
+                 * Format: int64
+                 * @example 42
+                 */
+                resetSeconds: number;
+            } | null;
+            /**
+             * @description The employer's requests this calendar month (UTC), this call counted. On a plan
+             *     without a quota `monthlyRequests` and `remaining` are null.
+             */
+            quota: {
+                /**
+                 * Format: int64
+                 * @example 10000
+                 */
+                monthlyRequests: number | null;
+                /**
+                 * Format: int64
+                 * @description Null when the counter could not be reached.
+                 * @example 1234
+                 */
+                usedThisMonth: number | null;
+                /**
+                 * Format: int64
+                 * @example 8766
+                 */
+                remaining: number | null;
+            };
+        };
+        MeResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Me"];
         };
         /** @description One page of PipelineStage objects, in the list's order. */
         PipelineStageList: {
@@ -2004,6 +2122,67 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, its employer and its limits. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "key": {
+                     *           "id": 7,
+                     *           "name": "Bullhorn production",
+                     *           "prefix": "pk_live_3fA9",
+                     *           "scopes": [
+                     *             "jobs:read",
+                     *             "jobs:write"
+                     *           ],
+                     *           "expiresAt": null
+                     *         },
+                     *         "employer": {
+                     *           "id": 1,
+                     *           "name": "Acme Recruiting",
+                     *           "plan": "professional"
+                     *         },
+                     *         "rateLimit": {
+                     *           "family": "other",
+                     *           "limit": 60,
+                     *           "remaining": 59,
+                     *           "resetSeconds": 42
+                     *         },
+                     *         "quota": {
+                     *           "monthlyRequests": 10000,
+                     *           "usedThisMonth": 1234,
+                     *           "remaining": 8766
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
