@@ -1515,7 +1515,10 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobExpiredData"];
         };
-        /** @description An `open` job passed its `expiryDate` and is now `expired`. */
+        /**
+         * @description An open job passed its `expiryDate` and expired (`Expired` in v1's words, `expired` in
+         *     v2's).
+         */
         JobExpiredData: {
             /**
              * Format: int64
@@ -1524,7 +1527,7 @@ export interface components {
             jobPostId: number;
             /**
              * Format: date-time
-             * @description When the job became `expired`.
+             * @description When the job expired.
              * @example 2026-06-01T00:00:41Z
              */
             expiredAt: string;
@@ -1539,7 +1542,10 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobPublishedData"];
         };
-        /** @description A draft job was published and is now `open`. */
+        /**
+         * @description A draft job was published: it is open to applications (`Active` in v1's words, `open`
+         *     in v2's).
+         */
         JobPublishedData: {
             /**
              * Format: int64
@@ -1568,8 +1574,8 @@ export interface components {
             data: components["schemas"]["JobClosedData"];
         };
         /**
-         * @description A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
-         *     `closed`.
+         * @description A job was closed (`closeJob`, or on v2 `updateJob` with `"status": "closed"`) and takes no
+         *     more applications (`Inactive` in v1's words, `closed` in v2's).
          */
         JobClosedData: {
             /**
