@@ -10,6 +10,9 @@ HB := $(BIN)/hirebridge
 # mypy, ...): a first `make run` installs only the first.
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+NODE_TOOLS := node_modules/.installed
+# The documents exactly as they are served, written for the linters that read files.
+SERVED := build/openapi
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 BIND ?= 127.0.0.1:8000
 # The benchmark scripts (bench/ also holds their shared modules, which are not run).
@@ -47,17 +50,27 @@ migrate: $(RUNTIME) ## Apply database migrations (DATABASE_URL, or the SQLite fi
 test: $(DEV) ## Run every test (needs PostgreSQL and Redis, see README)
 	$(BIN)/pytest
 
-contract: $(DEV) ## Run only the contract tests (documents, Schemathesis, snapshots)
+contract: $(DEV) $(NODE_TOOLS) ## Contract tests (documents, linters, Schemathesis, snapshots), then `st` against a live server
 	$(BIN)/pytest contract_tests
+	$(BIN)/python contract_tests/live_schemathesis.py
 
 breaking: $(RUNTIME) ## Compare openapi/v1.yaml with its frozen baseline (breaking changes fail)
 	$(BIN)/python -m hirebridge.contract.breaking openapi/frozen/v1.yaml openapi/v1.yaml
 
-lint: $(DEV) ## ruff (lint and format check), mypy --strict, OpenAPI validation
+lint: $(DEV) $(NODE_TOOLS) ## ruff, mypy --strict, OpenAPI validation, Spectral (+OWASP) and Redocly on the served documents
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	for doc in openapi/*.yaml; do $(BIN)/python -m openapi_spec_validator $$doc || exit 1; done
+	$(BIN)/python -m hirebridge.contract.served $(SERVED) >/dev/null
+	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity warn $(SERVED)/*.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		node_modules/.bin/redocly lint --max-problems 50 $(SERVED)/*.json
+
+# The outside linters (Spectral, its OWASP ruleset, Redocly CLI), exactly as package-lock.json pins them.
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_TOOLS)
 
 format: $(DEV) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .

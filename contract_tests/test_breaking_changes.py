@@ -16,6 +16,7 @@ from hirebridge.contract.breaking import (
     find_breaking_changes,
     main,
 )
+from hirebridge.contract.bundle import load_bundled
 from hirebridge.documents import OPENAPI_DIR
 
 FROZEN_V1 = OPENAPI_DIR / "frozen" / "v1.yaml"
@@ -47,7 +48,7 @@ def test_the_baseline_is_a_document_of_its_version(version: str) -> None:
 
 
 def test_the_gate_catches_a_break_in_the_real_document() -> None:
-    current = yaml.safe_load(CURRENT_V1.read_text(encoding="utf-8"))
+    current = load_bundled(CURRENT_V1)
     broken = copy.deepcopy(current)
     del broken["paths"]["/jobs/{jobId}/publish"]
     broken["components"]["schemas"]["JobSummary"]["properties"].pop("reference")
@@ -56,7 +57,7 @@ def test_the_gate_catches_a_break_in_the_real_document() -> None:
 
 
 def test_the_gate_holds_v2_to_its_words_and_fields() -> None:
-    current = yaml.safe_load((OPENAPI_DIR / "v2.yaml").read_text(encoding="utf-8"))
+    current = load_bundled(OPENAPI_DIR / "v2.yaml")
     broken = copy.deepcopy(current)
     broken["components"]["schemas"]["JobStatus"]["enum"] = [
         "Draft",
@@ -74,7 +75,7 @@ def test_the_gate_holds_v2_to_its_words_and_fields() -> None:
 
 
 def test_the_command_line_exits_1_on_a_break(tmp_path: Path, capsys: Any) -> None:
-    broken = yaml.safe_load(CURRENT_V1.read_text(encoding="utf-8"))
+    broken = load_bundled(CURRENT_V1)
     del broken["paths"]["/jobs"]["get"]
     broken_path = tmp_path / "v1.yaml"
     broken_path.write_text(yaml.safe_dump(broken), encoding="utf-8")
@@ -364,6 +365,20 @@ BREAKS: dict[str, tuple[Any, ChangeKind]] = {
         lambda d: d["paths"]["/things"]["get"]["security"][0]["bearer"].append("things:write"),
         ChangeKind.SCOPE_ADDED,
     ),
+    "an integer's width changed": (
+        lambda d: thing_extra(d)["properties"]["id"].__setitem__("format", "int32"),
+        ChangeKind.FORMAT_CHANGED,
+    ),
+    "scope added in x-scopes": (
+        lambda d: d["paths"]["/things"]["get"].__setitem__("x-scopes", ["things:write"]),
+        ChangeKind.SCOPE_ADDED,
+    ),
+    "scope added in x-scopes while moving the others there": (
+        lambda d: d["paths"]["/things"]["get"].update(
+            {"security": [{"bearer": []}], "x-scopes": ["things:read", "things:write"]}
+        ),
+        ChangeKind.SCOPE_ADDED,
+    ),
 }
 
 
@@ -432,6 +447,12 @@ ADDITIONS: dict[str, Any] = {
     "request body no longer required": lambda d: d["paths"]["/things"]["post"][
         "requestBody"
     ].__setitem__("required", False),
+    "an integer states its width": lambda d: d["paths"]["/things"]["get"]["parameters"][0][
+        "schema"
+    ].__setitem__("format", "int32"),
+    "scopes moved from the requirements to x-scopes": lambda d: d["paths"]["/things"]["get"].update(
+        {"security": [{"bearer": []}], "x-scopes": ["things:read"]}
+    ),
     "a scope dropped": lambda d: d["paths"]["/things"]["get"]["security"][0].__setitem__(
         "bearer", []
     ),

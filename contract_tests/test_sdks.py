@@ -358,3 +358,23 @@ def test_construct_event_needs_the_raw_bytes_and_a_secret() -> None:
         webhooks.construct_event(BODY.decode(), signed(now, SECRET), SECRET)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="secret"):
         webhooks.construct_event(BODY, signed(now, SECRET), [])
+
+
+def test_the_account_resource_reads_the_calling_key() -> None:
+    me = {
+        "key": {
+            "id": 7,
+            "name": "Bullhorn production",
+            "prefix": "pk_live_3fA9",
+            "scopes": ["jobs:read"],
+            "expiresAt": None,
+        },
+        "employer": {"id": 1, "name": "Acme Recruiting", "plan": "professional"},
+        "rateLimit": {"family": "other", "limit": 60, "remaining": 59, "resetSeconds": 42},
+        "quota": {"monthlyRequests": 10000, "usedThisMonth": 1234, "remaining": 8766},
+    }
+    client, seen = scripted(answer(200, {"success": True, "data": me}))
+    found = client.account.me()
+    assert seen[0].method == "GET" and seen[0].url.path == "/api/v2/me"
+    assert found.key.name == "Bullhorn production" and found.employer.plan == "professional"
+    assert found.to_dict() == me

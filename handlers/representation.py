@@ -13,16 +13,18 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
 from storage.models import (
+    ApiKey,
     Application,
     ApplyMethod,
     Candidate,
     DeliveryAttempt,
+    Employer,
     EmploymentType,
     Job,
     JobStatus,
@@ -32,6 +34,7 @@ from storage.models import (
     WebhookSubscription,
 )
 from storage.search.request import SearchHit
+from storage.usage import MONTHLY_REQUEST_QUOTA
 from storage.webhooks import CreatedSubscription, RotatedSecret
 
 # JSON name -> model attribute, for the fields a partner may write.
@@ -433,3 +436,48 @@ def v2_job_summary(job: Job) -> dict[str, Any]:
 def v2_job_detail(job: Job) -> dict[str, Any]:
     """A job as v2 returns it."""
     return {**v2_job_summary(job), "description": job.description}
+
+
+class CountedRate(Protocol):
+    """This call's rate in its family (``hirebridge.ratelimit.Decision``)."""
+
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+class CountedMonth(Protocol):
+    """The employer's month with this call counted (``hirebridge.quota.QuotaDecision``)."""
+
+    used: int
+
+
+def caller(
+    key: ApiKey, employer: Employer, rate: CountedRate | None, month: CountedMonth | None
+) -> dict[str, Any]:
+    """``getMe``: the calling key, its employer and what is left of its limits."""
+    quota = MONTHLY_REQUEST_QUOTA[employer.plan]
+    used = month.used if month is not None else None
+    return {
+        "key": {
+            "id": key.id,
+            "name": key.name,
+            "prefix": key.prefix,
+            "scopes": sorted(key.scopes),
+            "expiresAt": timestamp(key.expires_at),
+        },
+        "employer": {"id": employer.id, "name": employer.name, "plan": employer.plan.value},
+        "rateLimit": None
+        if rate is None
+        else {
+            "family": "other",
+            "limit": rate.limit,
+            "remaining": rate.remaining,
+            "resetSeconds": rate.reset_seconds,
+        },
+        "quota": {
+            "monthlyRequests": quota,
+            "usedThisMonth": used,
+            "remaining": None if quota is None or used is None else max(quota - used, 0),
+        },
+    }

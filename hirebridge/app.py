@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -18,7 +17,7 @@ from connexion.utils import get_function_from_name
 from handlers.context import JSONIFIER
 from hirebridge.admission import Admission
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
-from hirebridge.documents import DocumentRoutes, load_document
+from hirebridge.documents import DocumentRoutes, load_document, with_required_scopes
 from hirebridge.errors import AllowedMethods, ErrorHandlers
 from hirebridge.event_origins import install_event_origins
 from hirebridge.formats import register_formats
@@ -139,7 +138,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     allowed_methods = AllowedMethods()
     for document in documents:
         app.add_api(
-            copy.deepcopy(document.spec),
+            with_required_scopes(document.spec),
             name=document.name,
             validator_map=VALIDATORS_FILLING_DEFAULTS if document.name in FILLS_DEFAULTS else None,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
 from importlib import resources
@@ -9,11 +10,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
+from hirebridge.contract.bundle import load_bundled
 from storage import strict_json
 
 # The documents of ``openapi/``: in the wheel they are the package data of ``hirebridge.openapi``
@@ -54,13 +55,46 @@ class ApiDocument:
         return f"/swagger/{self.name}/"
 
 
-def load_document(name: str, directory: Traversable = DOCUMENTS) -> ApiDocument:
-    text = directory.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    # libyaml's loader: the same documents, read several times faster (every process starts here).
-    spec = yaml.load(text, Loader=yaml.CSafeLoader)
+def load_document(name: str, directory: Path = OPENAPI_DIR) -> ApiDocument:
+    path = directory / f"{name}.yaml"
+    # The shared components (openapi/shared/) copied in: what is served and bound is one
+    # self-contained document.
+    spec = load_bundled(path)
     # Document order is kept, so the served JSON reads like the YAML it comes from.
     json_bytes = strict_json.dumps(spec, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return ApiDocument(name=name, spec=spec, json_bytes=json_bytes)
+
+
+SCOPES_EXTENSION = "x-scopes"
+_VERBS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def operation_scopes(operation: dict[str, Any]) -> list[str]:
+    """The scopes an operation requires: its ``x-scopes``.
+
+    OpenAPI 3.0 lets a security requirement list scopes only for OAuth2 and OpenID Connect
+    schemes (for ``http`` and ``apiKey`` the list must be empty), so the documents state each
+    operation's scopes beside its ``security`` instead, where partners' tools accept them.
+    """
+    return list(operation.get(SCOPES_EXTENSION, []))
+
+
+def with_required_scopes(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` for Connexion, each operation's ``x-scopes`` written into its security
+    requirements: Connexion hands a requirement's list to the scheme's check function as
+    ``required_scopes`` (``hirebridge.security.authenticate`` enforces them)."""
+    bound = copy.deepcopy(spec)
+    for item in bound.get("paths", {}).values():
+        for method in _VERBS:
+            operation = item.get(method)
+            if operation is None or SCOPES_EXTENSION not in operation:
+                continue
+            scopes = operation_scopes(operation)
+            requirements = operation.get("security", bound.get("security", []))
+            operation["security"] = [
+                {scheme: list(scopes) for scheme in requirement} for requirement in requirements
+            ]
+    return bound
 
 
 _UI_PAGE = """<!DOCTYPE html>

@@ -213,6 +213,7 @@ class ErrorHandlers:
         status = int(exc.status or 500)
         code = _CODE_BY_STATUS.get(status, "invalid_request" if status < 500 else "internal_error")
         if status == 400:
+            code = validation_messages.error_code(exc) or code
             message = validation_messages.describe(exc) or _validation_message(exc.detail)
         elif status == 415:
             message = "Send the request body as application/json."

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hirebridge.admission import Admission, Admitted, Miss
 from hirebridge.errors import ApiProblem
 from hirebridge.operations import operation_id
-from hirebridge.quota import MonthlyQuota
+from hirebridge.quota import MonthlyQuota, QuotaDecision
 from hirebridge.ratelimit import Decision
 from storage import api_keys, usage
 from storage.api_keys import Principal
@@ -74,6 +74,8 @@ class KeyedCall:
         # Whose call this is, once the key is known (whether or not the call was then refused).
         self.principal: Principal | None = None
         self.rate: Decision | None = None
+        # The employer's month with this call counted; None when unknown (Redis unreachable).
+        self.quota: QuotaDecision | None = None
         # The generation of the caller's data for the read caches; None when unknown.
         self.data_generation: str | None = None
 
@@ -127,6 +129,7 @@ class KeyedCall:
             )
         assert outcome.used_this_month is not None  # counted: the rate allowed it
         quota = await self.policy.quota.settle(outcome.principal, outcome.used_this_month, now)
+        self.quota = quota
         if quota is not None and not quota.allowed:
             raise ApiProblem(
                 "quota_exceeded",

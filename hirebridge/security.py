@@ -168,6 +168,9 @@ async def authenticate(
         "employer_id": principal.employer_id,
         "scopes": sorted(principal.scopes),
         "data_generation": keyed_call.data_generation if keyed_call is not None else None,
+        # What is left of this call's rate and of the employer's month (``getMe`` reports them).
+        "rate": keyed_call.rate if keyed_call is not None else None,
+        "quota": keyed_call.quota if keyed_call is not None else None,
     }
 
 

@@ -107,6 +107,25 @@ def describe(problem: ProblemException) -> str | None:
     return _rewrite(str(problem.detail or "").strip())
 
 
+ERROR_CODE_EXTENSION = "x-error-code"
+
+
+def error_code(problem: ProblemException) -> str | None:
+    """The ``x-error-code`` of the schema a refused body broke, if it names one.
+
+    A document may give a field its own error code (a CV search ``query`` that is blank or too
+    long is ``invalid_query``, like one the query language refuses), so the schema states the
+    rule and the refusal keeps the code the operation promises.
+    """
+    error = problem.__context__
+    if isinstance(problem, InvalidParameter):
+        error = problem.error
+    if isinstance(error, ValidationError) and isinstance(error.schema, dict):
+        code = error.schema.get(ERROR_CODE_EXTENSION)
+        return str(code) if code else None
+    return None
+
+
 def quoted(value: Any) -> str:
     """``value`` as JSON, cut as ``storage.errors.quoted`` cuts every value a message shows."""
     if isinstance(value, str):
@@ -150,6 +169,10 @@ def _sentence(error: ValidationError, parameter: str | None) -> str:
     keyword = error.validator
     if keyword in {"required", "additionalProperties"}:
         return _about_fields(error)
+    if keyword == "not":
+        refusal = _refusal(error.validator_value, error.instance)
+        if refusal:
+            return refusal
     subject = parameter or _field_subject(error.absolute_path)
     expected: Any = error.validator_value
     value = error.instance
@@ -188,6 +211,24 @@ def _sentence(error: ValidationError, parameter: str | None) -> str:
         "multipleOf": f"must be a multiple of {expected}",
     }
     return f"{subject} {rules.get(keyword, 'is not valid')}."
+
+
+MESSAGE_EXTENSION = "x-message"
+
+
+def _refusal(refused: Any, value: Any) -> str | None:
+    """The ``x-message`` of the case of a ``not`` schema that ``value`` matches.
+
+    A document states a rule no field can state alone (an apply method without the address it
+    needs) as a ``not`` over the refused cases, each with the sentence to answer it with.
+    """
+    if not isinstance(refused, dict):
+        return None
+    for case in [refused, *refused.get("anyOf", [])]:
+        message = case.get(MESSAGE_EXTENSION)
+        if message and Draft4Validator(case).is_valid(value):
+            return str(message)
+    return None
 
 
 def _about_fields(error: ValidationError) -> str:

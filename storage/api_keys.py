@@ -329,6 +329,12 @@ def get_key(session: Session, key_id: int, *, employer_id: int | None = None) ->
     return key
 
 
+def key_with_employer(session: Session, key_id: int) -> tuple[ApiKey, Employer]:
+    """The key and its employer (the key that authenticated a call, which always exists)."""
+    key = get_key(session, key_id)
+    return key, session.get_one(Employer, key.employer_id)
+
+
 def revoke_key(session: Session, key_id: int, *, employer_id: int | None = None) -> ApiKey:
     """Revoke a key; it is refused from the next request on. Revoking twice is harmless."""
     key = get_key(session, key_id, employer_id=employer_id)

@@ -35,6 +35,23 @@ def db_upgrade() -> None:
     click.echo(f"database at revision {revision}")
 
 
+@db_group.command("revision")
+@click.option(
+    "-m", "--message", required=True, help="What the migration does, e.g. 'api key notes'."
+)
+def db_revision(message: str) -> None:
+    """Write a new migration from the models' differences with the database (which must be at
+    the newest revision: `db upgrade` first); prints the file. Review it before committing."""
+    url = load_settings().resolved_database_url
+    try:
+        path = migrate.revision(url, message)
+    except migrate.MigrationError as exc:
+        raise CliError(str(exc)) from None
+    except OperationalError as exc:
+        raise CliError(f"cannot reach the database: {str(exc.orig).splitlines()[0]}") from None
+    click.echo(path)
+
+
 @click.group("employer")
 def employer_group() -> None:
     """Employers (tenants)."""

@@ -10,7 +10,8 @@ and lists every change that could break a client written against ``old``:
 - a status code or a media type is gone from a response, or a response header is gone;
 - a property is gone (from a request: the client still sends it; from a response: the client
   still reads it);
-- a type, ``format`` or ``nullable`` changed in a way the client sees;
+- a type, ``format`` or ``nullable`` changed in a way the client sees (an integer that states its
+  width, ``int32`` or ``int64``, for the first time is no change);
 - a request property became required (or a new one is required), a response property is no
   longer required;
 - an enum value is gone (anywhere), or a new one appears in a response;
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from hirebridge.contract.bundle import load_bundled
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 Node = Mapping[str, Any]
@@ -100,7 +103,8 @@ class Document:
 
     @classmethod
     def from_path(cls, path: Path) -> Document:
-        return cls(_load_yaml(path), path.resolve().parent)
+        """The document as it is served: its shared components copied in (``bundle``)."""
+        return cls(load_bundled(path), path.resolve().parent)
 
     def resolve(self, node: Any) -> Any:
         """``node`` with its ``$ref`` chain followed (a node without ``$ref`` is itself)."""
@@ -285,8 +289,8 @@ class _Comparison:
             )
 
     def security(self, where: str, old_op: Node, new_op: Node) -> Iterator[BreakingChange]:
-        old_scopes = _scopes(old_op.get("security", self.old.root.get("security")))
-        new_scopes = _scopes(new_op.get("security", self.new.root.get("security")))
+        old_scopes = _scopes(old_op, self.old.root)
+        new_scopes = _scopes(new_op, self.new.root)
         for scheme, scopes in new_scopes.items():
             added = scopes - old_scopes.get(scheme, set())
             if scheme in old_scopes and added:
@@ -300,11 +304,30 @@ class _Comparison:
         yield from _SchemaComparison(self.old, self.new, direction).compare(where, old_raw, new_raw)
 
 
-def _scopes(requirements: Sequence[Mapping[str, Sequence[str]]] | None) -> dict[str, set[str]]:
+def _width_stated(old: Node, new: Node) -> bool:
+    """An integer without a ``format`` that gains ``int32`` or ``int64``: the width its values
+    always had, now stated (generators that read no format pick 32 bits, and a client that read
+    wider values was already wrong). Any other change of format is a change."""
+    return (
+        new.get("type") == "integer"
+        and old.get("format") is None
+        and new.get("format") in {"int32", "int64"}
+    )
+
+
+def _scopes(operation: Node, root: Node) -> dict[str, set[str]]:
+    """The scopes each scheme of ``operation`` requires: those listed in its security
+    requirements and those of its ``x-scopes`` (where the documents state them, since OpenAPI 3.0
+    lists scopes in requirements for OAuth2 only), so moving a scope from one to the other is no
+    change, and a scope newly required in either is."""
+    requirements: Sequence[Mapping[str, Sequence[str]]] = (
+        operation.get("security", root.get("security")) or []
+    )
+    stated = set(operation.get("x-scopes", []))
     scopes: dict[str, set[str]] = {}
-    for requirement in requirements or []:
+    for requirement in requirements:
         for scheme, names in requirement.items():
-            scopes.setdefault(scheme, set()).update(names)
+            scopes.setdefault(scheme, set()).update(names, stated)
     return scopes
 
 
@@ -335,7 +358,7 @@ class _SchemaComparison:
                 where, ChangeKind.TYPE_CHANGED, f"{old.get('type')} -> {new.get('type')}"
             )
             return
-        if old.get("format") != new.get("format"):
+        if old.get("format") != new.get("format") and not _width_stated(old, new):
             yield BreakingChange(
                 where, ChangeKind.FORMAT_CHANGED, f"{old.get('format')} -> {new.get('format')}"
             )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from hirebridge.contract.bundle import load_bundled
 from hirebridge.documents import OPENAPI_DIR
 from tests.support.apps import Api, make_settings
 from tests.support.live import free_port
@@ -16,8 +15,8 @@ def test_swagger_json_is_the_v1_document(api: Api) -> None:
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == yaml.safe_load((OPENAPI_DIR / "v1.yaml").read_text())
-    assert response.json()["servers"] == [{"url": "/api/v1", "description": "This deployment"}]
+    assert response.json() == load_bundled(OPENAPI_DIR / "v1.yaml")
+    assert [server["url"] for server in response.json()["servers"]] == ["/api/v1"]
 
 
 def test_swagger_ui_page_and_its_assets_are_served_locally(api: Api) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from storage import candidates, credits, db, outbox, webhook_targets
-from storage.models import CreditKind
+from storage.models import CreditKind, Plan
 from tests.support.apps import Api
 from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
@@ -92,11 +92,11 @@ class TestDocument:
     def test_served_with_its_swagger_ui(self, api: Api) -> None:
         document = api.client.get("/swagger/v2/swagger.json")
         assert document.status_code == 200
-        assert document.json()["servers"] == [{"url": "/api/v2", "description": "This deployment"}]
+        assert [server["url"] for server in document.json()["servers"]] == ["/api/v2"]
         ui = api.client.get("/swagger/v2/")
         assert ui.status_code == 200 and "/swagger/v2/swagger.json" in ui.text
 
-    def test_same_operations_and_rate_families_as_v1(self, api: Api) -> None:
+    def test_v1_operations_with_the_same_rate_families_and_v2s_own(self, api: Api) -> None:
         def operations(name: str) -> dict[str, tuple[str, str, str | None]]:
             document = api.client.get(f"/swagger/{name}/swagger.json").json()
             return {
@@ -106,7 +106,12 @@ class TestDocument:
                 if isinstance(operation, dict) and "operationId" in operation
             }
 
-        assert operations("v2") == operations("v1")
+        v1, v2 = operations("v1"), operations("v2")
+        assert {key: value for key, value in v2.items() if key in v1} == v1
+        # Added to v2 only: the calling key itself.
+        assert {key: value for key, value in v2.items() if key not in v1} == {
+            "getMe": ("/me", "get", "other")
+        }
 
 
 class TestEnvelopes:
@@ -153,6 +158,31 @@ class TestJobs:
             api.put(f"{V2}/jobs/{job['id']}", json={"title": "x"}), 400, "invalid_state"
         )
         assert message == "A job that is closed cannot be changed."
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (
+                {"applyMethod": "email", "applyEmailAddress": None},
+                "The field applyEmailAddress is required when applyMethod is email.",
+            ),
+            (
+                {"applyMethod": "url"},
+                "The field applyUrl is required when applyMethod is url.",
+            ),
+            (
+                {"location": None, "city": "Leeds"},
+                "Give the job a location, or a city and a country.",
+            ),
+        ],
+    )
+    def test_what_a_body_needs_is_refused_by_the_document_with_a_sentence(
+        self, api: Api, tenant: Tenant, change: dict[str, Any], message: str
+    ) -> None:
+        body = {key: value for key, value in {**V2_JOB, **change}.items() if value is not None}
+        before = api.get(f"{V2}/jobs").json()["data"]
+        assert refused(api.post(f"{V2}/jobs", json=body), 400, "invalid_request") == message
+        assert api.get(f"{V2}/jobs").json()["data"] == before
 
     def test_publish_without_credit_is_402(
         self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
@@ -400,3 +430,49 @@ class TestWebhooks:
             deleted = api.delete(target)
             assert deleted.status_code == 204 and deleted.content == b""
         refused(api.get(hook), 404, "not_found")
+
+
+class TestAccount:
+    def test_me_names_the_key_its_employer_and_what_is_left(
+        self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        employer_id = make_employer(name="Acme Recruiting", plan=Plan.PROFESSIONAL)
+        key_id, key = make_key(employer_id, "applications:read", name="Bullhorn production")
+
+        first = api.get(f"{V2}/me", key=key)
+        me = ok(first)
+        assert me["key"] == {
+            "id": key_id,
+            "name": "Bullhorn production",
+            "prefix": key[: len(me["key"]["prefix"])],
+            "scopes": ["applications:read"],
+            "expiresAt": None,
+        }
+        assert me["key"]["prefix"].startswith("pk_live_")
+        assert me["employer"] == {
+            "id": employer_id,
+            "name": "Acme Recruiting",
+            "plan": "professional",
+        }
+        rate = me["rateLimit"]
+        assert rate["family"] == "other"
+        assert rate["limit"] == int(first.headers["X-RateLimit-Limit"])
+        assert rate["remaining"] == int(first.headers["X-RateLimit-Remaining"])
+        assert me["quota"]["monthlyRequests"] == 10_000
+        assert me["quota"]["usedThisMonth"] >= 1
+        assert me["quota"]["remaining"] == 10_000 - me["quota"]["usedThisMonth"]
+
+        again = ok(api.get(f"{V2}/me", key=key))
+        assert again["rateLimit"]["remaining"] == rate["remaining"] - 1
+        assert again["quota"]["usedThisMonth"] == me["quota"]["usedThisMonth"] + 1
+
+    def test_me_on_a_plan_without_a_quota_and_without_a_key(
+        self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+    ) -> None:
+        employer_id = make_employer(plan=Plan.ENTERPRISE)
+        _key_id, key = make_key(employer_id, "webhooks:manage")
+        quota = ok(api.get(f"{V2}/me", key=key))["quota"]
+        assert quota["monthlyRequests"] is None and quota["remaining"] is None
+        assert quota["usedThisMonth"] >= 1
+        response = api.client.get(f"{V2}/me")
+        assert response.status_code == 401 and response.content == b""

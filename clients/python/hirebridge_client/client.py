@@ -9,7 +9,7 @@ from typing import Self
 import httpx
 
 from . import _documents, v1, v2
-from .resources import Applications, Candidates, Jobs, Pipeline, Webhooks
+from .resources import Account, Applications, Candidates, Jobs, Pipeline, Webhooks
 from .retries import RetryingTransport, RetryPolicy
 
 USER_AGENT = f"hirebridge-python/{_documents.VERSION} python/{platform.python_version()}"
@@ -74,6 +74,7 @@ class Hirebridge:
 
         self.v2 = v2.AuthenticatedClient(base_url=root, token=api_key).set_httpx_client(http("v2"))
         self.v1 = v1.AuthenticatedClient(base_url=root, token=api_key).set_httpx_client(http("v1"))
+        self.account = Account(self.v2)
         self.jobs = Jobs(self.v2)
         self.applications = Applications(self.v2)
         self.candidates = Candidates(self.v2)

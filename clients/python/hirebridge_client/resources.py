@@ -18,6 +18,7 @@ from uuid import UUID
 import httpx
 
 from .errors import APIConnectionError, APIError, error_for
+from .v2.api.account import get_me
 from .v2.api.applications import list_job_applications
 from .v2.api.candidates import (
     create_candidate,
@@ -60,6 +61,8 @@ from .v2.models import (
     JobStatus,
     JobSummary,
     JobUpdate,
+    Me,
+    MeResponse,
     MoveApplicationRequest,
     Pagination,
     PipelineStage,
@@ -172,6 +175,13 @@ def walk(fetch: Callable[[str | Unset], _Page[Item]]) -> Iterator[Item]:
 class Resource:
     def __init__(self, client: AuthenticatedClient) -> None:
         self._client = client
+
+
+class Account(Resource):
+    """The calling key itself: its name, scopes, employer, plan and what is left of its limits."""
+
+    def me(self) -> Me:
+        return expect(send(get_me.sync_detailed, client=self._client), MeResponse).data
 
 
 class Jobs(Resource):

@@ -87,6 +87,15 @@ function idempotency(options: PostOptions): { [IDEMPOTENCY_KEY_HEADER]?: string 
   return options.idempotencyKey === undefined ? {} : { [IDEMPOTENCY_KEY_HEADER]: options.idempotencyKey };
 }
 
+/** The calling key itself (`/me`): its name, scopes, employer, plan and what is left of its limits. */
+export class Account {
+  constructor(private readonly api: Api) {}
+
+  me() {
+    return data(this.api.GET("/me"));
+  }
+}
+
 /** The employer's job postings (`/jobs`). */
 export class Jobs {
   constructor(private readonly api: Api) {}
@@ -275,6 +284,7 @@ export class Webhooks {
 
 /** A client of the Hirebridge partner API (v2). */
 export class Hirebridge {
+  readonly account: Account;
   readonly jobs: Jobs;
   readonly applications: Applications;
   readonly candidates: Candidates;
@@ -292,6 +302,7 @@ export class Hirebridge {
       headers: { Authorization: `Bearer ${apiKey}`, "User-Agent": USER_AGENT },
       fetch: retryingFetch(policy, baseFetch),
     });
+    this.account = new Account(this.api);
     this.jobs = new Jobs(this.api);
     this.applications = new Applications(this.api);
     this.candidates = new Candidates(this.api);

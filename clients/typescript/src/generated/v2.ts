@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling key, its employer and its limits
+         * @description Who is calling: the key's name, prefix, scopes and expiry, its employer and plan, what
+         *     is left of this minute's rate in this operation's family (`other`, counted with this
+         *     call) and of the employer's monthly request quota. Any valid key may ask: no scope is
+         *     needed. Free (it counts as a request, like every call).
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs": {
         parameters: {
             query?: never;
@@ -771,6 +794,7 @@ export interface components {
             expiryDate?: string;
         };
         /**
+         * Format: int32
          * @description A country, by its international calling code (44 is the United Kingdom, 971 the United Arab
          *     Emirates; the United States and Canada share 1).
          * @example 44
@@ -803,7 +827,10 @@ export interface components {
             skills: string[];
             /** @example London */
             city: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId: number | null;
             /** @description Countries the candidate would work in. */
             preferredCountryIds: components["schemas"]["CountryId"][];
@@ -870,7 +897,10 @@ export interface components {
             cvText?: string | null;
             skills?: string[];
             city?: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId?: number | null;
             preferredCountryIds?: components["schemas"]["CountryId"][];
             /** Format: date-time */
@@ -878,14 +908,16 @@ export interface components {
         };
         CandidateSearchRequest: {
             /**
-             * @description The boolean query (see "CV search query language"): at most 512 characters and 50
-             *     terms.
+             * @description The boolean query (see "CV search query language"): not blank, at most 512
+             *     characters and 50 terms. A query refused here or by the query language is
+             *     `400 invalid_query` (`x-error-code`).
              * @example kubernetes AND (aws OR gcp) AND NOT junior
              */
             query: string;
             /** @description Only candidates who would work in at least one of these countries. */
             preferredCountryIds?: components["schemas"]["CountryId"][];
             /**
+             * Format: int32
              * @description Only candidates active on the platform within this many days.
              * @example 90
              */
@@ -906,7 +938,10 @@ export interface components {
             headline: string | null;
             skills: string[];
             city: string | null;
-            /** @description Where the candidate lives, by calling code (see CountryId). */
+            /**
+             * Format: int32
+             * @description Where the candidate lives, by calling code (see CountryId).
+             */
             countryId: number | null;
             preferredCountryIds: components["schemas"]["CountryId"][];
             /** Format: date-time */
@@ -925,6 +960,7 @@ export interface components {
             pagination: components["schemas"]["Pagination"];
             meta: {
                 /**
+                 * Format: int64
                  * @description How many candidates match now, counted up to 10,000. When more match, `total` is 10000,
                  *     `totalIsExact` is false, and the walk covers the 10,000 most recently active matches (the
                  *     first 1,000 of them ranked by relevance); add terms or filters to narrow the search.
@@ -944,10 +980,106 @@ export interface components {
             /** @example Screened */
             name: string;
             /**
+             * Format: int64
              * @description The stage's place in the pipeline, from 0.
              * @example 1
              */
             position: number;
+        };
+        /** @description The calling key, its employer and what is left of its limits. */
+        Me: {
+            key: {
+                /**
+                 * Format: int64
+                 * @example 7
+                 */
+                id: number;
+                /** @example Bullhorn production */
+                name: string;
+                /**
+                 * @description The visible start of the key, as the portal lists it.
+                 * @example pk_live_3fA9
+                 */
+                prefix: string;
+                /**
+                 * @description What the key may do (bundles expanded).
+                 * @example [
+                 *       "jobs:read",
+                 *       "jobs:write"
+                 *     ]
+                 */
+                scopes: string[];
+                /**
+                 * Format: date-time
+                 * @description When the key stops working; null when it does not expire.
+                 * @example null
+                 */
+                expiresAt: string | null;
+            };
+            employer: {
+                /**
+                 * Format: int64
+                 * @example 1
+                 */
+                id: number;
+                /** @example Acme Recruiting */
+                name: string;
+                /**
+                 * @example professional
+                 * @enum {string}
+                 */
+                plan: "free" | "starter" | "professional" | "enterprise";
+            };
+            /**
+             * @description This minute's rate for this key in the `other` family, this call counted (as the
+             *     `X-RateLimit-*` headers say); null when the rate limiter could not be reached.
+             */
+            rateLimit: {
+                /** @enum {string} */
+                family: "other";
+                /**
+                 * Format: int64
+                 * @example 60
+                 */
+                limit: number;
+                /**
+                 * Format: int64
+                 * @example 59
+                 */
+                remaining: number;
+                /**
+                 * Format: int64
+                 * @example 42
+                 */
+                resetSeconds: number;
+            } | null;
+            /**
+             * @description The employer's requests this calendar month (UTC), this call counted. On a plan
+             *     without a quota `monthlyRequests` and `remaining` are null.
+             */
+            quota: {
+                /**
+                 * Format: int64
+                 * @example 10000
+                 */
+                monthlyRequests: number | null;
+                /**
+                 * Format: int64
+                 * @description Null when the counter could not be reached.
+                 * @example 1234
+                 */
+                usedThisMonth: number | null;
+                /**
+                 * Format: int64
+                 * @example 8766
+                 */
+                remaining: number | null;
+            };
+        };
+        MeResponse: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["Me"];
         };
         /** @description One page of PipelineStage objects, in the list's order. */
         PipelineStageList: {
@@ -984,7 +1116,10 @@ export interface components {
             headline: string | null;
             /** @example London */
             city: string | null;
-            /** @example 44 */
+            /**
+             * Format: int64
+             * @example 44
+             */
             countryId: number | null;
         };
         /**
@@ -1094,6 +1229,7 @@ export interface components {
              */
             disabledReason: string | null;
             /**
+             * Format: int64
              * @description Failed attempts in a row, across its deliveries; 10 disables the webhook.
              * @example 0
              */
@@ -1197,11 +1333,13 @@ export interface components {
              */
             startedAt: string;
             /**
+             * Format: int64
              * @description How long the attempt took, in milliseconds.
              * @example 148
              */
             durationMs: number;
             /**
+             * Format: int64
              * @description The HTTP status your endpoint answered; null when there was no answer.
              * @example 200
              */
@@ -1229,6 +1367,7 @@ export interface components {
             eventType: components["schemas"]["WebhookEventType"];
             status: components["schemas"]["WebhookDeliveryStatus"];
             /**
+             * Format: int64
              * @description Failed attempts since the delivery was created or last redelivered.
              * @example 0
              */
@@ -1272,6 +1411,7 @@ export interface components {
         };
         WebhookReplayResult: {
             /**
+             * Format: int64
              * @description How many deliveries are due again.
              * @example 17
              */
@@ -1374,7 +1514,10 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobExpiredData"];
         };
-        /** @description An `open` job passed its `expiryDate` and is now `expired`. */
+        /**
+         * @description An open job passed its `expiryDate` and expired (`Expired` in v1's words, `expired` in
+         *     v2's).
+         */
         JobExpiredData: {
             /**
              * Format: int64
@@ -1383,7 +1526,7 @@ export interface components {
             jobPostId: number;
             /**
              * Format: date-time
-             * @description When the job became `expired`.
+             * @description When the job expired.
              * @example 2026-06-01T00:00:41Z
              */
             expiredAt: string;
@@ -1398,7 +1541,10 @@ export interface components {
             createdAt: components["schemas"]["WebhookEventTime"];
             data: components["schemas"]["JobPublishedData"];
         };
-        /** @description A draft job was published and is now `open`. */
+        /**
+         * @description A draft job was published: it is open to applications (`Active` in v1's words, `open`
+         *     in v2's).
+         */
         JobPublishedData: {
             /**
              * Format: int64
@@ -1427,8 +1573,8 @@ export interface components {
             data: components["schemas"]["JobClosedData"];
         };
         /**
-         * @description A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
-         *     `closed`.
+         * @description A job was closed (`closeJob`, or on v2 `updateJob` with `"status": "closed"`) and takes no
+         *     more applications (`Inactive` in v1's words, `closed` in v2's).
          */
         JobClosedData: {
             /**
@@ -1498,6 +1644,7 @@ export interface components {
              */
             nextCursor: string | null;
             /**
+             * Format: int64
              * @description The `limit` this page was asked with.
              * @example 20
              */
@@ -1583,6 +1730,9 @@ export interface components {
          */
         IdempotencyConflict: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1604,6 +1754,9 @@ export interface components {
          */
         IdempotencyMismatch: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1625,6 +1778,9 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1649,6 +1805,9 @@ export interface components {
          */
         Conflict: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1667,6 +1826,9 @@ export interface components {
         /** @description The employer has no credit of the kind this operation costs (`no_credits`). */
         PaymentRequired: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1685,6 +1847,9 @@ export interface components {
         /** @description The key is valid but lacks a scope this operation needs (`insufficient_scope`). */
         Forbidden: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1703,6 +1868,9 @@ export interface components {
         /** @description No such object among your employer's (`not_found`). */
         NotFound: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1834,6 +2002,9 @@ export interface components {
          */
         WebhookBadRequest: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1843,6 +2014,9 @@ export interface components {
         /** @description No such webhook or delivery among your employer's (`not_found`). */
         WebhookNotFound: {
             headers: {
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1953,6 +2127,67 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, its employer and its limits. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "key": {
+                     *           "id": 7,
+                     *           "name": "Bullhorn production",
+                     *           "prefix": "pk_live_3fA9",
+                     *           "scopes": [
+                     *             "jobs:read",
+                     *             "jobs:write"
+                     *           ],
+                     *           "expiresAt": null
+                     *         },
+                     *         "employer": {
+                     *           "id": 1,
+                     *           "name": "Acme Recruiting",
+                     *           "plan": "professional"
+                     *         },
+                     *         "rateLimit": {
+                     *           "family": "other",
+                     *           "limit": 60,
+                     *           "remaining": 59,
+                     *           "resetSeconds": 42
+                     *         },
+                     *         "quota": {
+                     *           "monthlyRequests": 10000,
+                     *           "usedThisMonth": 1234,
+                     *           "remaining": 8766
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
@@ -2362,6 +2597,9 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3075,13 +3313,19 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "code": "conflict",
-                     *       "message": "This delivery is being attempted right now; try again in a few seconds."
+                     *       "success": false,
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "This delivery is being attempted right now; try again in a few seconds."
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -14,8 +14,9 @@ T = TypeVar("T", bound="CandidateSearchRequest")
 class CandidateSearchRequest:
     """
     Attributes:
-        query (str): The boolean query (see "CV search query language"): at most 512 characters and 50
-            terms.
+        query (str): The boolean query (see "CV search query language"): not blank, at most 512
+            characters and 50 terms. A query refused here or by the query language is
+            `400 invalid_query` (`x-error-code`).
              Example: kubernetes AND (aws OR gcp) AND NOT junior.
         preferred_country_ids (list[int] | Unset): Only candidates who would work in at least one of these countries.
         active_within_days (int | Unset): Only candidates active on the platform within this many days. Example: 90.

@@ -12,11 +12,12 @@ T = TypeVar("T", bound="JobClosedData")
 
 @_attrs_define
 class JobClosedData:
-    """A job was closed (`closeJob`) and is now `Inactive`.
+    """A job was closed (`closeJob`, or on v2 `updateJob` with `"status": "closed"`) and takes no
+    more applications (`Inactive` in v1's words, `closed` in v2's).
 
-    Attributes:
-        job_post_id (int):  Example: 1234.
-        closed_at (datetime.datetime):  Example: 2026-05-20T11:00:00Z.
+        Attributes:
+            job_post_id (int):  Example: 1234.
+            closed_at (datetime.datetime):  Example: 2026-05-20T11:00:00Z.
     """
 
     job_post_id: int

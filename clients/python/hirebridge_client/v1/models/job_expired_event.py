@@ -25,7 +25,8 @@ class JobExpiredEvent:
         type_ (JobExpiredEventType):
         created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
             2026-05-03T10:12:00Z.
-        data (JobExpiredData): An `Active` job passed its `expiryDate` and is now `Expired`.
+        data (JobExpiredData): An open job passed its `expiryDate` and expired (`Expired` in v1's words, `expired` in
+            v2's).
     """
 
     id: str

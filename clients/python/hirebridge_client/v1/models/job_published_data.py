@@ -12,12 +12,13 @@ T = TypeVar("T", bound="JobPublishedData")
 
 @_attrs_define
 class JobPublishedData:
-    """A draft job was published and is now `Active`.
+    """A draft job was published: it is open to applications (`Active` in v1's words, `open`
+    in v2's).
 
-    Attributes:
-        job_post_id (int):  Example: 1234.
-        posted_date (datetime.datetime):  Example: 2026-05-02T09:00:00Z.
-        expiry_date (datetime.datetime):  Example: 2026-06-01T00:00:00Z.
+        Attributes:
+            job_post_id (int):  Example: 1234.
+            posted_date (datetime.datetime):  Example: 2026-05-02T09:00:00Z.
+            expiry_date (datetime.datetime):  Example: 2026-06-01T00:00:00Z.
     """
 
     job_post_id: int

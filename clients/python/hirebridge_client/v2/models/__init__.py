@@ -42,6 +42,14 @@ from .job_response import JobResponse
 from .job_status import JobStatus
 from .job_summary import JobSummary
 from .job_update import JobUpdate
+from .me import Me
+from .me_employer import MeEmployer
+from .me_employer_plan import MeEmployerPlan
+from .me_key import MeKey
+from .me_quota import MeQuota
+from .me_rate_limit_type_0 import MeRateLimitType0
+from .me_rate_limit_type_0_family import MeRateLimitType0Family
+from .me_response import MeResponse
 from .move_application_request import MoveApplicationRequest
 from .pagination import Pagination
 from .pipeline_stage import PipelineStage
@@ -114,6 +122,14 @@ __all__ = (
     "JobStatus",
     "JobSummary",
     "JobUpdate",
+    "Me",
+    "MeEmployer",
+    "MeEmployerPlan",
+    "MeKey",
+    "MeQuota",
+    "MeRateLimitType0",
+    "MeRateLimitType0Family",
+    "MeResponse",
     "MoveApplicationRequest",
     "Pagination",
     "PipelineStage",

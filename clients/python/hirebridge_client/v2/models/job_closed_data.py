@@ -12,8 +12,8 @@ T = TypeVar("T", bound="JobClosedData")
 
 @_attrs_define
 class JobClosedData:
-    """A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
-    `closed`.
+    """A job was closed (`closeJob`, or on v2 `updateJob` with `"status": "closed"`) and takes no
+    more applications (`Inactive` in v1's words, `closed` in v2's).
 
         Attributes:
             job_post_id (int):  Example: 1234.

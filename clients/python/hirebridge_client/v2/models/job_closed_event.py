@@ -25,8 +25,8 @@ class JobClosedEvent:
         type_ (JobClosedEventType):
         created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
             2026-05-03T10:12:00Z.
-        data (JobClosedData): A job was closed (`closeJob`, or `updateJob` with `"status": "closed"`) and is now
-            `closed`.
+        data (JobClosedData): A job was closed (`closeJob`, or on v2 `updateJob` with `"status": "closed"`) and takes no
+            more applications (`Inactive` in v1's words, `closed` in v2's).
     """
 
     id: str

@@ -12,11 +12,12 @@ T = TypeVar("T", bound="JobExpiredData")
 
 @_attrs_define
 class JobExpiredData:
-    """An `open` job passed its `expiryDate` and is now `expired`.
+    """An open job passed its `expiryDate` and expired (`Expired` in v1's words, `expired` in
+    v2's).
 
-    Attributes:
-        job_post_id (int):  Example: 1234.
-        expired_at (datetime.datetime): When the job became `expired`. Example: 2026-06-01T00:00:41Z.
+        Attributes:
+            job_post_id (int):  Example: 1234.
+            expired_at (datetime.datetime): When the job expired. Example: 2026-06-01T00:00:41Z.
     """
 
     job_post_id: int

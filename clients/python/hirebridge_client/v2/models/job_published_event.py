@@ -25,7 +25,8 @@ class JobPublishedEvent:
         type_ (JobPublishedEventType):
         created_at (datetime.datetime): When the event happened (RFC 3339, UTC, to the second). Example:
             2026-05-03T10:12:00Z.
-        data (JobPublishedData): A draft job was published and is now `open`.
+        data (JobPublishedData): A draft job was published: it is open to applications (`Active` in v1's words, `open`
+            in v2's).
     """
 
     id: str
