@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import psycopg
@@ -27,9 +28,11 @@ from tests.support.databases import ADMIN_DATABASE_URL
 
 @pytest.fixture
 def migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The migrations where Alembic finds them (``storage:migrations``), copied: the test writes one.
+    source = Path(str(resources.files("storage") / "migrations"))
     copy = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", copy)
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS", str(copy))
     return copy
 
 
