@@ -47,6 +47,20 @@ def test_the_baseline_is_a_document_of_its_version(version: str) -> None:
     assert frozen["servers"][0]["url"] == f"/api/{version}"
 
 
+@pytest.mark.parametrize("version", FROZEN_VERSIONS)
+def test_the_baseline_was_moved_with_the_last_change(version: str) -> None:
+    """A change to a document and the move of its baseline go in one commit (README,
+    'Versions'): a baseline that lags behind its document would let the next change sweep in
+    edits nobody passed through the gate, and the gate would compare against an old contract."""
+    frozen = yaml.safe_load((OPENAPI_DIR / "frozen" / f"{version}.yaml").read_text("utf-8"))
+    assert frozen == load_bundled(OPENAPI_DIR / f"{version}.yaml"), (
+        f"openapi/frozen/{version}.yaml is not openapi/{version}.yaml as bundled: once"
+        " test_no_breaking_change_from_the_frozen_baseline passes, move the baseline with"
+        f" `.venv/bin/python -m hirebridge.contract.bundle openapi/{version}.yaml"
+        f" openapi/frozen/{version}.yaml` and review its diff"
+    )
+
+
 def test_the_gate_catches_a_break_in_the_real_document() -> None:
     current = load_bundled(CURRENT_V1)
     broken = copy.deepcopy(current)
