@@ -338,9 +338,15 @@ def wrk(
     )
 
 
-def profile(master: subprocess.Popen[bytes], seconds: int, run: Callable[[], Run]) -> None:
+def profile(
+    master: subprocess.Popen[bytes],
+    seconds: int,
+    run: Callable[[], Run],
+    keep: Path | None = None,
+) -> None:
     """Sample one API worker with py-spy (only while it holds the GIL) during ``run`` and print
-    the functions that take the largest shares of its CPU, inclusive of what they call."""
+    the functions that take the largest shares of its CPU, inclusive of what they call; the
+    collapsed stacks are copied to ``keep`` if given."""
     py_spy = Path(sys.executable).with_name("py-spy")
     worker = psutil.Process(master.pid).children()[0].pid
     with tempfile.NamedTemporaryFile(suffix=".txt") as raw:
@@ -355,7 +361,10 @@ def profile(master: subprocess.Popen[bytes], seconds: int, run: Callable[[], Run
         )
         run()
         sampler.wait(timeout=seconds + 30)
-        shares, total = inclusive_shares(Path(raw.name).read_text())
+        collapsed = Path(raw.name).read_text()
+        if keep is not None:
+            keep.write_text(collapsed)
+        shares, total = inclusive_shares(collapsed)
     print(f"py-spy --gil, one worker, {total} samples: functions by inclusive share")
     # The frames every sample shares (the server's main loop) say nothing; from 3% down is noise.
     for name, share in shares:
@@ -476,6 +485,9 @@ def main() -> None:
         const="cached-v1",
         metavar="TARGET",
         help="then profile a worker under load (py-spy) on TARGET (default cached-v1)",
+    )
+    parser.add_argument(
+        "--profile-output", type=Path, help="keep py-spy's collapsed stacks in this file"
     )
     parser.add_argument(
         "--request-log",
@@ -727,7 +739,9 @@ def main() -> None:
                 raise SystemExit(f"--profile: choose one of {', '.join(profiled)}")
             master, target = profiled[args.profile]
             print(f"profiling {target.operation} {target.target} ...", flush=True)
-            profile(master, args.duration, lambda: drive(target, args.duration))
+            profile(
+                master, args.duration, lambda: drive(target, args.duration), args.profile_output
+            )
     finally:
         for process in reversed(processes):
             process.terminate()

@@ -31,8 +31,13 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from storage.paging import AnyRow
 from storage.search.request import SearchHit
 from storage.webhooks import CreatedSubscription, RotatedSecret
+
+# A job as its lists read it (a row of its columns but the description, ``storage.jobs``) or
+# whole: both have the job's attributes.
+JobView = Job | AnyRow
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -84,7 +89,7 @@ def job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return {JOB_FIELDS[name]: value for name, value in body.items() if name in JOB_FIELDS}
 
 
-def _advert(job: Job) -> dict[str, Any]:
+def _advert(job: JobView) -> dict[str, Any]:
     """What every view of a job shows, in every version and on the public board."""
     return {
         "id": job.id,
@@ -99,7 +104,7 @@ def _advert(job: Job) -> dict[str, Any]:
     }
 
 
-def _platform_words(job: Job) -> dict[str, Any]:
+def _platform_words(job: JobView) -> dict[str, Any]:
     """The job's place and kinds as v1 and the public board say them.
 
     Both promise a ``city`` and a ``country``. A job placed on v2 by a location that names no
@@ -114,7 +119,7 @@ def _platform_words(job: Job) -> dict[str, Any]:
     }
 
 
-def job_summary(job: Job) -> dict[str, Any]:
+def job_summary(job: JobView) -> dict[str, Any]:
     """A job in v1's lists (without its description)."""
     return {
         **_advert(job),
@@ -413,7 +418,7 @@ def v2_job_status(body: Mapping[str, Any]) -> JobStatus | None:
     return None if word is None else V2_JOB_STATUS.member(word)
 
 
-def v2_job_summary(job: Job) -> dict[str, Any]:
+def v2_job_summary(job: JobView) -> dict[str, Any]:
     """A job in v2's lists (without its description)."""
     return {
         **_advert(job),

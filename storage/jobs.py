@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
@@ -18,7 +18,7 @@ from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
-from storage.paging import Order, Position, Slice, keyset_slice
+from storage.paging import AnyRow, Order, Position, Slice, keyset_rows
 from storage.text import strip
 
 DEFAULT_PUBLICATION = timedelta(days=30)
@@ -67,14 +67,27 @@ class JobPage:
     items: list[Job]
 
 
+# Lists read jobs as plain rows of the table's columns (a Core statement: no ORM objects,
+# identity map or change tracking for a page of 50), every column but the description, named as
+# the model's attributes are, so the wire form reads a row as it reads a ``Job``.
+_JOBS = Job.__table__
+_SUMMARY_COLUMNS = tuple(column for column in _JOBS.c if column.key != "description")
+
 # The employer's jobs, newest first.
-JOB_ORDER = Order((Job.created_at, Job.id))
+JOB_ORDER = Order((_JOBS.c.created_at, _JOBS.c.id))
+
+
+@dataclass(frozen=True)
+class JobSummaryPage:
+    total: int
+    # Rows with a ``Job``'s attributes but its description.
+    items: list[AnyRow]
 
 
 def _own_jobs(employer_id: int, status: JobStatus | None) -> list[ColumnElement[bool]]:
-    conditions = [Job.employer_id == employer_id]
+    conditions = [_JOBS.c.employer_id == employer_id]
     if status is not None:
-        conditions.append(Job.status == status)
+        conditions.append(_JOBS.c.status == status)
     return conditions
 
 
@@ -85,24 +98,24 @@ def list_jobs(
     status: JobStatus | None,
     page: int,
     page_size: int,
-) -> JobPage:
-    """One page of the employer's jobs, newest first.
+) -> JobSummaryPage:
+    """One page of the employer's jobs, newest first, as rows without the description.
 
     The page and the count of all matches come from one statement (``count(*) OVER ()`` is
     computed before the offset and limit); only a page past the end needs a count of its own.
     """
     conditions = _own_jobs(employer_id, status)
     rows = session.execute(
-        select(Job, func.count().over())
+        select(*_SUMMARY_COLUMNS, func.count().over().label("total_matches"))
         .where(*conditions)
         .order_by(*JOB_ORDER.clauses())
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
     if rows:
-        return JobPage(total=rows[0][1], items=[job for job, _ in rows])
-    total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
-    return JobPage(total=total, items=[])
+        return JobSummaryPage(total=rows[0].total_matches, items=list(rows))
+    total = session.scalar(select(func.count()).select_from(_JOBS).where(*conditions)) or 0
+    return JobSummaryPage(total=total, items=[])
 
 
 def list_jobs_after(
@@ -112,10 +125,11 @@ def list_jobs_after(
     status: JobStatus | None,
     after: Position | None,
     limit: int,
-) -> Slice[Job]:
-    """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging)."""
-    query = select(Job).where(*_own_jobs(employer_id, status))
-    return keyset_slice(session, query, JOB_ORDER, after, limit)
+) -> Slice[AnyRow]:
+    """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging), as
+    rows without the description."""
+    query: Select[Any] = select(*_SUMMARY_COLUMNS).where(*_own_jobs(employer_id, status))
+    return keyset_rows(session, query, JOB_ORDER, after, limit)
 
 
 def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:

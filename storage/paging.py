@@ -13,20 +13,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 T = TypeVar("T")
 
 # The values of an order's columns for one item, e.g. (created_at, id).
 Position = tuple[Any, ...]
+# A result row of any columns (lists read as rows).
+AnyRow = Row[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
 class Order:
     """A total order over a list: ``columns`` all descending (newest first) or all ascending."""
 
-    columns: tuple[InstrumentedAttribute[Any], ...]
+    # Mapped attributes (``Job.id``), or a table's columns for lists read as rows.
+    columns: tuple[InstrumentedAttribute[Any] | KeyedColumnElement[Any], ...]
     descending: bool = True
 
     def clauses(self) -> list[ColumnElement[Any]]:
@@ -73,9 +77,21 @@ def keyset_slice(
 
     One row more than asked is read, to know whether another page follows without counting.
     """
+    rows = list(session.scalars(_after(query, order, after, limit)))
+    return Slice.of(rows, limit, order)
+
+
+def keyset_rows(
+    session: Session, query: Select[Any], order: Order, after: Position | None, limit: int
+) -> Slice[AnyRow]:
+    """``keyset_slice`` for a query of columns: the rows themselves, not their first values."""
+    rows = session.execute(_after(query, order, after, limit)).all()
+    return Slice.of(rows, limit, order)
+
+
+def _after(query: Select[Any], order: Order, after: Position | None, limit: int) -> Select[Any]:
     if after is not None:
         if len(after) != len(order.columns):
             raise ValueError("a position has one value per order column")
         query = query.where(order.after(after))
-    rows = list(session.scalars(query.order_by(*order.clauses()).limit(limit + 1)))
-    return Slice.of(rows, limit, order)
+    return query.order_by(*order.clauses()).limit(limit + 1)
