@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
+from storage.jobs import JobSummary
 from storage.models import (
     Application,
     ApplyMethod,
@@ -31,13 +32,12 @@ from storage.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from storage.paging import AnyRow
 from storage.search.request import SearchHit
 from storage.webhooks import CreatedSubscription, RotatedSecret
 
-# A job as its lists read it (a row of its columns but the description, ``storage.jobs``) or
-# whole: both have the job's attributes.
-JobView = Job | AnyRow
+# A job as its lists read it (``storage.jobs.JobSummary``, without the description) or whole:
+# both have the job's attributes.
+JobView = Job | JobSummary
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -21,8 +21,6 @@ T = TypeVar("T")
 
 # The values of an order's columns for one item, e.g. (created_at, id).
 Position = tuple[Any, ...]
-# A result row of any columns (lists read as rows).
-AnyRow = Row[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -77,21 +75,9 @@ def keyset_slice(
 
     One row more than asked is read, to know whether another page follows without counting.
     """
-    rows = list(session.scalars(_after(query, order, after, limit)))
-    return Slice.of(rows, limit, order)
-
-
-def keyset_rows(
-    session: Session, query: Select[Any], order: Order, after: Position | None, limit: int
-) -> Slice[AnyRow]:
-    """``keyset_slice`` for a query of columns: the rows themselves, not their first values."""
-    rows = session.execute(_after(query, order, after, limit)).all()
-    return Slice.of(rows, limit, order)
-
-
-def _after(query: Select[Any], order: Order, after: Position | None, limit: int) -> Select[Any]:
     if after is not None:
         if len(after) != len(order.columns):
             raise ValueError("a position has one value per order column")
         query = query.where(order.after(after))
-    return query.order_by(*order.clauses()).limit(limit + 1)
+    rows = list(session.scalars(query.order_by(*order.clauses()).limit(limit + 1)))
+    return Slice.of(rows, limit, order)
