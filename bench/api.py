@@ -317,7 +317,16 @@ def wrk(
     connections: int,
     script: Path | None,
 ) -> Run:
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    command = [
+        "wrk",
+        "-t",
+        str(min(2, connections)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--latency",
+    ]
     if key:
         command += ["-H", f"X-Api-Key: {key}"]
     if script:
