@@ -32,7 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import seed  # noqa: E402
+from bench.api import Seeded, seed  # noqa: E402
 from bench.common import fresh_database, start_redis  # noqa: E402
 
 JOB = {
@@ -48,8 +48,8 @@ JOB = {
 }
 
 
-async def measure(app: object, calls: int, rounds: int, keys: tuple[str, str]) -> None:
-    key, writer_key = keys
+async def measure(app: object, calls: int, rounds: int, seeded: Seeded) -> None:
+    key, writer_key = seeded.key, seeded.writer_key
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         reader, writer = {"X-Api-Key": key}, {"X-Api-Key": writer_key}
@@ -63,6 +63,13 @@ async def measure(app: object, calls: int, rounds: int, keys: tuple[str, str]) -
             ),
             "GET /api/v1/candidates?pageSize=50": lambda: client.get(
                 "/api/v1/candidates?pageSize=50", headers=reader
+            ),
+            "GET /api/v1/pipeline/stages/{id}/candidates": lambda: client.get(
+                f"/api/v1/pipeline/stages/{seeded.stage_id}/candidates?pageSize=50",
+                headers=reader,
+            ),
+            "GET /api/v1/webhooks/{id}/deliveries": lambda: client.get(
+                f"/api/v1/webhooks/{seeded.webhook_id}/deliveries?pageSize=50", headers=reader
             ),
             "POST /api/v1/jobs": lambda: client.post(
                 "/api/v1/jobs", headers=writer, json={**JOB, "title": f"Engineer {next(numbers)}"}
@@ -78,7 +85,7 @@ async def measure(app: object, calls: int, rounds: int, keys: tuple[str, str]) -
                     await call()
                 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
                 print(
-                    f"{label:36} CPU {cpu / calls * 1e3:6.3f} ms/call  wall "
+                    f"{label:44} CPU {cpu / calls * 1e3:6.3f} ms/call  wall "
                     f"{wall / calls * 1e3:6.3f} ms/call  (load {os.getloadavg()[0]:.2f})",
                     flush=True,
                 )
@@ -111,7 +118,7 @@ def main() -> None:
             f"{args.calls} calls per line; load average before {os.getloadavg()[0]:.2f}",
             flush=True,
         )
-        asyncio.run(measure(app, args.calls, args.rounds, (seeded.key, seeded.writer_key)))
+        asyncio.run(measure(app, args.calls, args.rounds, seeded))
     finally:
         redis_process.terminate()
         redis_process.wait(timeout=30)

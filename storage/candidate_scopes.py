@@ -36,6 +36,11 @@ def applied_to(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
+# One alias for every statement: a new one each call would make each statement new to
+# SQLAlchemy's compiled cache.
+_OWNED = aliased(Candidate, name="owned_candidates")
+
+
 def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
     """The employer's talent pool: records it created and everyone who applied to its jobs.
 
@@ -43,10 +48,9 @@ def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
     the employer's applications), rather than ``owner = :employer OR EXISTS (application)``,
     which PostgreSQL can only answer by testing every candidate on the platform.
     """
-    owned = aliased(Candidate)
     return Candidate.id.in_(
         union_all(
-            select(owned.id).where(owned.owner_employer_id == employer_id),
+            select(_OWNED.id).where(_OWNED.owner_employer_id == employer_id),
             select(Application.candidate_id).where(Application.employer_id == employer_id),
         )
     )
