@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
 from storage.errors import NotFound
-from storage.models import Application, Candidate, PipelineStage
+from storage.models import Application, Candidate, Job, PipelineStage
 from storage.outbox import APPLICATION_STATUS_CHANGED, record_event
 from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
 
@@ -111,15 +111,28 @@ APPLICATION_ORDER = Order((Application.applied_at, Application.id))
 
 
 def _applications_to_show(conditions: Sequence[ColumnElement[bool]]) -> Select[Application]:
+    """The applications with what a list shows of them, in the same statement: the stage, the
+    job's title and the applicant's contact details (not the job's description, the applicant's
+    CV or preferred countries, which a list never shows)."""
     return (
         select(Application)
         .where(*conditions)
         .options(
             joinedload(Application.stage),
-            joinedload(Application.job),
-            joinedload(Application.candidate).selectinload(Candidate.preferred_countries),
+            joinedload(Application.job).load_only(Job.title),
+            joinedload(Application.candidate).load_only(*_APPLICANT_SHOWN),
         )
     )
+
+
+_APPLICANT_SHOWN = (
+    Candidate.full_name,
+    Candidate.email,
+    Candidate.phone,
+    Candidate.headline,
+    Candidate.city,
+    Candidate.country_id,
+)
 
 
 def application_page(

@@ -531,7 +531,8 @@ def test_numbered_pages_count_in_their_own_statement(
     api: Api, tenant: Tenant, applied: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     """A page and the count of all its rows come from one statement (``count(*) OVER ()``):
-    the talent pool, the applications at a stage and those of a job make no count of their own."""
+    the talent pool, the applications at a stage and those of a job make no count of their own,
+    and the applications read only what their lists show."""
     job, _application = applied
     pages = [
         "/api/v1/candidates",
@@ -543,3 +544,9 @@ def test_numbered_pages_count_in_their_own_statement(
             page = api.get(path).json()
         assert [item["id"] for item in page["items"]][-1:] and page["total"] == 1, page
         assert not [sql for sql in statements if sql.lstrip().startswith("SELECT count(*)")], path
+        if "applications" in path or "stages" in path:
+            # An application in a list shows neither the applicant's preferred countries nor
+            # the job's description: neither is read.
+            assert not [sql for sql in statements if "candidate_preferred_countries" in sql]
+            [page_statement] = [sql for sql in statements if "FROM applications" in sql]
+            assert "jobs.description" not in page_statement, page_statement
