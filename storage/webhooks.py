@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from storage import secret_box, webhook_targets
 from storage.clock import utcnow
 from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound, quoted
-from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from storage.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
 from storage.outbox import SUBSCRIBABLE_EVENTS, WEBHOOK_TEST, record_event
 from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
 from storage.text import strip
@@ -301,10 +301,17 @@ def _deliveries_of(
 def _deliveries_to_show(
     conditions: Sequence[ColumnElement[bool]],
 ) -> Select[WebhookDelivery]:
+    # A list shows the event's id, type and request (the portal links to its request log entry),
+    # never its payload: the payload is not read, nor decoded from JSON, for each row.
     return (
         select(WebhookDelivery)
         .where(*conditions)
-        .options(joinedload(WebhookDelivery.event), selectinload(WebhookDelivery.attempts))
+        .options(
+            joinedload(WebhookDelivery.event).load_only(
+                OutboxEvent.public_id, OutboxEvent.type, OutboxEvent.request_id
+            ),
+            selectinload(WebhookDelivery.attempts),
+        )
     )
 
 
