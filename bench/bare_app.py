@@ -1,10 +1,12 @@
-"""The framework floor for the API benchmark (docs/requirements.md#p1): a bare Connexion app, served
-the same way.
+"""The framework floor for the API benchmark (docs/requirements.md#p1, #p5): a bare Connexion app,
+served the same way.
 
-Two operations shaped like the measured ones, answered from memory with bodies of the same size
+Operations shaped like the measured ones, answered from memory with bodies of the same size
 (``BARE_BODIES``, written by bench/api.py before it starts this app): no database, no key, no
 rate limit, no middleware of ours. Connexion still routes, validates the request and serialises
-the reply, as it does for the real service. ``gunicorn -k hirebridge.edge.EdgeWorker
+the reply, as it does for the real service. ``POST /api/v1/jobs`` validates its body against the
+very schema of the service's document (``JobCreate`` of ``openapi/v1.yaml``, with the schemas it
+refers to) and answers 201 with a created job's body. ``gunicorn -k hirebridge.edge.EdgeWorker
 bench.bare_app:app`` serves it (the service's own worker class).
 """
 
@@ -16,8 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import connexion
+import yaml
 
 _BODIES: dict[str, Any] = json.loads(Path(os.environ["BARE_BODIES"]).read_text())
+_V1_DOCUMENT = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "openapi" / "v1.yaml").read_text()
+)
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -35,7 +41,17 @@ SPEC: dict[str, Any] = {
                     },
                 ],
                 "responses": {"200": {"description": "a page"}},
-            }
+            },
+            "post": {
+                "operationId": "bench.bare_app.create_job",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/JobCreate"}}
+                    },
+                },
+                "responses": {"201": {"description": "the created job"}},
+            },
         },
         "/candidates/search": {
             "post": {
@@ -56,11 +72,43 @@ SPEC: dict[str, Any] = {
             }
         },
     },
+    "components": {"schemas": _V1_DOCUMENT["components"]["schemas"]},
+}
+
+# v2's list: its own parameters and envelope.
+V2_SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "bare v2", "version": "2"},
+    "paths": {
+        "/jobs": {
+            "get": {
+                "operationId": "bench.bare_app.list_jobs_v2",
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "a page"}},
+            }
+        }
+    },
 }
 
 
 def list_jobs(page: int = 1, page_size: int = 50) -> tuple[Any, int]:
     return _BODIES["jobs"], 200
+
+
+def list_jobs_v2(limit: int = 20, cursor: str | None = None) -> tuple[Any, int]:
+    return _BODIES["jobs_v2"], 200
+
+
+def create_job(body: dict[str, Any]) -> tuple[Any, int, dict[str, str]]:
+    created = _BODIES["created_job"]
+    return created, 201, {"Location": f"/api/v1/jobs/{created['id']}"}
 
 
 def search(body: dict[str, Any]) -> tuple[Any, int]:
@@ -69,3 +117,4 @@ def search(body: dict[str, Any]) -> tuple[Any, int]:
 
 app = connexion.AsyncApp(__name__, pythonic_params=True, strict_validation=True)
 app.add_api(SPEC, base_path="/api/v1")
+app.add_api(V2_SPEC, base_path="/api/v2")

@@ -18,6 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
 from storage.errors import InvalidRequest
+from storage.jobs import JobSummary
 from storage.models import (
     ApiKey,
     Application,
@@ -36,6 +37,10 @@ from storage.models import (
 from storage.search.request import SearchHit
 from storage.usage import MONTHLY_REQUEST_QUOTA
 from storage.webhooks import CreatedSubscription, RotatedSecret
+
+# A job as its lists read it (``storage.jobs.JobSummary``, without the description) or whole:
+# both have the job's attributes.
+JobView = Job | JobSummary
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -87,7 +92,7 @@ def job_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return {JOB_FIELDS[name]: value for name, value in body.items() if name in JOB_FIELDS}
 
 
-def _advert(job: Job) -> dict[str, Any]:
+def _advert(job: JobView) -> dict[str, Any]:
     """What every view of a job shows, in every version and on the public board."""
     return {
         "id": job.id,
@@ -102,7 +107,7 @@ def _advert(job: Job) -> dict[str, Any]:
     }
 
 
-def _platform_words(job: Job) -> dict[str, Any]:
+def _platform_words(job: JobView) -> dict[str, Any]:
     """The job's place and kinds as v1 and the public board say them.
 
     Both promise a ``city`` and a ``country``. A job placed on v2 by a location that names no
@@ -117,7 +122,7 @@ def _platform_words(job: Job) -> dict[str, Any]:
     }
 
 
-def job_summary(job: Job) -> dict[str, Any]:
+def job_summary(job: JobView) -> dict[str, Any]:
     """A job in v1's lists (without its description)."""
     return {
         **_advert(job),
@@ -416,7 +421,7 @@ def v2_job_status(body: Mapping[str, Any]) -> JobStatus | None:
     return None if word is None else V2_JOB_STATUS.member(word)
 
 
-def v2_job_summary(job: Job) -> dict[str, Any]:
+def v2_job_summary(job: JobView) -> dict[str, Any]:
     """A job in v2's lists (without its description)."""
     return {
         **_advert(job),

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from storage.models import Application, Candidate, CandidateSearch
 
@@ -35,9 +36,24 @@ def applied_to(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
+# One alias for every statement: a new one each call would make each statement new to
+# SQLAlchemy's compiled cache.
+_OWNED = aliased(Candidate, name="owned_candidates")
+
+
 def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
-    """The employer's talent pool: records it created and everyone who applied to its jobs."""
-    return or_(Candidate.owner_employer_id == employer_id, applied_to(employer_id))
+    """The employer's talent pool: records it created and everyone who applied to its jobs.
+
+    Written as the ids of the two sets, each read from its own index (the employer's records,
+    the employer's applications), rather than ``owner = :employer OR EXISTS (application)``,
+    which PostgreSQL can only answer by testing every candidate on the platform.
+    """
+    return Candidate.id.in_(
+        union_all(
+            select(_OWNED.id).where(_OWNED.owner_employer_id == employer_id),
+            select(Application.candidate_id).where(Application.employer_id == employer_id),
+        )
+    )
 
 
 def visible_to(employer_id: int) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -25,7 +25,7 @@ from storage.models import (
     CreditKind,
     Employer,
 )
-from storage.paging import Order, Position, Slice, keyset_slice
+from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
 from storage.replica import replica_safe
 from storage.search.indexing import index_profile
 from storage.text import normalize_email, strip
@@ -227,15 +227,13 @@ def list_talent_pool(
     session: Session, employer_id: int, *, page: int, page_size: int
 ) -> CandidatePage:
     """The employer's talent pool (own records and applicants to its jobs), newest first."""
-    condition = in_talent_pool(employer_id)
-    total = session.scalar(select(func.count()).select_from(Candidate).where(condition)) or 0
-    items = list(
-        session.scalars(
-            _talent_pool(employer_id)
-            .order_by(*TALENT_POOL_ORDER.clauses())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
+    total, items = numbered_page(
+        session,
+        _talent_pool(employer_id),
+        TALENT_POOL_ORDER,
+        [in_talent_pool(employer_id)],
+        page=page,
+        page_size=page_size,
     )
     return CandidatePage(total=total, items=items)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
@@ -18,7 +18,7 @@ from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
-from storage.paging import Order, Position, Slice, keyset_slice
+from storage.paging import Order, Position, Slice
 from storage.replica import replica_safe
 from storage.text import strip
 
@@ -68,15 +68,97 @@ class JobPage:
     items: list[Job]
 
 
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    """A job as lists show it: every column but the description.
+
+    Lists read these from plain rows of the table (a Core statement: no ORM objects, identity
+    map or change tracking for a page of 50), and the wire form reads one as it reads a ``Job``:
+    the fields are the model's attributes, in the order the statement selects them.
+    """
+
+    id: int
+    employer_id: int
+    reference: str | None
+    title: str
+    location: str
+    city: str | None
+    country: str | None
+    employment_type: EmploymentType
+    remote_type: RemoteType
+    apply_method: ApplyMethod
+    apply_email_address: str | None
+    apply_url: str | None
+    salary_min: Decimal | None
+    salary_max: Decimal | None
+    salary_currency: str | None
+    status: JobStatus
+    posted_date: datetime | None
+    expiry_date: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_JOBS = Job.__table__
+_SUMMARY_COLUMNS = tuple(_JOBS.c[field] for field in JobSummary.__slots__)
+
 # The employer's jobs, newest first.
-JOB_ORDER = Order((Job.created_at, Job.id))
+JOB_ORDER = Order((_JOBS.c.created_at, _JOBS.c.id))
 
 
-def _own_jobs(employer_id: int, status: JobStatus | None) -> list[ColumnElement[bool]]:
-    conditions = [Job.employer_id == employer_id]
-    if status is not None:
-        conditions.append(Job.status == status)
+@dataclass(frozen=True)
+class JobSummaryPage:
+    total: int
+    items: list[JobSummary]
+
+
+def _own_jobs(with_status: bool) -> list[ColumnElement[bool]]:
+    """The employer's jobs (``:employer_id``), of one ``:status`` if ``with_status``."""
+    conditions = [_JOBS.c.employer_id == bindparam("employer_id")]
+    if with_status:
+        conditions.append(_JOBS.c.status == bindparam("status"))
     return conditions
+
+
+# The list statements are built once, with bound parameters, for each combination of filters:
+# a call only binds its values. Building a statement and computing its cache key each call cost
+# more than a third of reading a page of 50 rows (bench/RESULTS.md, issue 25).
+_PAGE_STATEMENTS = {
+    with_status: select(*_SUMMARY_COLUMNS, func.count().over().label("total_matches"))
+    .where(*_own_jobs(with_status))
+    .order_by(*JOB_ORDER.clauses())
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+    for with_status in (False, True)
+}
+_COUNT_STATEMENTS = {
+    with_status: select(func.count()).select_from(_JOBS).where(*_own_jobs(with_status))
+    for with_status in (False, True)
+}
+_AFTER_CREATED_AT = bindparam("after_created_at", type_=_JOBS.c.created_at.type)
+_AFTER_ID = bindparam("after_id", type_=_JOBS.c.id.type)
+_SLICE_STATEMENTS = {
+    (with_status, with_after): select(*_SUMMARY_COLUMNS)
+    .where(
+        *_own_jobs(with_status),
+        *(
+            [tuple_(*JOB_ORDER.columns) < tuple_(_AFTER_CREATED_AT, _AFTER_ID)]
+            if with_after
+            else []
+        ),
+    )
+    .order_by(*JOB_ORDER.clauses())
+    .limit(bindparam("limit"))
+    for with_status in (False, True)
+    for with_after in (False, True)
+}
+
+
+def _filter_values(employer_id: int, status: JobStatus | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"employer_id": employer_id}
+    if status is not None:
+        values["status"] = status
+    return values
 
 
 @replica_safe
@@ -87,24 +169,24 @@ def list_jobs(
     status: JobStatus | None,
     page: int,
     page_size: int,
-) -> JobPage:
-    """One page of the employer's jobs, newest first.
+) -> JobSummaryPage:
+    """One page of the employer's jobs, newest first, without their descriptions.
 
     The page and the count of all matches come from one statement (``count(*) OVER ()`` is
     computed before the offset and limit); only a page past the end needs a count of its own.
     """
-    conditions = _own_jobs(employer_id, status)
+    values = _filter_values(employer_id, status)
+    with_status = status is not None
     rows = session.execute(
-        select(Job, func.count().over())
-        .where(*conditions)
-        .order_by(*JOB_ORDER.clauses())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+        _PAGE_STATEMENTS[with_status],
+        {**values, "offset": (page - 1) * page_size, "limit": page_size},
     ).all()
     if rows:
-        return JobPage(total=rows[0][1], items=[job for job, _ in rows])
-    total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
-    return JobPage(total=total, items=[])
+        return JobSummaryPage(
+            total=rows[0].total_matches, items=[JobSummary(*row[:-1]) for row in rows]
+        )
+    total = session.scalar(_COUNT_STATEMENTS[with_status], values) or 0
+    return JobSummaryPage(total=total, items=[])
 
 
 @replica_safe
@@ -115,10 +197,18 @@ def list_jobs_after(
     status: JobStatus | None,
     after: Position | None,
     limit: int,
-) -> Slice[Job]:
-    """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging)."""
-    query = select(Job).where(*_own_jobs(employer_id, status))
-    return keyset_slice(session, query, JOB_ORDER, after, limit)
+) -> Slice[JobSummary]:
+    """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging),
+    without their descriptions. One row more than asked is read, to know whether another
+    page follows without counting."""
+    values = {**_filter_values(employer_id, status), "limit": limit + 1}
+    if after is not None:
+        if len(after) != len(JOB_ORDER.columns):
+            raise ValueError("a position has one value per order column")
+        values["after_created_at"], values["after_id"] = after
+    statement = _SLICE_STATEMENTS[(status is not None, after is not None)]
+    rows = session.execute(statement, values).all()
+    return Slice.of([JobSummary(*row) for row in rows], limit, JOB_ORDER)
 
 
 def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:

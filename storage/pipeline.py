@@ -6,14 +6,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
 from storage.errors import NotFound
-from storage.models import Application, Candidate, PipelineStage
+from storage.models import Application, Candidate, Job, PipelineStage
 from storage.outbox import APPLICATION_STATUS_CHANGED, record_event
-from storage.paging import Order, Position, Slice, keyset_slice
+from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
 from storage.replica import replica_safe
 
 DEFAULT_STAGES = ("New", "Screened", "Interviewed", "Offered", "Hired", "Rejected")
@@ -112,15 +112,28 @@ APPLICATION_ORDER = Order((Application.applied_at, Application.id))
 
 
 def _applications_to_show(conditions: Sequence[ColumnElement[bool]]) -> Select[Application]:
+    """The applications with what a list shows of them, in the same statement: the stage, the
+    job's title and the applicant's contact details (not the job's description, the applicant's
+    CV or preferred countries, which a list never shows)."""
     return (
         select(Application)
         .where(*conditions)
         .options(
             joinedload(Application.stage),
-            joinedload(Application.job),
-            joinedload(Application.candidate).selectinload(Candidate.preferred_countries),
+            joinedload(Application.job).load_only(Job.title),
+            joinedload(Application.candidate).load_only(*_APPLICANT_SHOWN),
         )
     )
+
+
+_APPLICANT_SHOWN = (
+    Candidate.full_name,
+    Candidate.email,
+    Candidate.phone,
+    Candidate.headline,
+    Candidate.city,
+    Candidate.country_id,
+)
 
 
 @replica_safe
@@ -128,14 +141,13 @@ def application_page(
     session: Session, conditions: Sequence[ColumnElement[bool]], *, page: int, page_size: int
 ) -> ApplicationPage:
     """One page of the applications matching ``conditions``, newest first, ready to show."""
-    total = session.scalar(select(func.count()).select_from(Application).where(*conditions)) or 0
-    items = list(
-        session.scalars(
-            _applications_to_show(conditions)
-            .order_by(*APPLICATION_ORDER.clauses())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
+    total, items = numbered_page(
+        session,
+        _applications_to_show(conditions),
+        APPLICATION_ORDER,
+        conditions,
+        page=page,
+        page_size=page_size,
     )
     return ApplicationPage(total=total, items=items)
 

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from storage import secret_box, webhook_targets
 from storage.clock import utcnow
 from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound, quoted
-from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from storage.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
 from storage.outbox import SUBSCRIBABLE_EVENTS, WEBHOOK_TEST, record_event
-from storage.paging import Order, Position, Slice, keyset_slice
+from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
 from storage.text import strip
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a public prefix, not a secret)
@@ -265,16 +265,15 @@ def list_deliveries(
 ) -> DeliveryPage:
     """One page of a subscription's deliveries, newest first, each with its event and attempts."""
     conditions = _deliveries_of(session, employer_id, subscription_id, status)
-    total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(*conditions))
-    items = list(
-        session.scalars(
-            _deliveries_to_show(conditions)
-            .order_by(*DELIVERY_ORDER.clauses())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
+    total, items = numbered_page(
+        session,
+        _deliveries_to_show(conditions),
+        DELIVERY_ORDER,
+        conditions,
+        page=page,
+        page_size=page_size,
     )
-    return DeliveryPage(total=total or 0, items=items)
+    return DeliveryPage(total=total, items=items)
 
 
 # Newest first: ids grow with creation time, and (subscription_id, id) is indexed.
@@ -312,10 +311,17 @@ def _deliveries_of(
 def _deliveries_to_show(
     conditions: Sequence[ColumnElement[bool]],
 ) -> Select[WebhookDelivery]:
+    # A list shows the event's id, type and request (the portal links to its request log entry),
+    # never its payload: the payload is not read, nor decoded from JSON, for each row.
     return (
         select(WebhookDelivery)
         .where(*conditions)
-        .options(joinedload(WebhookDelivery.event), selectinload(WebhookDelivery.attempts))
+        .options(
+            joinedload(WebhookDelivery.event).load_only(
+                OutboxEvent.public_id, OutboxEvent.type, OutboxEvent.request_id
+            ),
+            selectinload(WebhookDelivery.attempts),
+        )
     )
 
 

@@ -21,7 +21,7 @@ from handlers.shared import jobs as shared
 from handlers.v2.pages import cursor_page
 from storage import jobs
 from storage.errors import InvalidRequest
-from storage.models import Job, JobStatus
+from storage.models import JobStatus
 from storage.paging import Position, Slice
 
 
@@ -33,7 +33,9 @@ async def list_jobs(
 ) -> ConnexionResponse:
     """Cached like v1's pages (``handlers.read_cache``); a cursor is checked before any read."""
 
-    def fetch(session: Session, employer: int, after: Position | None, size: int) -> Slice[Job]:
+    def fetch(
+        session: Session, employer: int, after: Position | None, size: int
+    ) -> Slice[jobs.JobSummary]:
         chosen = V2_JOB_STATUS.member(status) if status else None
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
 

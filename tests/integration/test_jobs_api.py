@@ -11,6 +11,7 @@ from storage import credits, db
 from storage.models import CreditKind
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
+from tests.support.statements import recorded_statements
 
 # Once more on a PostgreSQL primary with a streaming replica serving the job lists
 # (conftest's ``pytest_generate_tests``).
@@ -139,6 +140,23 @@ class TestList:
         active = api.get("/api/v1/jobs", params={"status": "Active"}).json()
         assert [item["id"] for item in active["items"]] == [ids[1]]
         assert api.get("/api/v1/jobs", params={"status": "Draft"}).json()["total"] == 4
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/api/v1/jobs", "/api/v1/jobs?status=Draft", "/api/v2/jobs", "/api/v2/jobs?status=draft"],
+    )
+    def test_a_page_is_one_statement_that_reads_no_description(
+        self, api: Api, tenant: Tenant, path: str
+    ) -> None:
+        for number in range(3):
+            # Each create moves the employer's job generation: the read below is not cached.
+            create(api, reference=f"R-{number}")
+        with recorded_statements(api.database) as statements:
+            response = api.get(path)
+        assert response.status_code == 200, response.text
+        job_reads = [sql for sql in statements if "FROM jobs" in sql]
+        assert len(job_reads) == 1, statements
+        assert "description" not in job_reads[0]
 
     @pytest.mark.parametrize(
         "query",

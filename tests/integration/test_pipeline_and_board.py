@@ -15,6 +15,7 @@ from storage import clock, db, outbox, pipeline
 from storage.models import Application, Candidate, CreditKind, OutboxEvent
 from tests.support.apps import Api, make_settings
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
+from tests.support.statements import recorded_statements
 
 from .test_candidates_api import balance, platform
 
@@ -528,3 +529,28 @@ class TestPublicRateLimits:
         api.activate()
         assert [response.status_code for response in responses] == [200, 200, 200]
         assert "X-RateLimit-Limit" not in responses[0].headers
+
+
+def test_numbered_pages_count_in_their_own_statement(
+    api: Api, tenant: Tenant, applied: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """A page and the count of all its rows come from one statement (``count(*) OVER ()``):
+    the talent pool, the applications at a stage and those of a job make no count of their own,
+    and the applications read only what their lists show."""
+    job, _application = applied
+    pages = [
+        "/api/v1/candidates",
+        f"/api/v1/pipeline/stages/{stages(api)['New']}/candidates",
+        f"/api/v1/jobs/{job['id']}/applications",
+    ]
+    for path in pages:
+        with recorded_statements(api.database) as statements:
+            page = api.get(path).json()
+        assert [item["id"] for item in page["items"]][-1:] and page["total"] == 1, page
+        assert not [sql for sql in statements if sql.lstrip().startswith("SELECT count(*)")], path
+        if "applications" in path or "stages" in path:
+            # An application in a list shows neither the applicant's preferred countries nor
+            # the job's description: neither is read.
+            assert not [sql for sql in statements if "candidate_preferred_countries" in sql]
+            [page_statement] = [sql for sql in statements if "FROM applications" in sql]
+            assert "jobs.description" not in page_statement, page_statement

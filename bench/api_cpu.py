@@ -1,0 +1,129 @@
+"""CPU per API call, in process (docs/requirements.md#p5): a steadier measure than requests/s on a
+shared machine.
+
+Builds the application as ``hirebridge serve`` does (``create_app``, then ``gc.freeze()``), on a
+database seeded as bench/api.py seeds it and a Redis server of its own, and calls it through
+httpx's ASGI transport, one call at a time: the CPU time of the process per call (every thread:
+the event loop, the worker threads, and the httpx client, which is the same for every call) and
+the wall time. Other processes on the machine change the wall time much more than the CPU time,
+so two versions of the code can be compared minutes apart: run it on each, alternating.
+
+    .venv/bin/python bench/api_cpu.py [--calls 400] [--rounds 2] [--cached]
+
+Without ``--cached`` the read cache is off (``READ_CACHE_SECONDS=0``): every read goes to
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.api import Seeded, seed  # noqa: E402
+from bench.common import fresh_database, start_redis  # noqa: E402
+
+JOB = {
+    "title": "Platform engineer",
+    "reference": "BENCH-CPU",
+    "description": "Build and run the platform our product teams ship on. " * 8,
+    "city": "London",
+    "country": "United Kingdom",
+    "employmentType": "FullTime",
+    "remoteType": "HybridRemote",
+    "applyMethod": "EmailApply",
+    "applyEmailAddress": "jobs@example.com",
+}
+
+
+async def measure(app: object, calls: int, rounds: int, seeded: Seeded) -> None:
+    key, writer_key = seeded.key, seeded.writer_key
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        reader, writer = {"X-Api-Key": key}, {"X-Api-Key": writer_key}
+        numbers = iter(range(10**9))
+        operations: dict[str, Callable[[], Awaitable[httpx.Response]]] = {
+            "GET /api/v1/jobs?pageSize=50": lambda: client.get(
+                "/api/v1/jobs?pageSize=50", headers=reader
+            ),
+            "GET /api/v2/jobs?limit=50": lambda: client.get(
+                "/api/v2/jobs?limit=50", headers=reader
+            ),
+            "GET /api/v1/candidates?pageSize=50": lambda: client.get(
+                "/api/v1/candidates?pageSize=50", headers=reader
+            ),
+            "GET /api/v1/pipeline/stages/{id}/candidates": lambda: client.get(
+                f"/api/v1/pipeline/stages/{seeded.stage_id}/candidates?pageSize=50",
+                headers=reader,
+            ),
+            "GET /api/v1/webhooks/{id}/deliveries": lambda: client.get(
+                f"/api/v1/webhooks/{seeded.webhook_id}/deliveries?pageSize=50", headers=reader
+            ),
+            "POST /api/v1/jobs": lambda: client.post(
+                "/api/v1/jobs", headers=writer, json={**JOB, "title": f"Engineer {next(numbers)}"}
+            ),
+        }
+        for _ in range(rounds):
+            for label, call in operations.items():
+                for _ in range(30):  # warm-up
+                    response = await call()
+                    assert response.status_code < 300, response.text
+                cpu, wall = time.process_time(), time.perf_counter()
+                for _ in range(calls):
+                    await call()
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                print(
+                    f"{label:44} CPU {cpu / calls * 1e3:6.3f} ms/call  wall "
+                    f"{wall / calls * 1e3:6.3f} ms/call  (load {os.getloadavg()[0]:.2f})",
+                    flush=True,
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--cached", action="store_true", help="keep the read cache on")
+    args = parser.parse_args()
+    work_dir = Path(tempfile.mkdtemp(prefix="hirebridge-bench-cpu-"))
+    database_url = fresh_database("hirebridge_bench_cpu", "BENCH_CPU_DATABASE_URL")
+    redis_process, redis_url = start_redis(work_dir)
+    try:
+        seeded = seed(database_url, profiles=200)
+        os.environ.update(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            HIREBRIDGE_DATA_DIR=str(work_dir),
+            LOG_LEVEL="WARNING",
+            READ_CACHE_SECONDS="60" if args.cached else "0",
+        )
+        from hirebridge.app import create_app
+
+        app = create_app()
+        gc.freeze()  # as hirebridge.server does in each worker
+        print(
+            f"{os.cpu_count()} CPUs; read cache {'on' if args.cached else 'off'}; "
+            f"{args.calls} calls per line; load average before {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+        asyncio.run(measure(app, args.calls, args.rounds, seeded))
+    finally:
+        redis_process.terminate()
+        redis_process.wait(timeout=30)
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
