@@ -13,14 +13,20 @@ from storage import db
 
 @contextmanager
 def recorded_statements(database: db.Database) -> Iterator[list[str]]:
-    """The SQL of every statement ``database`` runs inside the block."""
+    """The SQL of every statement ``database`` runs inside the block, on the primary and, when it
+    has one, on its read replica."""
     statements: list[str] = []
 
     def record(*args: Any) -> None:
         statements.append(str(args[2]))
 
-    event.listen(database.engine, "before_cursor_execute", record)
+    engines = [database.engine]
+    if database.replica is not None:
+        engines.append(database.replica.engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(database.engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
