@@ -229,21 +229,29 @@ def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
     return Seeded(key=key, writer_key=writer_key, stage_id=stage_id, webhook_id=webhook_id)
 
 
+# The valid v1 job body the POST benchmarks send (bench/api_cpu.py too), varied per call.
+POST_JOB = {
+    "title": "Platform engineer",
+    "reference": "BENCH-POST",
+    "description": "Build and run the platform our product teams ship on. " * 8,
+    "city": "London",
+    "country": "United Kingdom",
+    "employmentType": "FullTime",
+    "remoteType": "HybridRemote",
+    "applyMethod": "EmailApply",
+    "applyEmailAddress": "jobs@example.com",
+}
+
+
 def create_job_script(path: Path) -> Path:
     """A wrk script that POSTs a distinct valid job each time (thread number and a counter in
     its title and reference)."""
     marker = "@N@"
     body = json.dumps(
         {
-            "title": f"Platform engineer {marker}",
+            **POST_JOB,
+            "title": f"{POST_JOB['title']} {marker}",
             "reference": f"BENCH-POST-{marker}",
-            "description": "Build and run the platform our product teams ship on. " * 8,
-            "city": "London",
-            "country": "United Kingdom",
-            "employmentType": "FullTime",
-            "remoteType": "HybridRemote",
-            "applyMethod": "EmailApply",
-            "applyEmailAddress": "jobs@example.com",
         }
     )
     parts = [json.dumps(part) for part in body.split(marker)]

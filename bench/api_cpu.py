@@ -32,20 +32,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import Seeded, seed  # noqa: E402
+from bench.api import POST_JOB, Seeded, seed  # noqa: E402
 from bench.common import fresh_database, start_redis  # noqa: E402
 
-JOB = {
-    "title": "Platform engineer",
-    "reference": "BENCH-CPU",
-    "description": "Build and run the platform our product teams ship on. " * 8,
-    "city": "London",
-    "country": "United Kingdom",
-    "employmentType": "FullTime",
-    "remoteType": "HybridRemote",
-    "applyMethod": "EmailApply",
-    "applyEmailAddress": "jobs@example.com",
-}
+JOB = {**POST_JOB, "reference": "BENCH-CPU"}
 
 
 async def measure(app: object, calls: int, rounds: int, seeded: Seeded) -> None:

@@ -96,9 +96,13 @@ class AllowedMethods:
         return None
 
 
+def is_v2(request_path: str) -> bool:
+    return request_path.startswith("/api/v2/")
+
+
 def envelope(request_path: str, status: int, code: str, message: str) -> bytes:
     """The version's error body for a response to ``request_path``."""
-    if request_path.startswith("/api/v2/"):
+    if is_v2(request_path):
         body: dict[str, Any] = {"success": False, "error": {"code": code, "message": message}}
     else:
         body = {"code": code, "message": message}
@@ -190,7 +194,7 @@ class ErrorHandlers:
         status = status_of(exc)
         headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)} if status == 503 else None
         message = exc.message
-        if isinstance(exc, InvalidState) and request.url.path.startswith("/api/v2/"):
+        if isinstance(exc, InvalidState) and is_v2(request.url.path):
             message = exc.worded(v2_word)
         return error_response(request, status, exc.code, message, headers)
 

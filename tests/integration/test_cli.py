@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from storage.models import (
     WebhookSubscription,
 )
 from tests.support.live import LiveServer, service_env
+from tests.support.receivers import wait_for
 
 
 def hirebridge(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -205,10 +205,7 @@ def test_embedded_defaults_need_no_services(tmp_path: Path) -> None:
     assert third.startswith("pk_live_") and third != first, "a lost demo key is replaced"
     # The commands published their changes to an embedded Redis they started: none outlives them
     # (each was told to shut down; on a busy machine the last one may take a moment to exit).
-    deadline = time.monotonic() + 15
-    while embedded_redis_servers(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert embedded_redis_servers(tmp_path) == []
+    wait_for(lambda: embedded_redis_servers(tmp_path) == [], 15, "the embedded Redis to exit")
 
 
 def embedded_redis_servers(data_dir: Path) -> list[int]:

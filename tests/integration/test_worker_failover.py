@@ -12,8 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ import redis
 from jobs_queue.queues import QUEUE_NAMES
 from tests.support.databases import TEST_REDIS_URL
 from tests.support.live import service_env
+from tests.support.receivers import wait_for
 
 pytestmark = pytest.mark.usefixtures("pg_api")
 
@@ -38,15 +38,6 @@ def _redis_url() -> str:
 def _lock_owners(client: redis.Redis) -> set[str | None]:
     owners = client.mget([f"rq:scheduler-lock:{name}" for name in QUEUE_NAMES])
     return {owner.decode() if owner is not None else None for owner in owners}
-
-
-def _wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"{what} within {timeout} s")
 
 
 def _alive(pid: int) -> bool:
@@ -89,31 +80,28 @@ def test_a_killed_worker_takes_its_scheduler_with_it_and_another_takes_over(
     second: subprocess.Popen[bytes] | None = None
     scheduler_pid = 0
     try:
-        _wait_until(
-            lambda: None not in _lock_owners(queue_redis), 30, "the first worker did not schedule"
-        )
+        wait_for(lambda: None not in _lock_owners(queue_redis), 30, "the first worker to schedule")
         (first_scheduler,) = _lock_owners(queue_redis)
         # The worker takes the locks, then forks the scheduler, which writes its own pid.
-        _wait_until(
-            lambda: queue_redis.hget(f"rq:scheduler:{first_scheduler}", "pid"),
-            30,
-            "the scheduler did not register",
+        scheduler_pid = int(
+            wait_for(
+                lambda: queue_redis.hget(f"rq:scheduler:{first_scheduler}", "pid"),
+                30,
+                "the scheduler to register",
+            )
         )
-        scheduler_pid = int(queue_redis.hget(f"rq:scheduler:{first_scheduler}", "pid") or 0)
         assert scheduler_pid not in (0, first.pid), "RQ's scheduler runs in a child process"
 
         second = _start_worker(env)
-        _wait_until(
-            lambda: queue_redis.scard("rq:workers") == 2, 30, "the second worker did not start"
-        )
+        wait_for(lambda: queue_redis.scard("rq:workers") == 2, 30, "the second worker to start")
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
 
-        _wait_until(lambda: not _alive(scheduler_pid), 10, "the orphaned scheduler did not end")
-        _wait_until(
+        wait_for(lambda: not _alive(scheduler_pid), 10, "the orphaned scheduler to end")
+        wait_for(
             lambda: _lock_owners(queue_redis) - {first_scheduler, None},
             SCHEDULER_LOCK_SECONDS,
-            "the surviving worker did not take over scheduling",
+            "the surviving worker to take over scheduling",
         )
         owners = _lock_owners(queue_redis)
         assert first_scheduler not in owners
