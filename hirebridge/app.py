@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import connexion
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
@@ -16,6 +15,7 @@ from connexion.utils import get_function_from_name
 
 from handlers.context import JSONIFIER
 from hirebridge.admission import Admission
+from hirebridge.connexion_app import AsyncApp
 from hirebridge.deprecation import DeprecationMiddleware, deprecated_base_paths
 from hirebridge.documents import DocumentRoutes, load_document, with_required_scopes
 from hirebridge.errors import AllowedMethods, ErrorHandlers
@@ -73,7 +73,7 @@ def resolve_handler(function_name: str) -> Callable[..., Any]:
     return get_function_from_name(f"{module}.{snake}")  # type: ignore[no-any-return]
 
 
-def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
+def create_app(settings: Settings | None = None) -> AsyncApp:
     """A ready-to-serve ASGI application for ``settings`` (the environment's by default)."""
     settings = settings or Settings.from_env()
     started = runtime.start(settings, runtime.Role.API)
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         keyed_calls.admission.close()
         await keyed_calls.quota.close()
 
-    app = connexion.AsyncApp(
+    app = AsyncApp(
         __name__,
         lifespan=lifespan,
         pythonic_params=True,

@@ -1,0 +1,66 @@
+"""The handlers are decorated once, not on every call (hirebridge.connexion_app; issue 25, P5),
+and still get each call's own parameters and body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from connexion.decorators.main import BaseDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
+from connexion.uri_parsing import AbstractURIParser
+
+from tests.support.apps import Api
+from tests.support.factories import SEED_JOB, Tenant
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """How often Connexion wraps a handler in its decorators, and the URI parsers its handlers'
+    requests were built with."""
+    counts: dict[str, Any] = {"decorations": 0, "parsers": set()}
+    decorate, get_request = BaseDecorator.decorate, StarletteFramework.get_request
+
+    def counting_decorate(self: BaseDecorator, function: Any) -> Any:
+        counts["decorations"] += 1
+        return decorate(self, function)
+
+    def counting_get_request(*, uri_parser: AbstractURIParser, **kwargs: Any) -> Any:
+        counts["parsers"].add(id(uri_parser))
+        return get_request(uri_parser=uri_parser, **kwargs)
+
+    monkeypatch.setattr(BaseDecorator, "decorate", counting_decorate)
+    monkeypatch.setattr(StarletteFramework, "get_request", staticmethod(counting_get_request))
+    return counts
+
+
+def test_a_handler_is_decorated_once_for_many_calls(
+    api: Api, tenant: Tenant, counted: dict[str, Any]
+) -> None:
+    for number in range(3):
+        created = api.post(
+            "/api/v1/jobs",
+            json={**SEED_JOB, "title": f"Welder {number}"},
+        )
+        assert created.status_code == 201, created.text
+    for size in (1, 2, 3):
+        page = api.get(f"/api/v1/jobs?pageSize={size}")
+        assert page.status_code == 200, page.text
+        assert (page.json()["pageSize"], len(page.json()["items"])) == (size, size)
+
+    # Connexion 3.3 decorates, and builds a parser, on every call: 6 of each here. Once per
+    # operation at most (no decoration when an earlier test of the session called them).
+    assert counted["decorations"] <= 2, counted
+    assert len(counted["parsers"]) == 2, counted
+
+
+def test_each_call_gets_its_own_body_and_parameters(api: Api, tenant: Tenant) -> None:
+    titles = [f"Glazier {number}" for number in range(4)]
+    for title in titles:
+        created = api.post("/api/v1/jobs", json={**SEED_JOB, "title": title})
+        assert created.json()["title"] == title
+    v2 = api.get("/api/v2/jobs?limit=2")
+    assert v2.status_code == 200, v2.text
+    assert v2.json()["pagination"]["limit"] == 2
+    v1 = api.get("/api/v1/jobs?pageSize=4&page=1")
+    assert sorted(item["title"] for item in v1.json()["items"]) == sorted(titles)
