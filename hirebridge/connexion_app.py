@@ -30,15 +30,15 @@ from connexion.operations import AbstractOperation
 from connexion.uri_parsing import AbstractURIParser
 
 
-class _ParameterDecorator(AsyncParameterDecorator):
+class _ParameterDecorator(AsyncParameterDecorator):  # type: ignore[misc]
     """Connexion's parameter decorator, with parameter names converted once per name."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.sanitize_fn = functools.lru_cache(maxsize=4096)(self.sanitize_fn)
+        self.sanitize_fn = functools.lru_cache(maxsize=4096)(self.sanitize_fn)  # type: ignore[has-type]
 
 
-class _OnceDecorated(StarletteDecorator):
+class _OnceDecorated(StarletteDecorator):  # type: ignore[misc]
     """``StarletteDecorator`` that decorates its handler once and keeps one URI parser per
     operation (the same handler may serve operations of several documents)."""
 
@@ -48,7 +48,7 @@ class _OnceDecorated(StarletteDecorator):
 
     def _parser_of(self, current: AbstractOperation) -> AbstractURIParser:
         parser_class = self.uri_parser_class or current.uri_parser_class
-        return parser_class(current.parameters, current.body_definition())  # type: ignore[no-any-return]
+        return parser_class(current.parameters, current.body_definition())
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)
@@ -66,24 +66,24 @@ class _OnceDecorated(StarletteDecorator):
         return wrapper
 
 
-class _Operation(AsyncOperation):
+class _Operation(AsyncOperation):  # type: ignore[misc]
     """``AsyncOperation`` whose decorated handler is built on first use and kept."""
 
     @functools.cached_property
-    def fn(self) -> Callable[..., Any]:  # type: ignore[override]
+    def fn(self) -> Callable[..., Any]:
         return _OnceDecorated(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(
             self._fn
         )
 
 
-class _Api(AsyncApi):
+class _Api(AsyncApi):  # type: ignore[misc]
     def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
         return _Operation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
 
 
-class AsyncApp(connexion.AsyncApp):
+class AsyncApp(connexion.AsyncApp):  # type: ignore[misc]
     """``connexion.AsyncApp`` whose APIs (added after this is built) decorate once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

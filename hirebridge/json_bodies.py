@@ -14,6 +14,7 @@ not merge them), so both must decode alike and carry the same parameter validato
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
@@ -27,8 +28,30 @@ from starlette.types import Scope
 
 from storage import strict_json
 
+# jsonschema validators, one per (validator class, schema): Connexion 3.3 builds a new one for
+# every request (its ``_validator`` is a property), and the defaults-filling one first builds a
+# new validator class. The schemas are the documents' own objects, so the set is bounded.
+_KEPT: dict[tuple[type, int], tuple[Any, Any]] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def kept_validator_count() -> int:
+    """How many jsonschema validators are kept (the tests hold it bounded)."""
+    return len(_KEPT)
+
 
 class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+    @property
+    def _validator(self) -> Any:
+        """Connexion's validator for this schema, built once (issue 25, P5: building it took
+        about a tenth of a POST's CPU in the event loop's thread)."""
+        key = (type(self), id(self._schema))
+        found = _KEPT.get(key)
+        if found is None or found[0] is not self._schema:
+            with _KEPT_LOCK:
+                found = _KEPT[key] = (self._schema, super()._validator)
+        return found[1]
+
     async def _parse(self, stream: Any, scope: Scope) -> Any:
         body = b"".join([chunk async for chunk in stream]).decode(self._encoding)
         if not body:

@@ -10,6 +10,8 @@ from connexion.decorators.main import BaseDecorator
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.uri_parsing import AbstractURIParser
 
+from hirebridge.documents import load_document
+from hirebridge.json_bodies import StrictJSONBodyValidator, kept_validator_count
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, Tenant
 
@@ -64,3 +66,43 @@ def test_each_call_gets_its_own_body_and_parameters(api: Api, tenant: Tenant) ->
     assert v2.json()["pagination"]["limit"] == 2
     v1 = api.get("/api/v1/jobs?pageSize=4&page=1")
     assert sorted(item["title"] for item in v1.json()["items"]) == sorted(titles)
+
+
+def test_body_validators_are_built_once_per_schema(api: Api, tenant: Tenant) -> None:
+    """Connexion 3.3 builds a jsonschema validator per request (and, for v2's defaults, a
+    validator class too); ours keeps one per schema, and still validates and fills defaults."""
+    v2_body = {"title": "Roofer", "description": "Roofs.", "location": "Leeds, United Kingdom"}
+    counts = []
+    for number in range(3):
+        v1 = api.post("/api/v1/jobs", json={**SEED_JOB, "title": f"Roofer {number}"})
+        assert v1.status_code == 201, v1.text
+        v2 = api.post("/api/v2/jobs", json=v2_body)
+        assert v2.status_code == 201, v2.text
+        assert v2.json()["data"]["employmentType"] == "full-time"  # the document's default
+        counts.append(kept_validator_count())
+    assert counts[0] == counts[1] == counts[2], counts
+    schema = request_schema("v1", "createJob")
+    assert validator_of(schema) is validator_of(schema)
+
+    refused = api.post("/api/v1/jobs", json={**SEED_JOB, "title": 7})
+    assert refused.status_code == 400, refused.text
+    assert "title" in refused.json()["message"]
+
+
+def request_schema(document: str, operation_id: str) -> Any:
+    spec = load_document(document).spec
+    operation = next(
+        method
+        for item in spec["paths"].values()
+        for method in item.values()
+        if isinstance(method, dict) and method.get("operationId") == operation_id
+    )
+    return operation["requestBody"]["content"]["application/json"]["schema"]
+
+
+def validator_of(schema: Any) -> Any:
+    """The jsonschema validator a body validator of ``schema`` uses, as a request builds one."""
+    validator = StrictJSONBodyValidator(
+        schema=schema, encoding="utf-8", strict_validation=True, nullable=False
+    )
+    return validator._validator
