@@ -63,9 +63,14 @@ class SwaggerUi:
         operation = self.operation(operation_id)
         if not operation.locator(".opblock-body").is_visible():
             operation.locator(".opblock-summary").first.click()
-        try_it = operation.get_by_role("button", name="Try it out")
-        if try_it.count():
-            try_it.click()
+        # Wait for the expanded body to render its button ("Try it out", or "Cancel" once
+        # trying out): counting the button before it rendered skipped the click, and the
+        # Execute button never came (a loaded run's timeout).
+        try_out = operation.locator(".try-out .try-out__btn:not(.reset)")
+        expect(try_out).to_be_visible()
+        if "cancel" not in (try_out.get_attribute("class") or ""):
+            try_out.click()
+        expect(operation.get_by_role("button", name="Execute")).to_be_visible()
         return operation
 
     def execute(self, operation_id: str, **typed: str) -> tuple[int, Any]:
