@@ -120,6 +120,15 @@ def adjust_credits(
 CHARGES_KEY = "hirebridge.charges"
 
 
+def refuse_if_unpaid(session: Session, employer: Employer, kind: CreditKind) -> None:
+    """Raise ``NoCredits`` when ``employer`` has nothing to pay one credit of ``kind`` with: a
+    read without a lock, before work the charge would pay for (a CV search's matching and
+    ranking), so that an employer without credits is refused before it costs anything. The
+    charge itself still decides: another request may spend the last credit in between."""
+    if not employer.contract_unlimited and balance(session, employer.id, kind) < 1:
+        raise NoCredits(f"Your account has no {KIND_LABELS[kind]} credits left.")
+
+
 def charge_credit(
     session: Session,
     employer: Employer,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.candidate_scopes import UNLOCK_PERIOD, applied_to
 from storage.clock import utcnow
-from storage.credits import charge_credit
+from storage.credits import charge_credit, refuse_if_unpaid
 from storage.errors import InvalidRequest
 from storage.models import (
     Candidate,
@@ -30,6 +30,7 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
     costs one ``cv_search``.
 
     The query is checked before anything is charged, and the charge commits with the search.
+    An employer with no credit to pay with is refused before the search runs.
 
     Work is bounded whatever the number of matches: at most 10,000 are counted (beyond that,
     ``total`` is 10,000 and ``total_is_exact`` false), and relevance ranks the 1,000 most recently
@@ -47,6 +48,7 @@ def search_candidates(session: Session, employer: Employer, request: SearchReque
         raise InvalidRequest(
             f"Only the first {window} results can be paged through; narrow the query."
         )
+    refuse_if_unpaid(session, employer, CreditKind.CV_SEARCH)
     with replica_reads(session):
         postgresql = session.get_bind().dialect.name == "postgresql"
         search = postgres_search.search if postgresql else sqlite_statements.search

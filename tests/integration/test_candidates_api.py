@@ -14,6 +14,7 @@ from storage.models import Candidate, CandidateUnlock, CreditKind
 from storage.search import limits
 from tests.support.apps import Api
 from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
+from tests.support.statements import recorded_statements
 
 # Once more on a PostgreSQL primary with a streaming replica serving CV search's matching and
 # ranking and the talent pool list (conftest's ``pytest_generate_tests``).
@@ -109,13 +110,19 @@ class TestSearch:
     ) -> None:
         employer_id = make_employer(cv_search=0)
         api.default_key = make_key(employer_id)[1]
-        response = search(api, unique_word())
+        with recorded_statements(api.database) as statements:
+            response = search(api, unique_word())
         assert response.status_code == 402
         assert response.json() == {
             "code": "no_credits",
             "message": "Your account has no CV search credits left.",
         }
         assert balance(employer_id, CreditKind.CV_SEARCH) == 0
+        # Refused before the search: no statement read the search's relations.
+        searched = [
+            sql for sql in statements if "candidate_search" in sql or "candidate_fts" in sql
+        ]
+        assert not searched, searched
 
     def test_unlimited_contract_searches_free(
         self, api: Api, make_employer: EmployerFactory, make_key: KeyFactory
