@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,13 @@ from storage.jobs import get_job, get_open_job
 from storage.models import Application, ApplicationType
 from storage.outbox import APPLICATION_SUBMITTED, record_event
 from storage.paging import Position, Slice
-from storage.pipeline import application_page, application_slice, first_stage
+from storage.pipeline import (
+    ApplicationSummary,
+    ListedApplications,
+    application_page,
+    application_slice,
+    first_stage,
+)
 
 ALREADY_APPLIED = "You have already applied to this job with this e-mail address."
 
@@ -86,8 +92,14 @@ def list_job_applications(
     page_size: int,
 ) -> pipeline.ApplicationPage:
     """Applications to one of the employer's jobs, newest first, optionally at one stage."""
-    conditions = _job_applications(session, employer_id, job_id, stage_id)
-    return application_page(session, conditions, page=page, page_size=page_size)
+    listed = ListedApplications(employer_id, job_id=job_id, stage_id=stage_id)
+    return application_page(
+        session,
+        listed,
+        page=page,
+        page_size=page_size,
+        require_listed=lambda: _require_job_and_stage(session, listed),
+    )
 
 
 def list_job_applications_after(
@@ -98,19 +110,21 @@ def list_job_applications_after(
     stage_id: uuid.UUID | None,
     after: Position | None,
     limit: int,
-) -> Slice[Application]:
+) -> Slice[ApplicationSummary]:
     """``list_job_applications`` after ``after`` in the same order (keyset paging)."""
-    conditions = _job_applications(session, employer_id, job_id, stage_id)
-    return application_slice(session, conditions, after=after, limit=limit)
+    listed = ListedApplications(employer_id, job_id=job_id, stage_id=stage_id)
+    return application_slice(
+        session,
+        listed,
+        after=after,
+        limit=limit,
+        require_listed=lambda: _require_job_and_stage(session, listed),
+    )
 
 
-def _job_applications(
-    session: Session, employer_id: int, job_id: int, stage_id: uuid.UUID | None
-) -> list[ColumnElement[bool]]:
-    """Which applications are to the employer's job (and stage); both must exist."""
-    get_job(session, employer_id, job_id)
-    conditions = [Application.employer_id == employer_id, Application.job_id == job_id]
-    if stage_id is not None:
-        pipeline.get_stage(session, employer_id, stage_id)
-        conditions.append(Application.stage_id == stage_id)
-    return conditions
+def _require_job_and_stage(session: Session, listed: ListedApplications) -> None:
+    """``NotFound`` unless the job (and the stage) of the list are the employer's."""
+    assert listed.job_id is not None
+    get_job(session, listed.employer_id, listed.job_id)
+    if listed.stage_id is not None:
+        pipeline.get_stage(session, listed.employer_id, listed.stage_id)

@@ -17,4 +17,4 @@ def move_application(
         moved = pipeline.move_application(
             session, employer_id(token_info), application_id, stage_uuid(body["stageId"])
         )
-        return application(moved)
+        return application(pipeline.summary_of(moved))

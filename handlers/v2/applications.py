@@ -10,8 +10,8 @@ from handlers.context import Reply, stage_uuid
 from handlers.representation import application
 from handlers.v2.pages import cursor_page
 from storage import applications
-from storage.models import Application
 from storage.paging import Position, Slice
+from storage.pipeline import ApplicationSummary
 
 
 def list_job_applications(
@@ -23,7 +23,7 @@ def list_job_applications(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Application]:
+    ) -> Slice[ApplicationSummary]:
         return applications.list_job_applications_after(
             session,
             employer,

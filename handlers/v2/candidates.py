@@ -14,7 +14,6 @@ from handlers.v2.pages import cursor_page
 from storage import candidates
 from storage.db import unit_of_work
 from storage.employers import get_employer
-from storage.models import Candidate
 from storage.paging import Position, Slice
 from storage.search import walk as search_walk
 
@@ -24,7 +23,7 @@ def list_candidates(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Candidate]:
+    ) -> Slice[candidates.CandidateSummary]:
         return candidates.list_talent_pool_after(session, employer, after=after, limit=size)
 
     return cursor_page(token_info, "listCandidates", {}, (cursor, limit), fetch, owned_candidate)

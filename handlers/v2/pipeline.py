@@ -11,8 +11,9 @@ from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
 from handlers.v2.pages import cursor_page
 from storage import pipeline
-from storage.models import Application, PipelineStage
+from storage.models import PipelineStage
 from storage.paging import Position, Slice
+from storage.pipeline import ApplicationSummary
 
 
 def list_pipeline_stages(
@@ -31,7 +32,7 @@ def list_stage_candidates(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Application]:
+    ) -> Slice[ApplicationSummary]:
         return pipeline.list_stage_applications_after(
             session, employer, stage_uuid(stage_id), after=after, limit=size
         )

@@ -11,7 +11,7 @@ from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
 from handlers.v2.pages import cursor_page
 from storage import webhooks
-from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from storage.models import DeliveryStatus, WebhookSubscription
 from storage.paging import Position, Slice
 
 
@@ -59,7 +59,7 @@ def list_webhook_deliveries(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[WebhookDelivery]:
+    ) -> Slice[webhooks.DeliverySummary]:
         chosen = DeliveryStatus(status) if status else None
         return webhooks.list_deliveries_after(
             session, employer, webhook_id, status=chosen, after=after, limit=size
