@@ -15,8 +15,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
-from storage.candidates import CandidateSummary, Profile
+from storage.application_lists import ApplicationSummary
+from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
+from storage.delivery_lists import AttemptSummary, DeliverySummary
 from storage.errors import InvalidRequest
 from storage.jobs import JobSummary
 from storage.models import (
@@ -31,15 +33,15 @@ from storage.models import (
     RemoteType,
     WebhookSubscription,
 )
-from storage.pipeline import ApplicationSummary
 from storage.search.request import SearchHit
+from storage.talent_pool import CandidateSummary
 from storage.usage import MONTHLY_REQUEST_QUOTA
-from storage.webhooks import AttemptSummary, CreatedSubscription, DeliverySummary, RotatedSecret
+from storage.webhooks import CreatedSubscription, RotatedSecret
 
 # A job as its lists read it (``storage.jobs.JobSummary``, without the description) or whole:
 # both have the job's attributes.
 JobView = Job | JobSummary
-# A candidate as the talent pool reads it (``storage.candidates.CandidateSummary``) or whole.
+# A candidate as the talent pool reads it (``storage.talent_pool.CandidateSummary``) or whole.
 CandidateView = Candidate | CandidateSummary
 
 # JSON name -> model attribute, for the fields a partner may write.

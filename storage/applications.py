@@ -3,7 +3,6 @@ employer's pipeline."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,21 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import pipeline
 from storage.candidates import find_or_create_applicant
 from storage.clock import rfc3339, utcnow
 from storage.errors import Conflict
-from storage.jobs import get_job, get_open_job
+from storage.jobs import get_open_job
 from storage.models import Application, ApplicationType
 from storage.outbox import APPLICATION_SUBMITTED, record_event
-from storage.paging import Position, Slice
-from storage.pipeline import (
-    ApplicationSummary,
-    ListedApplications,
-    application_page,
-    application_slice,
-    first_stage,
-)
+from storage.pipeline import first_stage
 
 ALREADY_APPLIED = "You have already applied to this job with this e-mail address."
 
@@ -80,51 +71,3 @@ def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> App
         },
     )
     return application
-
-
-def list_job_applications(
-    session: Session,
-    employer_id: int,
-    job_id: int,
-    *,
-    stage_id: uuid.UUID | None,
-    page: int,
-    page_size: int,
-) -> pipeline.ApplicationPage:
-    """Applications to one of the employer's jobs, newest first, optionally at one stage."""
-    listed = ListedApplications(employer_id, job_id=job_id, stage_id=stage_id)
-    return application_page(
-        session,
-        listed,
-        page=page,
-        page_size=page_size,
-        require_listed=lambda: _require_job_and_stage(session, listed),
-    )
-
-
-def list_job_applications_after(
-    session: Session,
-    employer_id: int,
-    job_id: int,
-    *,
-    stage_id: uuid.UUID | None,
-    after: Position | None,
-    limit: int,
-) -> Slice[ApplicationSummary]:
-    """``list_job_applications`` after ``after`` in the same order (keyset paging)."""
-    listed = ListedApplications(employer_id, job_id=job_id, stage_id=stage_id)
-    return application_slice(
-        session,
-        listed,
-        after=after,
-        limit=limit,
-        require_listed=lambda: _require_job_and_stage(session, listed),
-    )
-
-
-def _require_job_and_stage(session: Session, listed: ListedApplications) -> None:
-    """``NotFound`` unless the job (and the stage) of the list are the employer's."""
-    assert listed.job_id is not None
-    get_job(session, listed.employer_id, listed.job_id)
-    if listed.stage_id is not None:
-        pipeline.get_stage(session, listed.employer_id, listed.stage_id)

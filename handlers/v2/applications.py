@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from handlers.context import Reply, stage_uuid
 from handlers.representation import application
 from handlers.v2.pages import cursor_page
-from storage import applications
+from storage import application_lists
+from storage.application_lists import ApplicationSummary
 from storage.paging import Position, Slice
-from storage.pipeline import ApplicationSummary
 
 
 def list_job_applications(
@@ -24,7 +24,7 @@ def list_job_applications(
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
     ) -> Slice[ApplicationSummary]:
-        return applications.list_job_applications_after(
+        return application_lists.list_job_applications_after(
             session,
             employer,
             job_id,

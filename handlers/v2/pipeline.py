@@ -10,10 +10,10 @@ from handlers.context import Reply, stage_uuid, v2_one
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
 from handlers.v2.pages import cursor_page
-from storage import pipeline
+from storage import application_lists, pipeline
+from storage.application_lists import ApplicationSummary
 from storage.models import PipelineStage
 from storage.paging import Position, Slice
-from storage.pipeline import ApplicationSummary
 
 
 def list_pipeline_stages(
@@ -33,7 +33,7 @@ def list_stage_candidates(
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
     ) -> Slice[ApplicationSummary]:
-        return pipeline.list_stage_applications_after(
+        return application_lists.list_stage_applications_after(
             session, employer, stage_uuid(stage_id), after=after, limit=size
         )
 

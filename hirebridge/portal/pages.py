@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
-from storage import api_keys, credits, delivery_stats, employers, users, webhooks
+from storage import api_keys, credits, delivery_lists, delivery_stats, employers, users, webhooks
 from storage.clock import utcnow
 from storage.db import snapshot, unit_of_work
 from storage.deliveries import AttemptResult
@@ -252,7 +252,7 @@ def _webhook_row(subscription: WebhookSubscription) -> WebhookRow:
     )
 
 
-def _attempt_row(attempt: webhooks.AttemptSummary) -> AttemptResult:
+def _attempt_row(attempt: delivery_lists.AttemptSummary) -> AttemptResult:
     return AttemptResult(
         started_at=attempt.started_at,
         duration_ms=attempt.duration_ms,
@@ -262,7 +262,7 @@ def _attempt_row(attempt: webhooks.AttemptSummary) -> AttemptResult:
     )
 
 
-def _delivery_row(delivery: webhooks.DeliverySummary) -> DeliveryRow:
+def _delivery_row(delivery: delivery_lists.DeliverySummary) -> DeliveryRow:
     return DeliveryRow(
         public_id=delivery.public_id,
         event_type=delivery.event_type,
@@ -289,7 +289,7 @@ def webhook_detail(employer_id: int, webhook_id: int, page: int) -> WebhookDetai
     stood at one moment (a delivery's status always matches its attempts)."""
     with snapshot() as session:
         subscription = webhooks.get_subscription(session, employer_id, webhook_id)
-        result = webhooks.list_deliveries(
+        result = delivery_lists.list_deliveries(
             session,
             employer_id,
             webhook_id,
