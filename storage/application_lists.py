@@ -226,8 +226,8 @@ def _slice(
     session: Session, listed: ListedApplications, *, after: Position | None, limit: int
 ) -> Slice[ApplicationSummary]:
     """``_page``'s applications after ``after`` (keyset paging): one statement, and the
-    checks of ``_page`` when it is empty. One row more than asked is read,
-    to know whether another page follows without counting."""
+    checks of ``_page`` when it is empty. One row more than asked is read, to know whether
+    another page follows without counting."""
     values = {**listed.values(), "limit": limit + 1}
     if after is not None:
         if len(after) != len(APPLICATION_ORDER.columns):
