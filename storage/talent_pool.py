@@ -52,13 +52,14 @@ _COUNTRIES = CandidatePreferredCountry.__table__
 # Every column of the summary but the preferred countries, in the order of its fields.
 _SHOWN = tuple(_CANDIDATES.c[field] for field in CandidateSummary.__slots__[:-1])
 # The candidate's preferred countries as one string of ids ("44,1"), read with the row: a
-# statement of their own (as ``selectinload`` made) is one round trip more per page.
+# statement of their own would be one round trip more per page.
 _PREFERRED = (
     select(func.aggregate_strings(cast(_COUNTRIES.c.country_id, String), ","))
     .where(_COUNTRIES.c.candidate_id == _CANDIDATES.c.id)
     .scalar_subquery()
     .label("preferred_country_ids")
 )
+_PREFERRED_AT = len(_SHOWN)
 
 # The talent pool, newest record first.
 TALENT_POOL_ORDER = Order((_CANDIDATES.c.created_at, _CANDIDATES.c.id))
@@ -92,11 +93,11 @@ _POOL_SLICES = {
 
 
 def _summary(row: Any) -> CandidateSummary:
-    countries = row[13]
+    countries = row[_PREFERRED_AT]
     # The same order as ``Candidate.preferred_countries``; the aggregate's own order is not
     # defined.
     ids = sorted(int(country) for country in countries.split(",")) if countries else []
-    fields = (*row[:13], ids)
+    fields = (*row[:_PREFERRED_AT], ids)
     return CandidateSummary(*fields)
 
 
