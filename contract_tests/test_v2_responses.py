@@ -14,7 +14,12 @@ import httpx
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from contract_tests.test_v1_responses import DATE_TIME, ID_KEYS, Normaliser
+from contract_tests.test_v1_responses import (
+    DATE_TIME,
+    ID_KEYS,
+    OWNED_CANDIDATE,
+    Normaliser,
+)
 from tests.support.apps import Api
 from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
@@ -136,6 +141,37 @@ def test_pipeline_stages_stage_candidates_and_a_move(
     application_id = listed.json()["data"][0]["id"]
     moved = api.put(f"{V2}/pipeline/candidates/{application_id}/move", json={"stageId": second})
     assert [record.response(response) for response in (stages, listed, moved)] == snapshot
+
+
+def test_list_candidates(
+    api: Api, tenant: Tenant, record: V2Normaliser, snapshot: SnapshotAssertion
+) -> None:
+    """The talent pool, two pages: an own record with every field, and an applicant with few."""
+    created = api.post(f"{V2}/candidates", json=OWNED_CANDIDATE)
+    assert created.status_code == 201, created.text
+    job_id = api.post(f"{V2}/jobs", json=OPEN_FROM_LOCATION).json()["data"]["id"]
+    applied = api.client.post(
+        f"/public/v1/jobs/{job_id}/apply",
+        json={"fullName": "Chiamaka Obi", "email": "chiamaka.v2-pool@example.com", "cvText": "Go."},
+    )
+    assert applied.status_code == 201, applied.text
+    first = api.get(f"{V2}/candidates", params={"limit": 1})
+    cursor = first.json()["pagination"]["nextCursor"]
+    second = api.get(f"{V2}/candidates", params={"limit": 1, "cursor": cursor})
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    assert [record.response(response) for response in (first, second)] == snapshot
+
+
+def test_list_webhook_deliveries(
+    api: Api,
+    tenant: Tenant,
+    webhook_with_deliveries: int,
+    record: V2Normaliser,
+    snapshot: SnapshotAssertion,
+) -> None:
+    response = api.get(f"{V2}/webhooks/{webhook_with_deliveries}/deliveries", params={"limit": 2})
+    assert response.status_code == 200, response.text
+    assert record.response(response) == snapshot
 
 
 def test_error_400_invalid_request(

@@ -15,32 +15,34 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
+from storage.application_lists import ApplicationSummary
 from storage.candidates import Profile
 from storage.clock import rfc3339, utcnow
+from storage.delivery_lists import AttemptSummary, DeliverySummary
 from storage.errors import InvalidRequest
 from storage.jobs import JobSummary
 from storage.models import (
     ApiKey,
-    Application,
     ApplyMethod,
     Candidate,
-    DeliveryAttempt,
     Employer,
     EmploymentType,
     Job,
     JobStatus,
     PipelineStage,
     RemoteType,
-    WebhookDelivery,
     WebhookSubscription,
 )
 from storage.search.request import SearchHit
+from storage.talent_pool import CandidateSummary
 from storage.usage import MONTHLY_REQUEST_QUOTA
 from storage.webhooks import CreatedSubscription, RotatedSecret
 
 # A job as its lists read it (``storage.jobs.JobSummary``, without the description) or whole:
 # both have the job's attributes.
 JobView = Job | JobSummary
+# A candidate as the talent pool reads it (``storage.talent_pool.CandidateSummary``) or whole.
+CandidateView = Candidate | CandidateSummary
 
 # JSON name -> model attribute, for the fields a partner may write.
 JOB_FIELDS: dict[str, str] = {
@@ -165,8 +167,9 @@ def candidate_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def candidate_profile(profile: Profile) -> dict[str, Any]:
-    candidate = profile.candidate
+def _candidate(
+    candidate: CandidateView, *, in_talent_pool: bool, unlock_expires_at: datetime | None
+) -> dict[str, Any]:
     return {
         "id": candidate.id,
         "fullName": candidate.full_name,
@@ -180,17 +183,25 @@ def candidate_profile(profile: Profile) -> dict[str, Any]:
         "countryId": candidate.country_id,
         "preferredCountryIds": candidate.preferred_country_ids,
         "lastActiveAt": timestamp(candidate.last_active_at),
-        "source": "talentPool" if profile.in_talent_pool else "platform",
+        "source": "talentPool" if in_talent_pool else "platform",
         "isUnlocked": True,
-        "unlockExpiresAt": timestamp(profile.unlock_expires_at),
+        "unlockExpiresAt": timestamp(unlock_expires_at),
         "createdAt": timestamp(candidate.created_at),
         "updatedAt": timestamp(candidate.updated_at),
     }
 
 
-def owned_candidate(candidate: Candidate) -> dict[str, Any]:
+def candidate_profile(profile: Profile) -> dict[str, Any]:
+    return _candidate(
+        profile.candidate,
+        in_talent_pool=profile.in_talent_pool,
+        unlock_expires_at=profile.unlock_expires_at,
+    )
+
+
+def owned_candidate(candidate: CandidateView) -> dict[str, Any]:
     """A talent-pool record (always free to see in full)."""
-    return candidate_profile(Profile(candidate, in_talent_pool=True, unlock_expires_at=None))
+    return _candidate(candidate, in_talent_pool=True, unlock_expires_at=None)
 
 
 def masked_candidate(hit: SearchHit) -> dict[str, Any]:
@@ -213,25 +224,28 @@ def pipeline_stage(stage: PipelineStage) -> dict[str, Any]:
     return {"id": str(stage.id), "name": stage.name, "position": stage.position}
 
 
-def application(item: Application) -> dict[str, Any]:
+def application(item: ApplicationSummary) -> dict[str, Any]:
     """An application with its applicant, who is in the employer's talent pool."""
-    candidate = item.candidate
     return {
         "id": item.id,
         "jobId": item.job_id,
-        "jobTitle": item.job.title,
-        "candidateId": candidate.id,
+        "jobTitle": item.job_title,
+        "candidateId": item.candidate_id,
         "candidate": {
-            "id": candidate.id,
-            "fullName": candidate.full_name,
-            "email": candidate.email,
-            "phone": candidate.phone,
-            "headline": candidate.headline,
-            "city": candidate.city,
-            "countryId": candidate.country_id,
+            "id": item.candidate_id,
+            "fullName": item.candidate_full_name,
+            "email": item.candidate_email,
+            "phone": item.candidate_phone,
+            "headline": item.candidate_headline,
+            "city": item.candidate_city,
+            "countryId": item.candidate_country_id,
         },
         "applicationType": item.application_type.value,
-        "stage": pipeline_stage(item.stage),
+        "stage": {
+            "id": str(item.stage_id),
+            "name": item.stage_name,
+            "position": item.stage_position,
+        },
         "cvText": item.cv_text,
         "appliedAt": timestamp(item.applied_at),
         "stageChangedAt": timestamp(item.stage_changed_at),
@@ -302,7 +316,7 @@ def rotated_secret(rotated: RotatedSecret) -> dict[str, Any]:
     }
 
 
-def delivery_attempt(attempt: DeliveryAttempt) -> dict[str, Any]:
+def delivery_attempt(attempt: AttemptSummary) -> dict[str, Any]:
     return {
         "startedAt": timestamp(attempt.started_at),
         "durationMs": attempt.duration_ms,
@@ -312,12 +326,12 @@ def delivery_attempt(attempt: DeliveryAttempt) -> dict[str, Any]:
     }
 
 
-def webhook_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+def webhook_delivery(delivery: DeliverySummary) -> dict[str, Any]:
     """A delivery with its event's id and type and every attempt, oldest first."""
     return {
         "id": delivery.public_id,
-        "eventId": delivery.event.public_id,
-        "eventType": delivery.event.type,
+        "eventId": delivery.event_public_id,
+        "eventType": delivery.event_type,
         "status": delivery.status.value,
         "failedAttempts": delivery.failed_attempts,
         "nextAttemptAt": timestamp(delivery.next_attempt_at),

@@ -3,23 +3,20 @@ employer's pipeline."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import pipeline
 from storage.candidates import find_or_create_applicant
 from storage.clock import rfc3339, utcnow
 from storage.errors import Conflict
-from storage.jobs import get_job, get_open_job
+from storage.jobs import get_open_job
 from storage.models import Application, ApplicationType
 from storage.outbox import APPLICATION_SUBMITTED, record_event
-from storage.paging import Position, Slice
-from storage.pipeline import application_page, application_slice, first_stage
+from storage.pipeline import first_stage
 
 ALREADY_APPLIED = "You have already applied to this job with this e-mail address."
 
@@ -74,43 +71,3 @@ def quick_apply(session: Session, job_id: int, fields: Mapping[str, Any]) -> App
         },
     )
     return application
-
-
-def list_job_applications(
-    session: Session,
-    employer_id: int,
-    job_id: int,
-    *,
-    stage_id: uuid.UUID | None,
-    page: int,
-    page_size: int,
-) -> pipeline.ApplicationPage:
-    """Applications to one of the employer's jobs, newest first, optionally at one stage."""
-    conditions = _job_applications(session, employer_id, job_id, stage_id)
-    return application_page(session, conditions, page=page, page_size=page_size)
-
-
-def list_job_applications_after(
-    session: Session,
-    employer_id: int,
-    job_id: int,
-    *,
-    stage_id: uuid.UUID | None,
-    after: Position | None,
-    limit: int,
-) -> Slice[Application]:
-    """``list_job_applications`` after ``after`` in the same order (keyset paging)."""
-    conditions = _job_applications(session, employer_id, job_id, stage_id)
-    return application_slice(session, conditions, after=after, limit=limit)
-
-
-def _job_applications(
-    session: Session, employer_id: int, job_id: int, stage_id: uuid.UUID | None
-) -> list[ColumnElement[bool]]:
-    """Which applications are to the employer's job (and stage); both must exist."""
-    get_job(session, employer_id, job_id)
-    conditions = [Application.employer_id == employer_id, Application.job_id == job_id]
-    if stage_id is not None:
-        pipeline.get_stage(session, employer_id, stage_id)
-        conditions.append(Application.stage_id == stage_id)
-    return conditions

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, union_all
-from sqlalchemy.orm import aliased
 
 from storage.models import Application, Candidate, CandidateSearch
 
@@ -36,22 +35,25 @@ def applied_to(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
+_CANDIDATES = Candidate.__table__
+_APPLICATIONS = Application.__table__
 # One alias for every statement: a new one each call would make each statement new to
 # SQLAlchemy's compiled cache.
-_OWNED = aliased(Candidate, name="owned_candidates")
+_OWNED = _CANDIDATES.alias("owned_candidates")
 
 
-def in_talent_pool(employer_id: int) -> ColumnElement[bool]:
+def in_talent_pool(employer_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     """The employer's talent pool: records it created and everyone who applied to its jobs.
 
     Written as the ids of the two sets, each read from its own index (the employer's records,
     the employer's applications), rather than ``owner = :employer OR EXISTS (application)``,
-    which PostgreSQL can only answer by testing every candidate on the platform.
+    which PostgreSQL can only answer by testing every candidate on the platform. Over the
+    tables' columns, so that it serves plain row statements as well as ORM ones.
     """
-    return Candidate.id.in_(
+    return _CANDIDATES.c.id.in_(
         union_all(
-            select(_OWNED.id).where(_OWNED.owner_employer_id == employer_id),
-            select(Application.candidate_id).where(Application.employer_id == employer_id),
+            select(_OWNED.c.id).where(_OWNED.c.owner_employer_id == employer_id),
+            select(_APPLICATIONS.c.candidate_id).where(_APPLICATIONS.c.employer_id == employer_id),
         )
     )
 

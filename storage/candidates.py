@@ -1,5 +1,6 @@
 """Candidates: records (platform profiles and employers' own), the talent pool, and full
-profiles behind unlocks. The CV search over them is ``storage.search``."""
+profiles behind unlocks. The CV search over them is ``storage.search``, the talent pool's
+lists ``storage.talent_pool``."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from storage.candidate_scopes import UNLOCK_PERIOD, in_talent_pool, visible_to
+from storage.candidate_scopes import UNLOCK_PERIOD, visible_to
 from storage.clock import utcnow
 from storage.credits import charge_credit
 from storage.errors import Conflict, InvalidRequest, NotFound, quoted
@@ -25,8 +26,6 @@ from storage.models import (
     CreditKind,
     Employer,
 )
-from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
-from storage.replica import replica_safe
 from storage.search.indexing import index_profile
 from storage.text import normalize_email, strip
 
@@ -55,12 +54,6 @@ class Profile:
     candidate: Candidate
     in_talent_pool: bool
     unlock_expires_at: datetime | None
-
-
-@dataclass(frozen=True)
-class CandidatePage:
-    total: int
-    items: list[Candidate]
 
 
 def _assign(candidate: Candidate, fields: Mapping[str, Any]) -> None:
@@ -220,42 +213,6 @@ def update_owned_candidate(
     candidate.updated_at = utcnow()
     _save(session, candidate)
     return candidate
-
-
-@replica_safe
-def list_talent_pool(
-    session: Session, employer_id: int, *, page: int, page_size: int
-) -> CandidatePage:
-    """The employer's talent pool (own records and applicants to its jobs), newest first."""
-    total, items = numbered_page(
-        session,
-        _talent_pool(employer_id),
-        TALENT_POOL_ORDER,
-        [in_talent_pool(employer_id)],
-        page=page,
-        page_size=page_size,
-    )
-    return CandidatePage(total=total, items=items)
-
-
-# The talent pool, newest record first.
-TALENT_POOL_ORDER = Order((Candidate.created_at, Candidate.id))
-
-
-def _talent_pool(employer_id: int) -> Select[Candidate]:
-    return (
-        select(Candidate)
-        .where(in_talent_pool(employer_id))
-        .options(selectinload(Candidate.preferred_countries))
-    )
-
-
-@replica_safe
-def list_talent_pool_after(
-    session: Session, employer_id: int, *, after: Position | None, limit: int
-) -> Slice[Candidate]:
-    """``list_talent_pool`` after ``after`` in the same order (keyset paging)."""
-    return keyset_slice(session, _talent_pool(employer_id), TALENT_POOL_ORDER, after, limit)
 
 
 def get_profile(session: Session, employer: Employer, candidate_id: int) -> Profile:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -81,30 +81,3 @@ def keyset_slice(
         query = query.where(order.after(after))
     rows = list(session.scalars(query.order_by(*order.clauses()).limit(limit + 1)))
     return Slice.of(rows, limit, order)
-
-
-def numbered_page(
-    session: Session,
-    query: Select[T],
-    order: Order,
-    conditions: Sequence[ColumnElement[bool]],
-    *,
-    page: int,
-    page_size: int,
-) -> tuple[int, list[T]]:
-    """Page ``page`` of ``query`` (an entity with its loader options, filtered by
-    ``conditions``) in ``order``, and the count of all its rows.
-
-    Both come from one statement (``count(*) OVER ()`` is computed before the offset and limit):
-    one round trip fewer than counting apart. Only a page past the end counts on its own.
-    """
-    rows: Sequence[Any] = session.execute(
-        query.add_columns(func.count().over())
-        .order_by(*order.clauses())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    if rows:
-        return int(rows[0][1]), [row[0] for row in rows]
-    entity = query.column_descriptions[0]["entity"]
-    return session.scalar(select(func.count()).select_from(entity).where(*conditions)) or 0, []

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.clock import rfc3339, utcnow
 from storage.errors import NotFound
-from storage.models import Application, Candidate, Job, PipelineStage
+from storage.models import Application, PipelineStage
 from storage.outbox import APPLICATION_STATUS_CHANGED, record_event
-from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
-from storage.replica import replica_safe
+from storage.paging import Order, Position, Slice, keyset_slice
 
 DEFAULT_STAGES = ("New", "Screened", "Interviewed", "Offered", "Hired", "Rejected")
-
-
-@dataclass(frozen=True)
-class ApplicationPage:
-    total: int
-    items: list[Application]
 
 
 def create_default_stages(session: Session, employer_id: int) -> list[PipelineStage]:
@@ -81,87 +72,6 @@ def get_stage(session: Session, employer_id: int, stage_id: uuid.UUID) -> Pipeli
     if stage is None:
         raise NotFound(f"No pipeline stage with id {stage_id}.")
     return stage
-
-
-def list_stage_applications(
-    session: Session, employer_id: int, stage_id: uuid.UUID, *, page: int, page_size: int
-) -> ApplicationPage:
-    """Applications at one of the employer's stages, newest first."""
-    conditions = stage_applications(session, employer_id, stage_id)
-    return application_page(session, conditions, page=page, page_size=page_size)
-
-
-def list_stage_applications_after(
-    session: Session, employer_id: int, stage_id: uuid.UUID, *, after: Position | None, limit: int
-) -> Slice[Application]:
-    """``list_stage_applications`` after ``after`` in the same order (keyset paging)."""
-    conditions = stage_applications(session, employer_id, stage_id)
-    return application_slice(session, conditions, after=after, limit=limit)
-
-
-def stage_applications(
-    session: Session, employer_id: int, stage_id: uuid.UUID
-) -> list[ColumnElement[bool]]:
-    """Which applications are at the employer's stage ``stage_id`` (which must exist)."""
-    get_stage(session, employer_id, stage_id)
-    return [Application.employer_id == employer_id, Application.stage_id == stage_id]
-
-
-# Applications, newest first.
-APPLICATION_ORDER = Order((Application.applied_at, Application.id))
-
-
-def _applications_to_show(conditions: Sequence[ColumnElement[bool]]) -> Select[Application]:
-    """The applications with what a list shows of them, in the same statement: the stage, the
-    job's title and the applicant's contact details (not the job's description, the applicant's
-    CV or preferred countries, which a list never shows)."""
-    return (
-        select(Application)
-        .where(*conditions)
-        .options(
-            joinedload(Application.stage),
-            joinedload(Application.job).load_only(Job.title),
-            joinedload(Application.candidate).load_only(*_APPLICANT_SHOWN),
-        )
-    )
-
-
-_APPLICANT_SHOWN = (
-    Candidate.full_name,
-    Candidate.email,
-    Candidate.phone,
-    Candidate.headline,
-    Candidate.city,
-    Candidate.country_id,
-)
-
-
-@replica_safe
-def application_page(
-    session: Session, conditions: Sequence[ColumnElement[bool]], *, page: int, page_size: int
-) -> ApplicationPage:
-    """One page of the applications matching ``conditions``, newest first, ready to show."""
-    total, items = numbered_page(
-        session,
-        _applications_to_show(conditions),
-        APPLICATION_ORDER,
-        conditions,
-        page=page,
-        page_size=page_size,
-    )
-    return ApplicationPage(total=total, items=items)
-
-
-@replica_safe
-def application_slice(
-    session: Session,
-    conditions: Sequence[ColumnElement[bool]],
-    *,
-    after: Position | None,
-    limit: int,
-) -> Slice[Application]:
-    """``application_page``'s applications after ``after`` (keyset paging), ready to show."""
-    return keyset_slice(session, _applications_to_show(conditions), APPLICATION_ORDER, after, limit)
 
 
 def get_application(

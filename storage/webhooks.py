@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Select,
     String,
     and_,
     func,
@@ -32,9 +30,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from storage import secret_box, webhook_targets
 from storage.clock import utcnow
 from storage.errors import Conflict, InvalidRequest, InvalidState, NotFound, quoted
-from storage.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
+from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from storage.outbox import SUBSCRIBABLE_EVENTS, WEBHOOK_TEST, record_event
-from storage.paging import Order, Position, Slice, keyset_slice, numbered_page
+from storage.paging import Order, Position, Slice, keyset_slice
 from storage.text import strip
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a public prefix, not a secret)
@@ -68,12 +66,6 @@ class RotatedSecret:
 class SubscriptionPage:
     total: int
     items: list[WebhookSubscription]
-
-
-@dataclass(frozen=True)
-class DeliveryPage:
-    total: int
-    items: list[WebhookDelivery]
 
 
 def new_secret() -> str:
@@ -252,77 +244,6 @@ def send_test_event(session: Session, employer_id: int, subscription_id: int) ->
     # Write the rows now, so that a constraint breaks here rather than at commit.
     session.flush()
     return delivery
-
-
-def list_deliveries(
-    session: Session,
-    employer_id: int,
-    subscription_id: int,
-    *,
-    status: DeliveryStatus | None,
-    page: int,
-    page_size: int,
-) -> DeliveryPage:
-    """One page of a subscription's deliveries, newest first, each with its event and attempts."""
-    conditions = _deliveries_of(session, employer_id, subscription_id, status)
-    total, items = numbered_page(
-        session,
-        _deliveries_to_show(conditions),
-        DELIVERY_ORDER,
-        conditions,
-        page=page,
-        page_size=page_size,
-    )
-    return DeliveryPage(total=total, items=items)
-
-
-# Newest first: ids grow with creation time, and (subscription_id, id) is indexed.
-DELIVERY_ORDER = Order((WebhookDelivery.id,))
-
-
-def list_deliveries_after(
-    session: Session,
-    employer_id: int,
-    subscription_id: int,
-    *,
-    status: DeliveryStatus | None,
-    after: Position | None,
-    limit: int,
-) -> Slice[WebhookDelivery]:
-    """``list_deliveries`` after ``after`` in the same order (keyset paging)."""
-    conditions = _deliveries_of(session, employer_id, subscription_id, status)
-    return keyset_slice(session, _deliveries_to_show(conditions), DELIVERY_ORDER, after, limit)
-
-
-def _deliveries_of(
-    session: Session, employer_id: int, subscription_id: int, status: DeliveryStatus | None
-) -> list[ColumnElement[bool]]:
-    """Which deliveries belong to the employer's subscription (which must exist)."""
-    subscription = get_subscription(session, employer_id, subscription_id)
-    conditions = [
-        WebhookDelivery.subscription_id == subscription.id,
-        WebhookDelivery.employer_id == employer_id,
-    ]
-    if status is not None:
-        conditions.append(WebhookDelivery.status == status)
-    return conditions
-
-
-def _deliveries_to_show(
-    conditions: Sequence[ColumnElement[bool]],
-) -> Select[WebhookDelivery]:
-    # A list shows the event's id, type and request (the portal links to its request log entry),
-    # never its payload: the payload is not read, nor decoded from JSON, for each row.
-    return (
-        select(WebhookDelivery)
-        .where(*conditions)
-        .options(
-            joinedload(WebhookDelivery.event).load_only(
-                OutboxEvent.public_id, OutboxEvent.type, OutboxEvent.request_id
-            ),
-            selectinload(WebhookDelivery.attempts),
-        )
-    )
 
 
 def dead_letters(

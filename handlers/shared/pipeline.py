@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.context import employer_id, stage_uuid
 from handlers.representation import application
-from storage import pipeline
+from storage import application_lists, pipeline
 from storage.db import unit_of_work
 
 
@@ -17,4 +17,4 @@ def move_application(
         moved = pipeline.move_application(
             session, employer_id(token_info), application_id, stage_uuid(body["stageId"])
         )
-        return application(moved)
+        return application(application_lists.summary_of(moved))

@@ -13,7 +13,7 @@ from handlers.representation import (
     webhook_delivery,
     webhook_fields,
 )
-from storage import webhooks
+from storage import delivery_lists, webhooks
 from storage.db import read_only, unit_of_work
 
 
@@ -55,7 +55,7 @@ def rotate_webhook_secret(token_info: dict[str, Any], webhook_id: int) -> dict[s
 def send_test_event(token_info: dict[str, Any], webhook_id: int) -> dict[str, Any]:
     with unit_of_work() as session:
         delivery = webhooks.send_test_event(session, employer_id(token_info), webhook_id)
-        return webhook_delivery(delivery)
+        return webhook_delivery(delivery_lists.delivery_summary(delivery))
 
 
 def redeliver_webhook_delivery(
@@ -63,7 +63,7 @@ def redeliver_webhook_delivery(
 ) -> dict[str, Any]:
     with unit_of_work() as session:
         delivery = webhooks.redeliver(session, employer_id(token_info), webhook_id, delivery_id)
-        return webhook_delivery(delivery)
+        return webhook_delivery(delivery_lists.delivery_summary(delivery))
 
 
 def replay_webhook_deliveries(

@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers.context import Reply, employer_id, stage_uuid, v1_page
 from handlers.representation import application
-from storage import applications
+from storage import application_lists
 from storage.db import read_only
 
 
@@ -18,7 +18,7 @@ def list_job_applications(
     page_size: int = 50,
 ) -> Reply:
     with read_only() as session:
-        result = applications.list_job_applications(
+        result = application_lists.list_job_applications(
             session,
             employer_id(token_info),
             job_id,

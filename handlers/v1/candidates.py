@@ -7,7 +7,7 @@ from typing import Any
 from handlers.context import Reply, employer_id
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
-from storage import candidates
+from storage import talent_pool
 from storage.db import read_only, unit_of_work
 from storage.employers import get_employer
 from storage.search.service import search_candidates as run_search
@@ -15,7 +15,7 @@ from storage.search.service import search_candidates as run_search
 
 def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
     with read_only() as session:
-        result = candidates.list_talent_pool(
+        result = talent_pool.list_talent_pool(
             session, employer_id(token_info), page=page, page_size=page_size
         )
         items = [owned_candidate(candidate) for candidate in result.items]

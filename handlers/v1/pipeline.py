@@ -7,7 +7,7 @@ from typing import Any
 from handlers.context import Reply, employer_id, stage_uuid, v1_page
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
-from storage import pipeline
+from storage import application_lists, pipeline
 from storage.db import read_only
 
 
@@ -23,7 +23,7 @@ def list_stage_candidates(
     token_info: dict[str, Any], stage_id: str, page: int = 1, page_size: int = 50
 ) -> Reply:
     with read_only() as session:
-        result = pipeline.list_stage_applications(
+        result = application_lists.list_stage_applications(
             session, employer_id(token_info), stage_uuid(stage_id), page=page, page_size=page_size
         )
         items = [application(item) for item in result.items]

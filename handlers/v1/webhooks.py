@@ -7,7 +7,7 @@ from typing import Any
 from handlers.context import Reply, employer_id, v1_page
 from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
-from storage import webhooks
+from storage import delivery_lists, webhooks
 from storage.db import read_only
 from storage.models import DeliveryStatus
 
@@ -55,7 +55,7 @@ def list_webhook_deliveries(
     page_size: int = 50,
 ) -> Reply:
     with read_only() as session:
-        result = webhooks.list_deliveries(
+        result = delivery_lists.list_deliveries(
             session,
             employer_id(token_info),
             webhook_id,

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from handlers.context import Reply, stage_uuid
 from handlers.representation import application
 from handlers.v2.pages import cursor_page
-from storage import applications
-from storage.models import Application
+from storage import application_lists
+from storage.application_lists import ApplicationSummary
 from storage.paging import Position, Slice
 
 
@@ -23,8 +23,8 @@ def list_job_applications(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Application]:
-        return applications.list_job_applications_after(
+    ) -> Slice[ApplicationSummary]:
+        return application_lists.list_job_applications_after(
             session,
             employer,
             job_id,

@@ -11,10 +11,9 @@ from handlers.context import Reply, employer_id, v2_one, v2_page
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
 from handlers.v2.pages import cursor_page
-from storage import candidates
+from storage import talent_pool
 from storage.db import unit_of_work
 from storage.employers import get_employer
-from storage.models import Candidate
 from storage.paging import Position, Slice
 from storage.search import walk as search_walk
 
@@ -24,8 +23,8 @@ def list_candidates(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Candidate]:
-        return candidates.list_talent_pool_after(session, employer, after=after, limit=size)
+    ) -> Slice[talent_pool.CandidateSummary]:
+        return talent_pool.list_talent_pool_after(session, employer, after=after, limit=size)
 
     return cursor_page(token_info, "listCandidates", {}, (cursor, limit), fetch, owned_candidate)
 

@@ -10,8 +10,9 @@ from handlers.context import Reply, stage_uuid, v2_one
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
 from handlers.v2.pages import cursor_page
-from storage import pipeline
-from storage.models import Application, PipelineStage
+from storage import application_lists, pipeline
+from storage.application_lists import ApplicationSummary
+from storage.models import PipelineStage
 from storage.paging import Position, Slice
 
 
@@ -31,8 +32,8 @@ def list_stage_candidates(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[Application]:
-        return pipeline.list_stage_applications_after(
+    ) -> Slice[ApplicationSummary]:
+        return application_lists.list_stage_applications_after(
             session, employer, stage_uuid(stage_id), after=after, limit=size
         )
 

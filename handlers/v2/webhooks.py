@@ -10,8 +10,8 @@ from handlers.context import Reply, v2_one
 from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
 from handlers.v2.pages import cursor_page
-from storage import webhooks
-from storage.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from storage import delivery_lists, webhooks
+from storage.models import DeliveryStatus, WebhookSubscription
 from storage.paging import Position, Slice
 
 
@@ -59,9 +59,9 @@ def list_webhook_deliveries(
 ) -> Reply:
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
-    ) -> Slice[WebhookDelivery]:
+    ) -> Slice[delivery_lists.DeliverySummary]:
         chosen = DeliveryStatus(status) if status else None
-        return webhooks.list_deliveries_after(
+        return delivery_lists.list_deliveries_after(
             session, employer, webhook_id, status=chosen, after=after, limit=size
         )
 

@@ -15,18 +15,16 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
-from storage import api_keys, credits, delivery_stats, employers, users, webhooks
+from storage import api_keys, credits, delivery_lists, delivery_stats, employers, users, webhooks
 from storage.clock import utcnow
 from storage.db import snapshot, unit_of_work
 from storage.deliveries import AttemptResult
 from storage.models import (
     ApiKey,
     CreditKind,
-    DeliveryAttempt,
     Plan,
     User,
     UserRole,
-    WebhookDelivery,
     WebhookSubscription,
 )
 from storage.usage import MONTHLY_REQUEST_QUOTA
@@ -254,7 +252,7 @@ def _webhook_row(subscription: WebhookSubscription) -> WebhookRow:
     )
 
 
-def _attempt_row(attempt: DeliveryAttempt) -> AttemptResult:
+def _attempt_row(attempt: delivery_lists.AttemptSummary) -> AttemptResult:
     return AttemptResult(
         started_at=attempt.started_at,
         duration_ms=attempt.duration_ms,
@@ -264,16 +262,16 @@ def _attempt_row(attempt: DeliveryAttempt) -> AttemptResult:
     )
 
 
-def _delivery_row(delivery: WebhookDelivery) -> DeliveryRow:
+def _delivery_row(delivery: delivery_lists.DeliverySummary) -> DeliveryRow:
     return DeliveryRow(
         public_id=delivery.public_id,
-        event_type=delivery.event.type,
-        event_id=delivery.event.public_id,
+        event_type=delivery.event_type,
+        event_id=delivery.event_public_id,
         status=delivery.status.value,
         created_at=delivery.created_at,
         next_attempt_at=delivery.next_attempt_at,
         attempts=[_attempt_row(attempt) for attempt in delivery.attempts],
-        request_id=delivery.event.request_id,
+        request_id=delivery.event_request_id,
     )
 
 
@@ -291,7 +289,7 @@ def webhook_detail(employer_id: int, webhook_id: int, page: int) -> WebhookDetai
     stood at one moment (a delivery's status always matches its attempts)."""
     with snapshot() as session:
         subscription = webhooks.get_subscription(session, employer_id, webhook_id)
-        result = webhooks.list_deliveries(
+        result = delivery_lists.list_deliveries(
             session,
             employer_id,
             webhook_id,

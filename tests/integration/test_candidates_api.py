@@ -415,6 +415,32 @@ class TestTalentPool:
         found = search(api, "dubai").json()["items"]
         assert record["id"] in {row["id"] for row in found}
 
+    @pytest.mark.parametrize("path", ["/api/v1/candidates", "/api/v2/candidates"])
+    def test_a_page_is_one_statement_of_what_it_shows(
+        self, api: Api, tenant: Tenant, path: str
+    ) -> None:
+        """A page of the talent pool is one statement of plain rows, the preferred countries
+        in it, and reads no column a profile does not show."""
+        for number, countries in enumerate([[971, 44], [], [1]]):
+            created = api.post(
+                "/api/v1/candidates",
+                json={
+                    "fullName": f"Pool Member {number}",
+                    "email": f"pool{number}@example.com",
+                    "preferredCountryIds": countries,
+                },
+            )
+            assert created.status_code == 201, created.text
+        with recorded_statements(api.database) as statements:
+            response = api.get(path)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items = body["items"] if path.startswith("/api/v1") else body["data"]
+        assert [item["preferredCountryIds"] for item in items] == [[1], [], [44, 971]]
+        reads = [sql for sql in statements if "candidate" in sql]
+        assert len(reads) == 1, reads
+        assert "email_key" not in reads[0] and "in_cv_database" not in reads[0]
+
     def test_taking_another_records_email_is_409_whatever_else_changes(
         self, api: Api, tenant: Tenant
     ) -> None:

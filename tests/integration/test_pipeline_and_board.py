@@ -554,3 +554,36 @@ def test_numbered_pages_count_in_their_own_statement(
             assert not [sql for sql in statements if "candidate_preferred_countries" in sql]
             [page_statement] = [sql for sql in statements if "FROM applications" in sql]
             assert "jobs.description" not in page_statement, page_statement
+
+
+@pytest.mark.parametrize(
+    "listed",
+    ["v1 stage", "v2 stage", "v1 job", "v1 job at a stage", "v2 job", "v2 job at a stage"],
+)
+def test_a_list_of_applications_is_one_statement_that_reads_what_it_shows(
+    api: Api, tenant: Tenant, applied: tuple[dict[str, Any], dict[str, Any]], listed: str
+) -> None:
+    """A page of applications (at a stage, or of a job) is one statement of plain rows: the
+    application with its job's title, its stage and its applicant's contact details, no check
+    of the stage or the job of its own, and neither the applicant's CV nor the job's
+    description read."""
+    job, _application = applied
+    version, kind = listed.split(" ", 1)
+    new = stages(api)["New"]
+    path = {
+        "stage": f"/api/{version}/pipeline/stages/{new}/candidates",
+        "job": f"/api/{version}/jobs/{job['id']}/applications",
+        "job at a stage": f"/api/{version}/jobs/{job['id']}/applications?stageId={new}",
+    }[kind]
+    with recorded_statements(api.database) as statements:
+        response = api.get(path)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert len(body["items"] if version == "v1" else body["data"]) == 1, body
+    reads = [
+        sql
+        for sql in statements
+        if any(table in sql for table in ("applications", "pipeline_stages", "FROM jobs"))
+    ]
+    assert len(reads) == 1, reads
+    assert "candidates.cv_text" not in reads[0] and "jobs.description" not in reads[0]

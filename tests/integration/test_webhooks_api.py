@@ -674,6 +674,29 @@ class TestDeliveries:
 
         assert many == few, "the statements grow with the number of deliveries"
 
+    @pytest.mark.parametrize("version", ["v1", "v2"])
+    def test_a_page_is_one_statement_of_what_it_shows(
+        self, api: Api, owner: Tenant, version: str
+    ) -> None:
+        """A page of deliveries is one statement of plain rows: the deliveries with their
+        events and attempts, no check of the webhook of its own, and nothing a delivery in a
+        list does not show (the event's payload, the delivery's lease)."""
+        subscription = create(api)
+        add_delivery(subscription["id"], owner.employer_id)
+        add_delivery(subscription["id"], owner.employer_id, attempts=[500, None, 204])
+        api.get(WEBHOOKS)  # key use stamped now, so it cannot add a write to the count below
+        with recorded_statements(api.database) as statements:
+            response = api.get(f"/api/{version}/webhooks/{subscription['id']}/deliveries")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items = body["items"] if version == "v1" else body["data"]
+        assert [len(item["attempts"]) for item in items] == [3, 0]
+        assert [attempt["statusCode"] for attempt in items[0]["attempts"]] == [500, None, 204]
+        reads = [sql for sql in statements if "webhook" in sql]
+        assert len(reads) == 1, reads
+        assert not re.search(r"outbox_events(_\d+)?\.data", reads[0])
+        assert "lease_expires_at" not in reads[0]
+
     def test_another_employers_delivery_under_your_webhook_is_404(
         self, api: Api, owner: Tenant, other: Tenant
     ) -> None:
