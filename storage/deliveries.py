@@ -173,30 +173,68 @@ _PENDING = literal_column(f"'{DeliveryStatus.PENDING.value}'", String)
 _DELIVERING = literal_column(f"'{DeliveryStatus.DELIVERING.value}'", String)
 
 
-def _due(now: datetime) -> Any:
-    return or_(
-        and_(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now),
-        # A worker died with these in hand: they are due again.
-        and_(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now),
+# The claim's statements are built once, with bound parameters: built afresh each time, they
+# cost more CPU than the database spends running them, and a pump runs them several times a second.
+_NOW = bindparam("now", type_=_DELIVERIES.c.next_attempt_at.type)
+_DUE = or_(
+    and_(_DELIVERIES.c.status == _PENDING, _DELIVERIES.c.next_attempt_at <= _NOW),
+    # A worker died with these in hand: they are due again.
+    and_(_DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at <= _NOW),
+)
+# ``_DUE``'s deliveries, each half from its own partial index. Two plain index scans rather than
+# one bitmap of both: a plain scan that meets an entry whose row every transaction sees as gone
+# marks the entry dead in the index, and later scans step over it without reading the table.
+# Deliveries claimed since the last vacuum leave such entries behind by the thousand; a bitmap
+# scan reads their rows every time.
+_DUE_IDS = union_all(
+    select(_DELIVERIES.c.id).where(
+        _DELIVERIES.c.status == _PENDING, _DELIVERIES.c.next_attempt_at <= _NOW
+    ),
+    select(_DELIVERIES.c.id).where(
+        _DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at <= _NOW
+    ),
+)
+_IN_FLIGHT = (
+    select(_DELIVERIES.c.subscription_id, func.count().label("busy"))
+    .where(_DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at > _NOW)
+    .group_by(_DELIVERIES.c.subscription_id)
+    .subquery()
+)
+_RANKED = (
+    select(
+        _DELIVERIES.c.id,
+        _DELIVERIES.c.next_attempt_at,
+        func.row_number()
+        .over(
+            partition_by=_DELIVERIES.c.subscription_id,
+            order_by=(_DELIVERIES.c.next_attempt_at, _DELIVERIES.c.id),
+        )
+        .label("place"),
+        func.coalesce(_IN_FLIGHT.c.busy, 0).label("busy"),
     )
-
-
-def _due_ids(now: datetime) -> Any:
-    """``_due``'s deliveries, each half from its own partial index.
-
-    Two plain index scans rather than one bitmap of both: a plain scan that meets an entry whose
-    row every transaction sees as gone marks the entry dead in the index, and later scans step
-    over it without reading the table. Deliveries claimed since the last vacuum leave such
-    entries behind by the thousand; a bitmap scan reads their rows every time.
-    """
-    return union_all(
-        select(WebhookDelivery.id).where(
-            WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now
-        ),
-        select(WebhookDelivery.id).where(
-            WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now
-        ),
+    .join(_SUBSCRIPTIONS, _SUBSCRIPTIONS.c.id == _DELIVERIES.c.subscription_id)
+    .outerjoin(_IN_FLIGHT, _IN_FLIGHT.c.subscription_id == _DELIVERIES.c.subscription_id)
+    .where(_SUBSCRIPTIONS.c.enabled.is_(True), _DELIVERIES.c.id.in_(_DUE_IDS))
+    .subquery()
+)
+_CLAIM_CANDIDATES = (
+    select(_RANKED.c.id)
+    .where(_RANKED.c.place + _RANKED.c.busy <= MAX_IN_FLIGHT_PER_SUBSCRIPTION)
+    .order_by(_RANKED.c.next_attempt_at, _RANKED.c.id)
+    .limit(bindparam("limit"))
+)
+# The due condition again: a delivery recorded meanwhile (its late outcome) is not taken.
+_CLAIM = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id.in_(bindparam("ids", expanding=True)), _DUE)
+    .values(
+        status=DeliveryStatus.DELIVERING,
+        lease_expires_at=bindparam("lease", type_=_DELIVERIES.c.lease_expires_at.type),
+        updated_at=_NOW,
     )
+    .returning(_DELIVERIES.c.id)
+)
+_CLAIM_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 
 
 def count_due(session: Session) -> int:
@@ -220,55 +258,17 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
     """
     now = utcnow()
     lease = now + LEASE
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK_KEY}
+    connection = session.connection()
+    if (
+        connection.dialect.name == "postgresql"
+        and not connection.execute(_CLAIM_LOCK, {"key": _CLAIM_LOCK_KEY}).scalar()
     ):
         # Another worker is claiming right now; it takes what is due.
         return Claim(delivery_ids=(), lease_expires_at=lease)
-    in_flight = (
-        select(
-            WebhookDelivery.subscription_id.label("subscription_id"),
-            func.count().label("busy"),
-        )
-        .where(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at > now)
-        .group_by(WebhookDelivery.subscription_id)
-        .subquery()
-    )
-    ranked = (
-        select(
-            WebhookDelivery.id,
-            WebhookDelivery.next_attempt_at,
-            func.row_number()
-            .over(
-                partition_by=WebhookDelivery.subscription_id,
-                order_by=(WebhookDelivery.next_attempt_at, WebhookDelivery.id),
-            )
-            .label("place"),
-            func.coalesce(in_flight.c.busy, 0).label("busy"),
-        )
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
-        .where(WebhookSubscription.enabled.is_(True), WebhookDelivery.id.in_(_due_ids(now)))
-        .subquery()
-    )
-    candidates = list(
-        session.scalars(
-            select(ranked.c.id)
-            .where(ranked.c.place + ranked.c.busy <= MAX_IN_FLIGHT_PER_SUBSCRIPTION)
-            .order_by(ranked.c.next_attempt_at, ranked.c.id)
-            .limit(limit)
-        )
-    )
+    candidates = list(connection.execute(_CLAIM_CANDIDATES, {"now": now, "limit": limit}).scalars())
     if not candidates:
         return Claim(delivery_ids=(), lease_expires_at=lease)
-    # The due condition again: a delivery recorded meanwhile (its late outcome) is not taken.
-    claimed = session.scalars(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(candidates), _due(now))
-        .values(status=DeliveryStatus.DELIVERING, lease_expires_at=lease, updated_at=now)
-        .returning(WebhookDelivery.id)
-        .execution_options(synchronize_session=False)
-    ).all()
+    claimed = connection.execute(_CLAIM, {"ids": candidates, "now": now, "lease": lease}).scalars()
     return Claim(delivery_ids=tuple(sorted(claimed)), lease_expires_at=lease)
 
 
@@ -343,6 +343,25 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
     )
     if not taken:
         return []
+    return _outgoing(session, taken, lease, now)
+
+
+def claim_outgoing(session: Session, limit: int = 500) -> list[OutgoingDelivery]:
+    """``claim_due`` and ``take_claimed`` in one: claim up to ``limit`` due deliveries and read
+    what sending them needs, in the caller's transaction.
+
+    For a worker that sends what it claims itself (``jobs_queue.pump``): the claim's lease is the
+    sender's, so there is nothing to take over. Send only after the transaction commits.
+    """
+    claim = claim_due(session, limit)
+    if not claim.delivery_ids:
+        return []
+    return _outgoing(session, claim.delivery_ids, claim.lease_expires_at, utcnow())
+
+
+def _outgoing(
+    session: Session, ids: Sequence[int], lease: datetime, now: datetime
+) -> list[OutgoingDelivery]:
     rows = session.execute(
         select(
             WebhookDelivery.id,
@@ -356,7 +375,7 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
         )
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .where(WebhookDelivery.id.in_(taken))
+        .where(WebhookDelivery.id.in_(ids))
         .order_by(WebhookDelivery.id)
     ).all()
     return [
