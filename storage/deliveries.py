@@ -75,6 +75,7 @@ _ERROR_LENGTH = 300
 _DELIVERIES = cast(Table, WebhookDelivery.__table__)
 _ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
 _SUBSCRIPTIONS = cast(Table, WebhookSubscription.__table__)
+_OUTBOX = cast(Table, OutboxEvent.__table__)
 # Serializes claims across workers on PostgreSQL, so that counting a subscription's deliveries in
 # flight and claiming more cannot race (SQLite transactions are serialized already).
 _CLAIM_LOCK_KEY = 0x48425F434C41494D  # "HB_CLAIM"
@@ -86,6 +87,34 @@ class FanOut:
     deliveries: int
 
 
+# Fan-out's statements, built once (see the claim's below).
+_UNDISPATCHED = (
+    select(_OUTBOX.c.id, _OUTBOX.c.employer_id, _OUTBOX.c.type)
+    .where(_OUTBOX.c.dispatched_at.is_(None))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_SUBSCRIBERS = select(
+    _SUBSCRIPTIONS.c.id, _SUBSCRIPTIONS.c.employer_id, _SUBSCRIPTIONS.c.events
+).where(
+    _SUBSCRIPTIONS.c.employer_id.in_(bindparam("employer_ids", expanding=True)),
+    _SUBSCRIPTIONS.c.enabled.is_(True),
+)
+_DISPATCHED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("event_ids", expanding=True)))
+    .values(dispatched_at=bindparam("now", type_=_OUTBOX.c.dispatched_at.type))
+)
+# ON CONFLICT DO NOTHING is spelled by each dialect's own insert().
+_NEW_DELIVERIES = {
+    name: dialect_insert(_DELIVERIES)
+    .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+    .returning(_DELIVERIES.c.id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     """Turn up to ``limit`` undispatched outbox events into deliveries, oldest event first.
 
@@ -95,24 +124,13 @@ def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     the same ones; the unique (subscription, event) pair makes a repeat harmless anyway.
     """
     now = utcnow()
-    events = session.execute(
-        select(OutboxEvent.id, OutboxEvent.employer_id, OutboxEvent.type)
-        .where(OutboxEvent.dispatched_at.is_(None))
-        .order_by(OutboxEvent.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    connection = session.connection()
+    events = connection.execute(_UNDISPATCHED, {"limit": limit}).all()
     if not events:
         return FanOut(events=0, deliveries=0)
-    employer_ids = {event.employer_id for event in events}
     subscriptions: dict[int, list[tuple[int, frozenset[str]]]] = {}
-    for row in session.execute(
-        select(
-            WebhookSubscription.id, WebhookSubscription.employer_id, WebhookSubscription.events
-        ).where(
-            WebhookSubscription.employer_id.in_(employer_ids),
-            WebhookSubscription.enabled.is_(True),
-        )
+    for row in connection.execute(
+        _SUBSCRIBERS, {"employer_ids": list({event.employer_id for event in events})}
     ):
         subscriptions.setdefault(row.employer_id, []).append((row.id, frozenset(row.events)))
     rows: list[dict[str, Any]] = [
@@ -135,27 +153,10 @@ def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     ]
     created = 0
     if rows:
-        created = len(
-            session.scalars(
-                _insert_ignoring_duplicates(session).returning(_DELIVERIES.c.id), rows
-            ).all()
-        )
-    session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id.in_([event.id for event in events]))
-        .values(dispatched_at=now)
-        .execution_options(synchronize_session=False)
-    )
+        statement = _NEW_DELIVERIES[connection.dialect.name]
+        created = len(connection.execute(statement, rows).all())
+    connection.execute(_DISPATCHED, {"event_ids": [event.id for event in events], "now": now})
     return FanOut(events=len(events), deliveries=created)
-
-
-def _insert_ignoring_duplicates(session: Session) -> Any:
-    # ON CONFLICT DO NOTHING is spelled by each dialect's own insert().
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return dialect_insert(_DELIVERIES).on_conflict_do_nothing(
-        index_elements=["subscription_id", "event_id"]
-    )
 
 
 @dataclass(frozen=True)
