@@ -202,6 +202,7 @@ class PumpLoop:
         self._expire_every = expire_every
         self._min_gap = min_gap
         self._engine: DeliveryEngine | None = None
+        # Passes run so far (for tests and debugging).
         self.passes = 0
         self._stop = threading.Event()
         self._woken = threading.Event()
@@ -243,7 +244,6 @@ class PumpLoop:
             expire = started >= next_expiry
             pause = self._interval
             try:
-                self.passes += 1
                 report = pump_once(self._connection, expire_jobs=expire, engine=self._engine)
             except Exception as exc:
                 self._log_failure(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
@@ -256,6 +256,7 @@ class PumpLoop:
                     # Look again soon: the workers may empty the queue well within a second.
                     pause = min(self._interval, _BACKLOG_PAUSE)
                 self._log_failure("; ".join(report.notes))
+            self.passes += 1
             if pause and self._woken.wait(max(0.0, started + pause - time.monotonic())):
                 # Woken: gather what else comes until the gap since this pass's start is over.
                 self._stop.wait(max(0.0, started + self._min_gap - time.monotonic()))
