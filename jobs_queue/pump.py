@@ -8,7 +8,10 @@ in several workers at once, so a pass may run anywhere, any number of times:
 - every worker process runs one each second on a thread (``PumpLoop``), which also picks up the
   retries whose time has come and everything that waited while Redis was down;
 - the API wakes it right after a commit that wrote events or made deliveries due
-  (``jobs_queue.wakeup``), so that a first attempt goes out well within a second.
+  (``jobs_queue.wakeup``), so that a first attempt goes out well within a second. The woken
+  ``pump`` job only wakes the worker's own loop, which runs woken passes at most once per
+  ``WOKEN_PASS_GAP``: when the API commits one event per request, the commits of that time share
+  one pass, one claim and one delivery job instead of costing a pass each.
 
 Nothing is lost while Redis is down: events wait in the outbox and deliveries in their table,
 and a claim that could not be queued is given back at once.
@@ -25,9 +28,10 @@ import redis
 from rq import get_current_job
 
 from jobs_queue.delivery import enqueue_claim, queued_jobs
+from jobs_queue.engine import DeliveryEngine
 from jobs_queue.wakeup import WAKE_KEY
 from storage import db
-from storage.deliveries import claim_due, fan_out_events, release_claim
+from storage.deliveries import claim_due, claim_outgoing, fan_out_events, release_claim
 from storage.idempotency import purge_expired
 from storage.jobs import expire_due_jobs
 
@@ -41,7 +45,10 @@ MAX_QUEUED_JOBS = 20
 # How long one pass keeps going while there is more to do.
 _PASS_BUDGET = 1.0
 _BACKLOG_PAUSE = 0.1
-_WAKE_COALESCE = 0.02
+# Woken passes start at least this long after the previous pass started. A wake-up after a quiet
+# spell is served at once; under a stream of commits (one per API request) each pass gathers the
+# commits of this long, which bounds what the gathering adds to commit-to-first-attempt latency.
+WOKEN_PASS_GAP = 0.1
 
 
 @dataclass
@@ -52,14 +59,26 @@ class PumpReport:
     deliveries_created: int = 0
     claimed: int = 0
     jobs_queued: int = 0
+    # Claimed deliveries handed to this process's engine rather than queued.
+    sent_here: int = 0
     # Stopped for time with more to do, or because the workers' queue was full.
     more_due: bool = False
     queue_full: bool = False
     notes: list[str] = field(default_factory=list)
 
 
-def pump_once(connection: redis.Redis, *, expire_jobs: bool = False) -> PumpReport:
+def pump_once(
+    connection: redis.Redis,
+    *,
+    expire_jobs: bool = False,
+    engine: DeliveryEngine | None = None,
+) -> PumpReport:
     """Run one pass of the pump (see the module); returns what it did.
+
+    With ``engine`` (the worker's own), claims are sent by it while it has room for a whole
+    claim, in the transaction's wake, instead of going through ``deliver`` jobs: a claim and
+    its details are one transaction and no job is queued. When it is full, claims go to the
+    queue for any worker to take, as without it.
 
     Database errors propagate; Redis errors do not stop the database steps.
     """
@@ -88,28 +107,42 @@ def pump_once(connection: redis.Redis, *, expire_jobs: bool = False) -> PumpRepo
             report.more_due = True
             break
     while True:
-        try:
-            if queued_jobs(connection) >= MAX_QUEUED_JOBS:
-                # The workers are behind; claims would only age in the queue.
-                report.queue_full = True
+        if engine is not None and engine.reserve(CLAIM_BATCH, timeout=0):
+            # Room in this process: claim and send here, without a delivery job in between.
+            submitted = 0
+            try:
+                with db.unit_of_work() as session:
+                    outgoing = claim_outgoing(session, CLAIM_BATCH)
+                # Sent only once the claim is committed.
+                submitted = engine.submit(outgoing)
+            finally:
+                engine.release(CLAIM_BATCH - submitted)
+            claimed = len(outgoing)
+            report.sent_here += claimed
+        else:
+            try:
+                if queued_jobs(connection) >= MAX_QUEUED_JOBS:
+                    # The workers are behind; claims would only age in the queue.
+                    report.queue_full = True
+                    break
+            except redis.RedisError as exc:
+                # Nowhere to put deliveries: leave them due in the database.
+                report.notes.append(f"redis: {exc}")
                 break
-        except redis.RedisError as exc:
-            # Nowhere to put deliveries: leave them due in the database.
-            report.notes.append(f"redis: {exc}")
-            break
-        with db.unit_of_work() as session:
-            claim = claim_due(session, CLAIM_BATCH)
-        if not claim.delivery_ids:
-            break
-        try:
-            report.jobs_queued += enqueue_claim(connection, claim)
-        except redis.RedisError as exc:
             with db.unit_of_work() as session:
-                release_claim(session, claim)
-            report.notes.append(f"redis: {exc}")
-            break
-        report.claimed += len(claim.delivery_ids)
-        if len(claim.delivery_ids) < CLAIM_BATCH:
+                claim = claim_due(session, CLAIM_BATCH)
+            if not claim.delivery_ids:
+                break
+            try:
+                report.jobs_queued += enqueue_claim(connection, claim)
+            except redis.RedisError as exc:
+                with db.unit_of_work() as session:
+                    release_claim(session, claim)
+                report.notes.append(f"redis: {exc}")
+                break
+            claimed = len(claim.delivery_ids)
+        report.claimed += claimed
+        if claimed < CLAIM_BATCH:
             break
         if time.monotonic() - started > _PASS_BUDGET:
             report.more_due = True
@@ -118,7 +151,13 @@ def pump_once(connection: redis.Redis, *, expire_jobs: bool = False) -> PumpRepo
 
 
 def pump() -> dict[str, int]:
-    """RQ task: one pass of the pump on the job's own Redis connection."""
+    """RQ task, queued by the API's wake-ups: wake this worker's ``PumpLoop``, which gathers
+    wake-ups into passes (see the module); where no loop runs, one pass on the job's own Redis
+    connection."""
+    loop = _running_loop
+    if loop is not None and loop.running:
+        loop.wake()
+        return {"events": 0, "claimed": 0}
     job = get_current_job()
     if job is None:
         raise RuntimeError("pump() runs as an RQ job; call pump_once() otherwise")
@@ -126,9 +165,13 @@ def pump() -> dict[str, int]:
     return {"events": report.events, "claimed": report.claimed}
 
 
+_running_loop: PumpLoop | None = None
+
+
 class PumpLoop:
     """Runs ``pump_once`` every ``interval`` seconds on a thread, at once while more is due, and
-    soon after ``wake()``.
+    soon after ``wake()``: at once after a quiet spell, otherwise ``min_gap`` after the previous
+    pass started, so that a stream of wake-ups is served by a few passes that each take more.
 
     The delivery engine wakes it whenever it has recorded outcomes: those deliveries are no
     longer in flight, so their subscriptions may have room for more (docs/requirements.md#w7).
@@ -140,6 +183,10 @@ class PumpLoop:
             timeouts (the RQ worker's waits minutes on purpose).
         interval: seconds between passes when nothing is waiting.
         expire_every: seconds between job-expiry runs (docs/requirements.md#w8: within a minute).
+        min_gap: seconds from the start of one pass to the start of a woken one.
+
+    Once given the process's delivery engine (``send_with``), its passes send what they claim
+    themselves while the engine has room (see ``pump_once``).
     """
 
     def __init__(
@@ -148,24 +195,43 @@ class PumpLoop:
         *,
         interval: float = 1.0,
         expire_every: float = EXPIRY_INTERVAL,
+        min_gap: float = WOKEN_PASS_GAP,
     ) -> None:
         self._connection = connection
         self._interval = interval
         self._expire_every = expire_every
+        self._min_gap = min_gap
+        self._engine: DeliveryEngine | None = None
+        # Passes run so far (for tests and debugging).
+        self.passes = 0
         self._stop = threading.Event()
         self._woken = threading.Event()
         self._thread = threading.Thread(target=self._run, name="webhook-pump", daemon=True)
         self._last_failure = ""
 
     def start(self) -> PumpLoop:
+        """Start the thread; the ``pump`` jobs this process runs wake this loop from now on."""
+        global _running_loop
         self._thread.start()
+        _running_loop = self
         return self
+
+    def send_with(self, engine: DeliveryEngine) -> None:
+        """Send claims with ``engine`` (started) from the next pass on."""
+        self._engine = engine
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
 
     def wake(self) -> None:
         """Run a pass soon (from any thread)."""
         self._woken.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        global _running_loop
+        if _running_loop is self:
+            _running_loop = None
         self._stop.set()
         self._woken.set()
         if self._thread.is_alive():
@@ -174,10 +240,11 @@ class PumpLoop:
     def _run(self) -> None:
         next_expiry = 0.0
         while not self._stop.is_set():
-            expire = time.monotonic() >= next_expiry
+            started = time.monotonic()
+            expire = started >= next_expiry
             pause = self._interval
             try:
-                report = pump_once(self._connection, expire_jobs=expire)
+                report = pump_once(self._connection, expire_jobs=expire, engine=self._engine)
             except Exception as exc:
                 self._log_failure(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
             else:
@@ -189,10 +256,10 @@ class PumpLoop:
                     # Look again soon: the workers may empty the queue well within a second.
                     pause = min(self._interval, _BACKLOG_PAUSE)
                 self._log_failure("; ".join(report.notes))
-            if pause:
-                self._woken.wait(pause)
-                # Let a burst of wake-ups share one pass.
-                time.sleep(_WAKE_COALESCE)
+            self.passes += 1
+            if pause and self._woken.wait(max(0.0, started + pause - time.monotonic())):
+                # Woken: gather what else comes until the gap since this pass's start is over.
+                self._stop.wait(max(0.0, started + self._min_gap - time.monotonic()))
             self._woken.clear()
 
     def _log_failure(self, failure: str) -> None:

@@ -6,8 +6,10 @@
   run in the worker process rather than a forked child: a delivery job hands its deliveries to
   this process's delivery engine, which a child would not have, and forking per job is the
   throughput ceiling of RQ (several times slower; bench/RESULTS.md has the figures);
-- the pump, once a second on a thread (``jobs_queue.pump.PumpLoop``): job expiry, fan-out,
-  claims, and everything the API's wake-ups did not reach;
+- the pump, once a second on a thread (``jobs_queue.pump.PumpLoop``) and soon after the API's
+  wake-ups: job expiry, fan-out, claims, and everything the API's wake-ups did not reach. It
+  sends what it claims with this process's engine while that has room, and queues delivery jobs
+  for any worker otherwise;
 - the delivery engine (``jobs_queue.engine``): concurrent POSTs and batched recording.
 
 Any number of these may run on any number of hosts. When Redis goes away the RQ worker stops;
@@ -83,6 +85,8 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     )
     _allow_open_files(delivery_engine.capacity + 256)
     engine.configure(delivery_engine)
+    if pump_loop is not None:
+        pump_loop.send_with(delivery_engine)
     if settings.worker_metrics_port is not None:
         # Delivery outcomes and the process's own figures, for Prometheus to scrape.
         start_http_server(settings.worker_metrics_port)

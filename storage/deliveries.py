@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
@@ -45,6 +45,7 @@ from storage.models import (
     WebhookSubscription,
 )
 from storage.outbox import WEBHOOK_TEST, payload
+from storage.types import UTCDateTime
 from storage.webhooks import new_delivery_id
 
 # docs/requirements.md#w5: the wait after the 1st, 2nd, ... 8th failed attempt; the 9th failure
@@ -75,6 +76,7 @@ _ERROR_LENGTH = 300
 _DELIVERIES = cast(Table, WebhookDelivery.__table__)
 _ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
 _SUBSCRIPTIONS = cast(Table, WebhookSubscription.__table__)
+_OUTBOX = cast(Table, OutboxEvent.__table__)
 # Serializes claims across workers on PostgreSQL, so that counting a subscription's deliveries in
 # flight and claiming more cannot race (SQLite transactions are serialized already).
 _CLAIM_LOCK_KEY = 0x48425F434C41494D  # "HB_CLAIM"
@@ -86,6 +88,45 @@ class FanOut:
     deliveries: int
 
 
+# Fan-out's statements, built once (see the claim's below).
+_UNDISPATCHED = (
+    select(_OUTBOX.c.id, _OUTBOX.c.employer_id, _OUTBOX.c.type)
+    .where(_OUTBOX.c.dispatched_at.is_(None))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_SUBSCRIBERS = select(
+    _SUBSCRIPTIONS.c.id, _SUBSCRIPTIONS.c.employer_id, _SUBSCRIPTIONS.c.events
+).where(
+    _SUBSCRIPTIONS.c.employer_id.in_(bindparam("employer_ids", expanding=True)),
+    _SUBSCRIPTIONS.c.enabled.is_(True),
+)
+_DISPATCHED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("event_ids", expanding=True)))
+    .values(dispatched_at=bindparam("now", type_=_OUTBOX.c.dispatched_at.type))
+)
+# New deliveries: on PostgreSQL one row per array element, so that the statement's text is the
+# same whatever the count (a multi-row VALUES is new text for every count, which the driver parses
+# afresh each time: an eighth of a worker's CPU in the end-to-end benchmark); on SQLite a
+# multi-row insert. Repeats are ignored: ON CONFLICT DO NOTHING.
+_NEW_DELIVERIES_PG = text(
+    "INSERT INTO webhook_deliveries (public_id, subscription_id, employer_id, event_id, status,"
+    " failed_attempts, next_attempt_at, created_at, updated_at) SELECT new.public_id,"
+    " new.subscription_id, new.employer_id, new.event_id, :status, 0,"
+    " :now, :now, :now FROM unnest(CAST(:public_ids AS varchar[]),"
+    " CAST(:subscription_ids AS bigint[]), CAST(:employer_ids AS bigint[]),"
+    " CAST(:event_ids AS bigint[])) AS new (public_id, subscription_id, employer_id, event_id)"
+    " ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+_NEW_DELIVERIES_SQLITE = (
+    sqlite.insert(_DELIVERIES)
+    .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+    .returning(_DELIVERIES.c.id)
+)
+
+
 def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     """Turn up to ``limit`` undispatched outbox events into deliveries, oldest event first.
 
@@ -95,67 +136,55 @@ def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     the same ones; the unique (subscription, event) pair makes a repeat harmless anyway.
     """
     now = utcnow()
-    events = session.execute(
-        select(OutboxEvent.id, OutboxEvent.employer_id, OutboxEvent.type)
-        .where(OutboxEvent.dispatched_at.is_(None))
-        .order_by(OutboxEvent.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    connection = session.connection()
+    events = connection.execute(_UNDISPATCHED, {"limit": limit}).all()
     if not events:
         return FanOut(events=0, deliveries=0)
-    employer_ids = {event.employer_id for event in events}
     subscriptions: dict[int, list[tuple[int, frozenset[str]]]] = {}
-    for row in session.execute(
-        select(
-            WebhookSubscription.id, WebhookSubscription.employer_id, WebhookSubscription.events
-        ).where(
-            WebhookSubscription.employer_id.in_(employer_ids),
-            WebhookSubscription.enabled.is_(True),
-        )
+    for row in connection.execute(
+        _SUBSCRIBERS, {"employer_ids": list({event.employer_id for event in events})}
     ):
         subscriptions.setdefault(row.employer_id, []).append((row.id, frozenset(row.events)))
-    rows: list[dict[str, Any]] = [
-        {
-            "public_id": new_delivery_id(),
-            "subscription_id": subscription_id,
-            "employer_id": event.employer_id,
-            "event_id": event.id,
-            "status": DeliveryStatus.PENDING,
-            "failed_attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
+    wanted = [
+        (event.employer_id, event.id, subscription_id)
         for event in events
         # Test events go to the one subscription that asked, created by the API itself.
         if event.type != WEBHOOK_TEST
-        for subscription_id, wanted in subscriptions.get(event.employer_id, ())
-        if event.type in wanted
+        for subscription_id, types in subscriptions.get(event.employer_id, ())
+        if event.type in types
     ]
     created = 0
-    if rows:
-        created = len(
-            session.scalars(
-                _insert_ignoring_duplicates(session).returning(_DELIVERIES.c.id), rows
-            ).all()
+    if wanted and connection.dialect.name == "postgresql":
+        new = connection.execute(
+            _NEW_DELIVERIES_PG,
+            {
+                "public_ids": [new_delivery_id() for _ in wanted],
+                "subscription_ids": [subscription_id for _, _, subscription_id in wanted],
+                "employer_ids": [employer_id for employer_id, _, _ in wanted],
+                "event_ids": [event_id for _, event_id, _ in wanted],
+                "status": DeliveryStatus.PENDING.value,
+                "now": now,
+            },
         )
-    session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id.in_([event.id for event in events]))
-        .values(dispatched_at=now)
-        .execution_options(synchronize_session=False)
-    )
+        created = len(new.all())
+    elif wanted:
+        rows = [
+            {
+                "public_id": new_delivery_id(),
+                "subscription_id": subscription_id,
+                "employer_id": employer_id,
+                "event_id": event_id,
+                "status": DeliveryStatus.PENDING,
+                "failed_attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for employer_id, event_id, subscription_id in wanted
+        ]
+        created = len(connection.execute(_NEW_DELIVERIES_SQLITE, rows).all())
+    connection.execute(_DISPATCHED, {"event_ids": [event.id for event in events], "now": now})
     return FanOut(events=len(events), deliveries=created)
-
-
-def _insert_ignoring_duplicates(session: Session) -> Any:
-    # ON CONFLICT DO NOTHING is spelled by each dialect's own insert().
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return dialect_insert(_DELIVERIES).on_conflict_do_nothing(
-        index_elements=["subscription_id", "event_id"]
-    )
 
 
 @dataclass(frozen=True)
@@ -173,30 +202,68 @@ _PENDING = literal_column(f"'{DeliveryStatus.PENDING.value}'", String)
 _DELIVERING = literal_column(f"'{DeliveryStatus.DELIVERING.value}'", String)
 
 
-def _due(now: datetime) -> Any:
-    return or_(
-        and_(WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now),
-        # A worker died with these in hand: they are due again.
-        and_(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now),
+# The claim's statements are built once, with bound parameters: built afresh each time, they
+# cost more CPU than the database spends running them, and a pump runs them several times a second.
+_NOW = bindparam("now", type_=_DELIVERIES.c.next_attempt_at.type)
+_DUE = or_(
+    and_(_DELIVERIES.c.status == _PENDING, _DELIVERIES.c.next_attempt_at <= _NOW),
+    # A worker died with these in hand: they are due again.
+    and_(_DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at <= _NOW),
+)
+# ``_DUE``'s deliveries, each half from its own partial index. Two plain index scans rather than
+# one bitmap of both: a plain scan that meets an entry whose row every transaction sees as gone
+# marks the entry dead in the index, and later scans step over it without reading the table.
+# Deliveries claimed since the last vacuum leave such entries behind by the thousand; a bitmap
+# scan reads their rows every time.
+_DUE_IDS = union_all(
+    select(_DELIVERIES.c.id).where(
+        _DELIVERIES.c.status == _PENDING, _DELIVERIES.c.next_attempt_at <= _NOW
+    ),
+    select(_DELIVERIES.c.id).where(
+        _DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at <= _NOW
+    ),
+)
+_IN_FLIGHT = (
+    select(_DELIVERIES.c.subscription_id, func.count().label("busy"))
+    .where(_DELIVERIES.c.status == _DELIVERING, _DELIVERIES.c.lease_expires_at > _NOW)
+    .group_by(_DELIVERIES.c.subscription_id)
+    .subquery()
+)
+_RANKED = (
+    select(
+        _DELIVERIES.c.id,
+        _DELIVERIES.c.next_attempt_at,
+        func.row_number()
+        .over(
+            partition_by=_DELIVERIES.c.subscription_id,
+            order_by=(_DELIVERIES.c.next_attempt_at, _DELIVERIES.c.id),
+        )
+        .label("place"),
+        func.coalesce(_IN_FLIGHT.c.busy, 0).label("busy"),
     )
-
-
-def _due_ids(now: datetime) -> Any:
-    """``_due``'s deliveries, each half from its own partial index.
-
-    Two plain index scans rather than one bitmap of both: a plain scan that meets an entry whose
-    row every transaction sees as gone marks the entry dead in the index, and later scans step
-    over it without reading the table. Deliveries claimed since the last vacuum leave such
-    entries behind by the thousand; a bitmap scan reads their rows every time.
-    """
-    return union_all(
-        select(WebhookDelivery.id).where(
-            WebhookDelivery.status == _PENDING, WebhookDelivery.next_attempt_at <= now
-        ),
-        select(WebhookDelivery.id).where(
-            WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at <= now
-        ),
+    .join(_SUBSCRIPTIONS, _SUBSCRIPTIONS.c.id == _DELIVERIES.c.subscription_id)
+    .outerjoin(_IN_FLIGHT, _IN_FLIGHT.c.subscription_id == _DELIVERIES.c.subscription_id)
+    .where(_SUBSCRIPTIONS.c.enabled.is_(True), _DELIVERIES.c.id.in_(_DUE_IDS))
+    .subquery()
+)
+_CLAIM_CANDIDATES = (
+    select(_RANKED.c.id)
+    .where(_RANKED.c.place + _RANKED.c.busy <= MAX_IN_FLIGHT_PER_SUBSCRIPTION)
+    .order_by(_RANKED.c.next_attempt_at, _RANKED.c.id)
+    .limit(bindparam("limit"))
+)
+# The due condition again: a delivery recorded meanwhile (its late outcome) is not taken.
+_CLAIM = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id.in_(bindparam("ids", expanding=True)), _DUE)
+    .values(
+        status=DeliveryStatus.DELIVERING,
+        lease_expires_at=bindparam("lease", type_=_DELIVERIES.c.lease_expires_at.type),
+        updated_at=_NOW,
     )
+    .returning(_DELIVERIES.c.id)
+)
+_CLAIM_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 
 
 def count_due(session: Session) -> int:
@@ -220,55 +287,17 @@ def claim_due(session: Session, limit: int = 500) -> Claim:
     """
     now = utcnow()
     lease = now + LEASE
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK_KEY}
+    connection = session.connection()
+    if (
+        connection.dialect.name == "postgresql"
+        and not connection.execute(_CLAIM_LOCK, {"key": _CLAIM_LOCK_KEY}).scalar()
     ):
         # Another worker is claiming right now; it takes what is due.
         return Claim(delivery_ids=(), lease_expires_at=lease)
-    in_flight = (
-        select(
-            WebhookDelivery.subscription_id.label("subscription_id"),
-            func.count().label("busy"),
-        )
-        .where(WebhookDelivery.status == _DELIVERING, WebhookDelivery.lease_expires_at > now)
-        .group_by(WebhookDelivery.subscription_id)
-        .subquery()
-    )
-    ranked = (
-        select(
-            WebhookDelivery.id,
-            WebhookDelivery.next_attempt_at,
-            func.row_number()
-            .over(
-                partition_by=WebhookDelivery.subscription_id,
-                order_by=(WebhookDelivery.next_attempt_at, WebhookDelivery.id),
-            )
-            .label("place"),
-            func.coalesce(in_flight.c.busy, 0).label("busy"),
-        )
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .outerjoin(in_flight, in_flight.c.subscription_id == WebhookDelivery.subscription_id)
-        .where(WebhookSubscription.enabled.is_(True), WebhookDelivery.id.in_(_due_ids(now)))
-        .subquery()
-    )
-    candidates = list(
-        session.scalars(
-            select(ranked.c.id)
-            .where(ranked.c.place + ranked.c.busy <= MAX_IN_FLIGHT_PER_SUBSCRIPTION)
-            .order_by(ranked.c.next_attempt_at, ranked.c.id)
-            .limit(limit)
-        )
-    )
+    candidates = list(connection.execute(_CLAIM_CANDIDATES, {"now": now, "limit": limit}).scalars())
     if not candidates:
         return Claim(delivery_ids=(), lease_expires_at=lease)
-    # The due condition again: a delivery recorded meanwhile (its late outcome) is not taken.
-    claimed = session.scalars(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(candidates), _due(now))
-        .values(status=DeliveryStatus.DELIVERING, lease_expires_at=lease, updated_at=now)
-        .returning(WebhookDelivery.id)
-        .execution_options(synchronize_session=False)
-    ).all()
+    claimed = connection.execute(_CLAIM, {"ids": candidates, "now": now, "lease": lease}).scalars()
     return Claim(delivery_ids=tuple(sorted(claimed)), lease_expires_at=lease)
 
 
@@ -343,6 +372,25 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
     )
     if not taken:
         return []
+    return _outgoing(session, taken, lease, now)
+
+
+def claim_outgoing(session: Session, limit: int = 500) -> list[OutgoingDelivery]:
+    """``claim_due`` and ``take_claimed`` in one: claim up to ``limit`` due deliveries and read
+    what sending them needs, in the caller's transaction.
+
+    For a worker that sends what it claims itself (``jobs_queue.pump``): the claim's lease is the
+    sender's, so there is nothing to take over. Send only after the transaction commits.
+    """
+    claim = claim_due(session, limit)
+    if not claim.delivery_ids:
+        return []
+    return _outgoing(session, claim.delivery_ids, claim.lease_expires_at, utcnow())
+
+
+def _outgoing(
+    session: Session, ids: Sequence[int], lease: datetime, now: datetime
+) -> list[OutgoingDelivery]:
     rows = session.execute(
         select(
             WebhookDelivery.id,
@@ -356,7 +404,7 @@ def take_claimed(session: Session, claim: Claim) -> list[OutgoingDelivery]:
         )
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .where(WebhookDelivery.id.in_(taken))
+        .where(WebhookDelivery.id.in_(ids))
         .order_by(WebhookDelivery.id)
     ).all()
     return [
@@ -436,6 +484,17 @@ def record_outcome(
 ) -> RecordedOutcomes:
     """Record one attempt and move its delivery on; see ``record_outcomes``."""
     return record_outcomes(session, [DeliveryOutcome(delivery_id, attempt, lease_expires_at)])
+
+
+_ATTEMPT_COLUMNS = ("delivery_id", "started_at", "duration_ms", "status_code", "error", "succeeded")
+_ATTEMPT_ARRAYS = ("delivery_ids", "started", "durations", "codes", "errors", "succeeded")
+# One row per array element, for the reason given at ``_NEW_DELIVERIES_PG``.
+_NEW_ATTEMPTS_PG = text(
+    "INSERT INTO webhook_delivery_attempts (delivery_id, started_at, duration_ms, status_code,"
+    " error, succeeded) SELECT * FROM unnest(CAST(:delivery_ids AS bigint[]),"
+    " CAST(:started AS timestamptz[]), CAST(:durations AS integer[]),"
+    " CAST(:codes AS integer[]), CAST(:errors AS varchar[]), CAST(:succeeded AS boolean[]))"
+)
 
 
 def record_outcomes(session: Session, outcomes: Sequence[DeliveryOutcome]) -> RecordedOutcomes:
@@ -524,20 +583,30 @@ def record_outcomes(session: Session, outcomes: Sequence[DeliveryOutcome]) -> Re
         )
         run.record_failure()
 
-    session.execute(
-        insert(_ATTEMPTS),
-        [
+    attempts = [
+        (
+            row.id,
+            attempt.started_at,
+            attempt.duration_ms,
+            attempt.status_code,
+            attempt.error[:_ERROR_LENGTH] if attempt.error else None,
+            attempt.succeeded,
+        )
+        for row, attempt in live
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _NEW_ATTEMPTS_PG,
             {
-                "delivery_id": row.id,
-                "started_at": attempt.started_at,
-                "duration_ms": attempt.duration_ms,
-                "status_code": attempt.status_code,
-                "error": attempt.error[:_ERROR_LENGTH] if attempt.error else None,
-                "succeeded": attempt.succeeded,
-            }
-            for row, attempt in live
-        ],
-    )
+                name: list(values)
+                for name, values in zip(_ATTEMPT_ARRAYS, zip(*attempts, strict=True), strict=True)
+            },
+        )
+    else:
+        session.execute(
+            insert(_ATTEMPTS),
+            [dict(zip(_ATTEMPT_COLUMNS, values, strict=True)) for values in attempts],
+        )
     if succeeded:
         session.execute(
             update(_DELIVERIES)

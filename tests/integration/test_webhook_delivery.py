@@ -41,8 +41,10 @@ from sqlalchemy.orm import selectinload
 
 from jobs_queue import engine, mail
 from jobs_queue.delivery import DELIVERY_QUEUE, notify_disabled
-from jobs_queue.pump import PumpReport, pump_once
+from jobs_queue.pump import CLAIM_BATCH, PumpLoop, PumpReport, pump_once
+from jobs_queue.queues import PUMP_QUEUE
 from jobs_queue.signing import sign
+from jobs_queue.wakeup import request_pump
 from storage import clock, db, outbox, secret_box, webhook_targets
 from storage.deliveries import (
     AUTO_DISABLE_AFTER,
@@ -878,3 +880,81 @@ def test_events_made_while_redis_is_down_are_all_delivered_once(
     assert len(events(tenant.employer_id, outbox.APPLICATION_SUBMITTED)) == made
     assert sorted(receiver.delivery_ids()) == sorted(d.public_id for d in delivered)
     assert all(len(d.attempts) == 1 for d in delivered)
+
+
+# ---------------------------------------------------------------------------------------------
+# One commit per event (docs/requirements.md#p3): the pump gathers wake-ups and sends what it
+# claims itself
+
+
+def test_a_pump_with_an_engine_sends_its_claims_without_queuing_delivery_jobs(
+    api: Api,
+    tenant: Tenant,
+    in_process: InProcess,
+    receivers: Callable[..., Receiver],
+    subscribe: Callable[..., tuple[int, str]],
+) -> None:
+    receiver = receivers()
+    subscription_id, _ = subscribe(
+        tenant.employer_id, receiver.url(), events=["application.submitted"]
+    )
+    job = published_job(api)
+    deliveries = Queue(DELIVERY_QUEUE, connection=in_process.connection)
+    own = engine.current()
+
+    assert apply(api, job["id"]).status_code == 201
+    report = pump_once(in_process.connection, engine=own)
+    assert (report.claimed, report.sent_here, report.jobs_queued) == (1, 1, 0)
+    assert deliveries.count == 0
+    assert own.wait_idle(30)
+    assert statuses(subscription_id) == [DeliveryStatus.SUCCEEDED]
+
+    # An engine without room for a whole claim leaves the next one to the queue, for any worker.
+    assert own.reserve(own.capacity - CLAIM_BATCH + 1, timeout=0)
+    try:
+        assert apply(api, job["id"]).status_code == 201
+        report = pump_once(in_process.connection, engine=own)
+        assert (report.claimed, report.sent_here, report.jobs_queued) == (1, 0, 1)
+    finally:
+        own.release(own.capacity - CLAIM_BATCH + 1)
+    assert statuses(subscription_id) == [DeliveryStatus.SUCCEEDED, DeliveryStatus.DELIVERING]
+    in_process.work(DELIVERY_QUEUE)
+    assert own.wait_idle(30)
+    assert statuses(subscription_id) == [DeliveryStatus.SUCCEEDED] * 2
+    assert len(receiver.requests) == 2
+    assert sorted(set(receiver.delivery_ids())) == sorted(receiver.delivery_ids())
+
+
+def test_commits_that_wake_the_pump_within_its_gap_share_one_pass(
+    api: Api,
+    tenant: Tenant,
+    in_process: InProcess,
+    receivers: Callable[..., Receiver],
+    subscribe: Callable[..., tuple[int, str]],
+) -> None:
+    receiver = receivers()
+    subscription_id, _ = subscribe(
+        tenant.employer_id, receiver.url(), events=["application.submitted"]
+    )
+    job = published_job(api)
+    # No periodic pass during the test; woken passes at least 5 s after the previous one.
+    loop = PumpLoop(in_process.connection, interval=3600, expire_every=3600, min_gap=5.0)
+    loop.send_with(engine.current())
+    loop.start()
+    try:
+        wait_for(lambda: loop.passes == 1, 30, "the first pass")
+        # Five commits in a row, each waking the pump as the API does: the first queues a pump
+        # job, which wakes the worker's loop; the others find that wake-up still pending.
+        woken = []
+        for _ in range(5):
+            assert apply(api, job["id"]).status_code == 201
+            woken.append(request_pump(in_process.connection))
+            in_process.work(PUMP_QUEUE)
+        assert woken == [True, False, False, False, False]
+        wait_for(lambda: len(receiver.requests) == 5, 30, "five deliveries")
+        assert loop.passes == 2  # the woken pass took all five
+    finally:
+        loop.stop()
+    assert engine.current().wait_idle(30)
+    assert statuses(subscription_id) == [DeliveryStatus.SUCCEEDED] * 5
+    assert Queue(DELIVERY_QUEUE, connection=in_process.connection).count == 0
