@@ -90,14 +90,17 @@ class FanOut:
 
 # Fan-out's statements, built once (see the claim's below).
 _UNDISPATCHED = (
-    select(_OUTBOX.c.id, _OUTBOX.c.employer_id, _OUTBOX.c.type)
+    select(_OUTBOX.c.id, _OUTBOX.c.employer_id, _OUTBOX.c.type, _OUTBOX.c.created_at)
     .where(_OUTBOX.c.dispatched_at.is_(None))
     .order_by(_OUTBOX.c.id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
 _SUBSCRIBERS = select(
-    _SUBSCRIPTIONS.c.id, _SUBSCRIPTIONS.c.employer_id, _SUBSCRIPTIONS.c.events
+    _SUBSCRIPTIONS.c.id,
+    _SUBSCRIPTIONS.c.employer_id,
+    _SUBSCRIPTIONS.c.events,
+    _SUBSCRIPTIONS.c.created_at,
 ).where(
     _SUBSCRIPTIONS.c.employer_id.in_(bindparam("employer_ids", expanding=True)),
     _SUBSCRIPTIONS.c.enabled.is_(True),
@@ -131,27 +134,32 @@ def fan_out_events(session: Session, limit: int = 500) -> FanOut:
     """Turn up to ``limit`` undispatched outbox events into deliveries, oldest event first.
 
     Each event gets one ``pending`` delivery, due now, per enabled subscription of its employer
-    that asked for its type, and is marked dispatched in the same transaction. On PostgreSQL
-    the events are taken with ``SKIP LOCKED``, so several workers fanning out at once never take
-    the same ones; the unique (subscription, event) pair makes a repeat harmless anyway.
+    that asked for its type and existed when the event was recorded, and is marked dispatched
+    in the same transaction. On PostgreSQL the events are taken with ``SKIP LOCKED``, so
+    several workers fanning out at once never take the same ones; the unique (subscription,
+    event) pair makes a repeat harmless anyway.
     """
     now = utcnow()
     connection = session.connection()
     events = connection.execute(_UNDISPATCHED, {"limit": limit}).all()
     if not events:
         return FanOut(events=0, deliveries=0)
-    subscriptions: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    subscriptions: dict[int, list[tuple[int, frozenset[str], datetime]]] = {}
     for row in connection.execute(
         _SUBSCRIBERS, {"employer_ids": list({event.employer_id for event in events})}
     ):
-        subscriptions.setdefault(row.employer_id, []).append((row.id, frozenset(row.events)))
+        subscriptions.setdefault(row.employer_id, []).append(
+            (row.id, frozenset(row.events), row.created_at)
+        )
     wanted = [
         (event.employer_id, event.id, subscription_id)
         for event in events
         # Test events go to the one subscription that asked, created by the API itself.
         if event.type != WEBHOOK_TEST
-        for subscription_id, types in subscriptions.get(event.employer_id, ())
-        if event.type in types
+        for subscription_id, types, subscribed_at in subscriptions.get(event.employer_id, ())
+        # A subscription hears of what happens from its creation on, even when the event was
+        # still waiting to be fanned out as it was created.
+        if event.type in types and subscribed_at <= event.created_at
     ]
     created = 0
     if wanted and connection.dialect.name == "postgresql":

@@ -599,6 +599,31 @@ def test_a_rolled_back_change_sends_nothing(
     assert len(deliveries_of(subscription_id)) == 1
 
 
+def test_a_subscription_hears_only_of_events_from_its_creation_on(
+    api: Api,
+    tenant: Tenant,
+    in_process: InProcess,
+    receivers: Callable[..., Receiver],
+    subscribe: Callable[..., tuple[int, str]],
+) -> None:
+    """An event still waiting to be fanned out when a subscription is created is not sent to it
+    (a ``webhooks listen`` started just after the demo's jobs were published received them)."""
+    earlier, later = receivers(), receivers()
+    earlier_id, _ = subscribe(tenant.employer_id, earlier.url())
+    first = published_job(api)  # recorded; not yet fanned out
+    later_id, _ = subscribe(tenant.employer_id, later.url())
+    in_process.run()
+    second = published_job(api)
+    in_process.run()
+
+    def published(receiver: Receiver) -> list[int]:
+        return [request.json["data"]["jobPostId"] for request in receiver.requests]
+
+    assert published(earlier) == [first["id"], second["id"]]
+    assert published(later) == [second["id"]]
+    assert (len(deliveries_of(earlier_id)), len(deliveries_of(later_id))) == (2, 1)
+
+
 def test_internal_targets_are_refused_at_delivery_time(
     api: Api,
     tenant: Tenant,
