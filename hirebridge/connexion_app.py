@@ -6,9 +6,9 @@ parameter and response decorators (reading the handler's signature each time) an
 URI parser from the operation's parameters; it also turns every parameter name into
 snake_case with ``inflection``'s regular expressions, each call. None of that depends on the
 request: the decorators read the request and the operation from Connexion's context when they
-run. Here the decorated handler is built once per operation, the URI parser once per operation,
-and parameter names are converted once per name (issue 25, P5: about a tenth of an uncached
-list's CPU in the event loop's thread, measured with py-spy).
+run. Here the decorated handler is built once per operation, the URI parser once per
+operation, and parameter names are converted once per name (docs/requirements.md#p5: about a
+tenth of an uncached list's CPU in the event loop's thread, measured with py-spy).
 
 Relies on Connexion 3.3's internals (``AsyncApp._middleware_app``, ``AsyncApi.make_operation``,
 ``ASGIDecorator``), pinned in constraints.txt; ``tests/integration/test_connexion_app.py``

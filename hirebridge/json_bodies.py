@@ -43,8 +43,8 @@ def kept_validator_count() -> int:
 class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     @property
     def _validator(self) -> Any:
-        """Connexion's validator for this schema, built once (issue 25, P5: building it took
-        about a tenth of a POST's CPU in the event loop's thread)."""
+        """Connexion's validator for this schema, built once (docs/requirements.md#p5:
+        building it took about a tenth of a POST's CPU in the event loop's thread)."""
         key = (type(self), id(self._schema))
         found = _KEPT.get(key)
         if found is None or found[0] is not self._schema:

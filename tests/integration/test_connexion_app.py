@@ -1,5 +1,5 @@
-"""The handlers are decorated once, not on every call (hirebridge.connexion_app; issue 25, P5),
-and still get each call's own parameters and body."""
+"""The handlers are decorated once, not on every call (hirebridge.connexion_app;
+docs/requirements.md#p5), and still get each call's own parameters and body."""
 
 from __future__ import annotations
 
