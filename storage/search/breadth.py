@@ -11,18 +11,21 @@ search returns.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from sqlalchemy import Connection, text
 
 from storage.search.postgres import activity_day, pair_lexeme
 from storage.search.query import And, Node, Not, Or, Term
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # How long a process keeps the statistics it read (ANALYZE changes them rarely).
 STATISTICS_SECONDS = 300.0
@@ -84,12 +87,31 @@ class Statistics:
             )
         return min(shares)
 
+    def share_since(self, first_day: int) -> float:
+        """The share of profiles last active on day ``first_day`` (``activity_day``) or later,
+        interpolated between the histogram's bounds."""
+        start = first_day * 86_400.0
+        bounds = [(_aware(moment) - _EPOCH).total_seconds() for moment in self.activity]
+        steps = len(bounds) - 1
+        if start <= bounds[0]:
+            return 1.0
+        if start > bounds[-1]:
+            return 0.0
+        index = bisect.bisect_right(bounds, start) - 1
+        low, high = bounds[index], bounds[min(index + 1, steps)]
+        within = (start - low) / (high - low) if high > low else 0.0
+        return 1.0 - (index + within) / steps
+
     def first_day_of_newest(self, share: float) -> int:
         """The first day (``activity_day``) of the most recent span of days holding at least
         ``share`` of all profiles."""
         steps = len(self.activity) - 1
         index = max(0, math.floor((1.0 - share) * steps))
         return activity_day(self.activity[index])
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def any_of(shares: Iterable[float]) -> float:

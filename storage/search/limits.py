@@ -15,9 +15,13 @@ MAX_RESULT_WINDOW = 10_000
 # (with positions), so this bounds the cost of a search whatever the number of matches.
 RESCORE_WINDOW = 1_000
 # A query expected to match more than BROAD_MATCHES times the result window is first searched in
-# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches.
-BROAD_MATCHES = 4.0
-SPAN_MATCHES = 1.5
+# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches. How
+# many it matches is counted in the most recent days holding PROBE_SHARE of all profiles, unless
+# the statistics expect fewer than PROBE_FROM times the result window.
+BROAD_MATCHES = 2.0
+SPAN_MATCHES = 1.2
+PROBE_SHARE = 0.02
+PROBE_FROM = 0.01
 # With more than the result window, the search reads on, in the same statement, up to READ_ON
 # times the result window of matches when the sample says that is all of them.
 READ_ON = 2

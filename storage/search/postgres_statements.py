@@ -84,6 +84,11 @@ def span(shape: Shape) -> Select[Any]:
     return _statement("span", shape, _span_statement)
 
 
+def probe(shape: Shape) -> Select[Any]:
+    """How many matches a span of days holds, up to ``sample_size`` (``_probe_statement``)."""
+    return _statement("probe", shape, _probe_statement)
+
+
 def recent(shape: Shape) -> Select[Any]:
     """The most recent matches within a span of days (``_recent_statement``)."""
     return _statement("recent", shape, _recent_statement)
@@ -268,6 +273,20 @@ def _span_statement(shape: Shape) -> Select[Any]:
     restored = _restored_when(more)
     outcome = select(more.label("more"), restored.label("restored")).subquery("outcome")
     return _with_page(outcome, ordered, outcome.c.more)
+
+
+def _probe_statement(shape: Shape) -> Select[Any]:
+    """The number of matches within a span of days (``shape.days``), counted up to
+    ``sample_size``: with the table in order of recency (migration 0015), a narrow span of the
+    most recent days is a few pages, and its count measures how broad the query is among recent
+    profiles, words that go together included."""
+    found = (
+        select(CandidateSearch.candidate_id)
+        .where(*_conditions(shape))
+        .limit(bindparam("sample_size", type_=Integer))
+        .subquery("found")
+    )
+    return select(func.count().label("found")).select_from(found)
 
 
 def _recent_statement(shape: Shape) -> Select[Any]:
