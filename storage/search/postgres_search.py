@@ -132,9 +132,11 @@ def _newest_span(
     if since_day is not None and probe_day <= since_day:
         return None
     shape, values = scope.conditions(node, probe_day)
-    found = session.connection().execute(
-        statements.probe(shape), {**values, "sample_size": limits.MAX_RESULT_WINDOW + 1}
-    ).scalar_one()
+    found = (
+        session.connection()
+        .execute(statements.probe(shape), {**values, "sample_size": limits.MAX_RESULT_WINDOW + 1})
+        .scalar_one()
+    )
     if found > limits.MAX_RESULT_WINDOW:
         return probe_day
     profiles = statistics.share_since(probe_day) * statistics.profiles
