@@ -89,7 +89,7 @@ def search(
                 "counted": limits.MAX_RESULT_WINDOW,
                 "sample_size": limits.MAX_RESULT_WINDOW + 1,
                 "read_on_limit": limits.READ_ON * limits.MAX_RESULT_WINDOW,
-                "read_on_size": limits.READ_ON * limits.MAX_RESULT_WINDOW + 1,
+                "read_on_size": math.floor(limits.READ_ON * limits.MAX_RESULT_WINDOW) + 1,
             },
         )
     )

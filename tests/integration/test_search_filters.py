@@ -171,8 +171,9 @@ def test_filters_and_scope_return_exactly_the_reference_matches(
 def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
     databases: dict[str, db.Database], profiles: int, blocks: str | None, second_search: bool
 ) -> None:
-    """With a counted window of 3, a sample found in the table's one block reads on up to 6
-    matches, and finds the most recent without a second search when that is all of them."""
+    """With a counted window of 3 and reading on up to twice that, a sample found in the table's
+    one block reads on up to 6 matches, and finds the most recent without a second search when
+    that is all of them."""
     database = databases["postgresql"]
     now = datetime.now(UTC)
     corpus = [
@@ -183,6 +184,7 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
         patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
         patch.setattr(limits, "RESCORE_WINDOW", 2)
+        patch.setattr(limits, "READ_ON", 2)
         if blocks is not None:
             patch.setattr(postgres_statements, "TABLE_BLOCKS", blocks)
         pages = [
