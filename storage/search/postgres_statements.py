@@ -101,11 +101,12 @@ def _search_statement(shape: Shape) -> Select[Any]:
     The first 10,001 matches the index yields (the ``sample``) are counted. With at most 10,000,
     those are all the matches: the ``keep`` most recent are kept (a bounded, top-N sort), the
     first ``RESCORE_WINDOW`` of them ranked, and only the page's ids are returned. With more,
-    and the sample found in half the table or more (so about as many again are left, if the
-    matches are spread evenly), the statement reads on, up to twice the sample: when that finds
-    them all, it serves them the same way, for less than a second search costs. Otherwise it
-    returns the sample's ``keep`` most recent moments and how far through the table the sample
-    reached, and leaves the planner settings for that second search.
+    and the sample found in enough of the table that the matches should be at most
+    ``read_on_limit`` (``limits.READ_ON`` times the counted window, if spread evenly), the
+    statement reads on that far: when that finds them all, it serves them the same way, for less
+    than a second search costs. Otherwise it returns the sample's ``keep`` most recent moments
+    and how far through the table the sample reached, and leaves the planner settings for that
+    second search.
     """
     searched = CandidateSearch
     # Every match, read only as far as the statement asks (a materialized CTE is filled on demand).
