@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from sqlalchemy import Connection, text
 
+from storage.search import limits
 from storage.search.postgres import activity_day, pair_lexeme
 from storage.search.query import And, Node, Not, Or, Term
 
@@ -39,6 +40,9 @@ class Statistics:
     floor: float  # the least share listed: every lexeme not listed is at most this common
     activity: Sequence[datetime]  # last_active_at at equal steps of all profiles, oldest first
     profiles: float
+    # How closely the table's order follows ``last_active_at`` (``pg_stats.correlation``): -1 when
+    # the most recent rows come first, as migration 0015 and ``CLUSTER`` leave them.
+    order: float = -1.0
 
     @classmethod
     def of(
@@ -46,12 +50,19 @@ class Statistics:
         lexemes: Iterable[tuple[str, float]],
         activity: Sequence[datetime],
         profiles: float,
+        order: float = -1.0,
     ) -> Statistics | None:
         """From ``pg_stats`` (``None`` when the table has not been analysed yet)."""
         frequencies = dict(lexemes)
         if not frequencies or len(activity) < 2 or profiles <= 0:
             return None
-        return cls(frequencies, min(frequencies.values()), sorted(activity), profiles)
+        return cls(frequencies, min(frequencies.values()), sorted(activity), profiles, order)
+
+    @property
+    def in_recency_order(self) -> bool:
+        """Whether the table is in order of recency, most recent first, closely enough that a
+        span of recent days is a run of pages (``limits.RECENCY_ORDER``)."""
+        return self.order <= -limits.RECENCY_ORDER
 
     def lexeme(self, lexeme: str) -> float:
         return self.frequencies.get(lexeme, self.floor)
@@ -123,6 +134,7 @@ _READ = text(
     SELECT terms.most_common_elems::text::text[] AS lexemes,
            terms.most_common_elem_freqs AS shares,
            activity.histogram_bounds::text::timestamptz[] AS activity,
+           activity.correlation AS "order",
            (SELECT reltuples FROM pg_class WHERE oid = 'candidate_search'::regclass) AS profiles
     FROM pg_stats terms
     JOIN pg_stats activity ON activity.schemaname = terms.schemaname
@@ -148,7 +160,8 @@ def statistics(connection: Connection) -> Statistics | None:
     if row is not None and row.lexemes and row.activity:
         # (The shares array ends with three figures about the shares themselves.)
         lexemes = zip(row.lexemes, row.shares, strict=False)
-        found = Statistics.of(lexemes, row.activity, row.profiles)
+        order = -1.0 if row.order is None else row.order
+        found = Statistics.of(lexemes, row.activity, row.profiles, order)
     with _cache_lock:
         _cache[key] = (time.monotonic(), found)
     return found

@@ -22,11 +22,20 @@ BROAD_MATCHES = 2.0
 SPAN_MATCHES = 1.2
 PROBE_SHARE = 0.02
 PROBE_FROM = 0.01
+# The table is taken to be in order of recency (migration 0015, ``CLUSTER``) while the correlation
+# ``ANALYZE`` finds between its order and ``last_active_at`` is at least RECENCY_ORDER (negative:
+# most recent first). Out of order, a span of recent days is spread over the whole table, counting
+# in one costs about what the usual search does, and the search falls back to the statistics'
+# estimate alone, with the thresholds below, as before the order.
+RECENCY_ORDER = 0.9
+UNORDERED_BROAD_MATCHES = 4.0
+UNORDERED_SPAN_MATCHES = 1.5
 # With more than the result window, the search reads on, in the same statement, up to READ_ON
 # times the result window of matches when the sample says that is all of them. (With the table in
 # order of recency the second search, for the most recent matches, reads a few pages: reading on
 # past 15,000 matches cost more than it.)
 READ_ON = 1.5
+UNORDERED_READ_ON = 2.0
 
 
 def kept(request: SearchRequest) -> int:
