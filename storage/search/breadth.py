@@ -11,18 +11,22 @@ search returns.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from sqlalchemy import Connection, text
 
+from storage.search import limits
 from storage.search.postgres import activity_day, pair_lexeme
 from storage.search.query import And, Node, Not, Or, Term
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # How long a process keeps the statistics it read (ANALYZE changes them rarely).
 STATISTICS_SECONDS = 300.0
@@ -36,6 +40,9 @@ class Statistics:
     floor: float  # the least share listed: every lexeme not listed is at most this common
     activity: Sequence[datetime]  # last_active_at at equal steps of all profiles, oldest first
     profiles: float
+    # How closely the table's order follows ``last_active_at`` (``pg_stats.correlation``): -1 when
+    # the most recent rows come first, as migration 0015 and ``CLUSTER`` leave them.
+    order: float = -1.0
 
     @classmethod
     def of(
@@ -43,12 +50,19 @@ class Statistics:
         lexemes: Iterable[tuple[str, float]],
         activity: Sequence[datetime],
         profiles: float,
+        order: float = -1.0,
     ) -> Statistics | None:
         """From ``pg_stats`` (``None`` when the table has not been analysed yet)."""
         frequencies = dict(lexemes)
         if not frequencies or len(activity) < 2 or profiles <= 0:
             return None
-        return cls(frequencies, min(frequencies.values()), sorted(activity), profiles)
+        return cls(frequencies, min(frequencies.values()), sorted(activity), profiles, order)
+
+    @property
+    def in_recency_order(self) -> bool:
+        """Whether the table is in order of recency, most recent first, closely enough that a
+        span of recent days is a run of pages (``limits.RECENCY_ORDER``)."""
+        return self.order <= -limits.RECENCY_ORDER
 
     def lexeme(self, lexeme: str) -> float:
         return self.frequencies.get(lexeme, self.floor)
@@ -84,12 +98,31 @@ class Statistics:
             )
         return min(shares)
 
+    def share_since(self, first_day: int) -> float:
+        """The share of profiles last active on day ``first_day`` (``activity_day``) or later,
+        interpolated between the histogram's bounds."""
+        start = first_day * 86_400.0
+        bounds = [(_aware(moment) - _EPOCH).total_seconds() for moment in self.activity]
+        steps = len(bounds) - 1
+        if start <= bounds[0]:
+            return 1.0
+        if start > bounds[-1]:
+            return 0.0
+        index = bisect.bisect_right(bounds, start) - 1
+        low, high = bounds[index], bounds[min(index + 1, steps)]
+        within = (start - low) / (high - low) if high > low else 0.0
+        return 1.0 - (index + within) / steps
+
     def first_day_of_newest(self, share: float) -> int:
         """The first day (``activity_day``) of the most recent span of days holding at least
         ``share`` of all profiles."""
         steps = len(self.activity) - 1
         index = max(0, math.floor((1.0 - share) * steps))
         return activity_day(self.activity[index])
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def any_of(shares: Iterable[float]) -> float:
@@ -101,6 +134,7 @@ _READ = text(
     SELECT terms.most_common_elems::text::text[] AS lexemes,
            terms.most_common_elem_freqs AS shares,
            activity.histogram_bounds::text::timestamptz[] AS activity,
+           activity.correlation AS "order",
            (SELECT reltuples FROM pg_class WHERE oid = 'candidate_search'::regclass) AS profiles
     FROM pg_stats terms
     JOIN pg_stats activity ON activity.schemaname = terms.schemaname
@@ -126,7 +160,8 @@ def statistics(connection: Connection) -> Statistics | None:
     if row is not None and row.lexemes and row.activity:
         # (The shares array ends with three figures about the shares themselves.)
         lexemes = zip(row.lexemes, row.shares, strict=False)
-        found = Statistics.of(lexemes, row.activity, row.profiles)
+        order = -1.0 if row.order is None else row.order
+        found = Statistics.of(lexemes, row.activity, row.profiles, order)
     with _cache_lock:
         _cache[key] = (time.monotonic(), found)
     return found

@@ -15,12 +15,27 @@ MAX_RESULT_WINDOW = 10_000
 # (with positions), so this bounds the cost of a search whatever the number of matches.
 RESCORE_WINDOW = 1_000
 # A query expected to match more than BROAD_MATCHES times the result window is first searched in
-# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches.
-BROAD_MATCHES = 4.0
-SPAN_MATCHES = 1.5
+# the most recent span of days expected to hold SPAN_MATCHES times that many of its matches. How
+# many it matches is counted in the most recent days holding PROBE_SHARE of all profiles, unless
+# the statistics expect fewer than PROBE_FROM times the result window.
+BROAD_MATCHES = 2.0
+SPAN_MATCHES = 1.2
+PROBE_SHARE = 0.02
+PROBE_FROM = 0.01
+# The table is taken to be in order of recency (migration 0015, ``CLUSTER``) while the correlation
+# ``ANALYZE`` finds between its order and ``last_active_at`` is at least RECENCY_ORDER (negative:
+# most recent first). Out of order, a span of recent days is spread over the whole table, counting
+# in one costs about what the usual search does, and the search falls back to the statistics'
+# estimate alone, with the thresholds below, as before the order.
+RECENCY_ORDER = 0.9
+UNORDERED_BROAD_MATCHES = 4.0
+UNORDERED_SPAN_MATCHES = 1.5
 # With more than the result window, the search reads on, in the same statement, up to READ_ON
-# times the result window of matches when the sample says that is all of them.
-READ_ON = 2
+# times the result window of matches when the sample says that is all of them. (With the table in
+# order of recency the second search, for the most recent matches, reads a few pages: reading on
+# past 15,000 matches cost more than it.)
+READ_ON = 1.5
+UNORDERED_READ_ON = 2.0
 
 
 def kept(request: SearchRequest) -> int:

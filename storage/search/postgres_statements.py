@@ -84,6 +84,11 @@ def span(shape: Shape) -> Select[Any]:
     return _statement("span", shape, _span_statement)
 
 
+def probe(shape: Shape) -> Select[Any]:
+    """How many matches a span of days holds, up to ``sample_size`` (``_probe_statement``)."""
+    return _statement("probe", shape, _probe_statement)
+
+
 def recent(shape: Shape) -> Select[Any]:
     """The most recent matches within a span of days (``_recent_statement``)."""
     return _statement("recent", shape, _recent_statement)
@@ -96,11 +101,12 @@ def _search_statement(shape: Shape) -> Select[Any]:
     The first 10,001 matches the index yields (the ``sample``) are counted. With at most 10,000,
     those are all the matches: the ``keep`` most recent are kept (a bounded, top-N sort), the
     first ``RESCORE_WINDOW`` of them ranked, and only the page's ids are returned. With more,
-    and the sample found in half the table or more (so about as many again are left, if the
-    matches are spread evenly), the statement reads on, up to twice the sample: when that finds
-    them all, it serves them the same way, for less than a second search costs. Otherwise it
-    returns the sample's ``keep`` most recent moments and how far through the table the sample
-    reached, and leaves the planner settings for that second search.
+    and the sample found in enough of the table that the matches should be at most
+    ``read_on_limit`` (``limits.READ_ON`` times the counted window, if spread evenly), the
+    statement reads on that far: when that finds them all, it serves them the same way, for less
+    than a second search costs. Otherwise it returns the sample's ``keep`` most recent moments
+    and how far through the table the sample reached, and leaves the planner settings for that
+    second search.
     """
     searched = CandidateSearch
     # Every match, read only as far as the statement asks (a materialized CTE is filled on demand).
@@ -268,6 +274,20 @@ def _span_statement(shape: Shape) -> Select[Any]:
     restored = _restored_when(more)
     outcome = select(more.label("more"), restored.label("restored")).subquery("outcome")
     return _with_page(outcome, ordered, outcome.c.more)
+
+
+def _probe_statement(shape: Shape) -> Select[Any]:
+    """The number of matches within a span of days (``shape.days``), counted up to
+    ``sample_size``: with the table in order of recency (migration 0015), a narrow span of the
+    most recent days is a few pages, and its count measures how broad the query is among recent
+    profiles, words that go together included."""
+    found = (
+        select(CandidateSearch.candidate_id)
+        .where(*_conditions(shape))
+        .limit(bindparam("sample_size", type_=Integer))
+        .subquery("found")
+    )
+    return select(func.count().label("found")).select_from(found)
 
 
 def _recent_statement(shape: Shape) -> Select[Any]:

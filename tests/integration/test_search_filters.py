@@ -171,8 +171,9 @@ def test_filters_and_scope_return_exactly_the_reference_matches(
 def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
     databases: dict[str, db.Database], profiles: int, blocks: str | None, second_search: bool
 ) -> None:
-    """With a counted window of 3, a sample found in the table's one block reads on up to 6
-    matches, and finds the most recent without a second search when that is all of them."""
+    """With a counted window of 3 and reading on up to twice that, a sample found in the table's
+    one block reads on up to 6 matches, and finds the most recent without a second search when
+    that is all of them."""
     database = databases["postgresql"]
     now = datetime.now(UTC)
     corpus = [
@@ -183,6 +184,7 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
         patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
         patch.setattr(limits, "RESCORE_WINDOW", 2)
+        patch.setattr(limits, "READ_ON", 2)
         if blocks is not None:
             patch.setattr(postgres_statements, "TABLE_BLOCKS", blocks)
         pages = [
@@ -275,18 +277,43 @@ def test_postgresql_restores_the_planner_settings_after_a_search(
 
 
 @pytest.mark.parametrize(
-    ("hours", "histogram_at", "served_by_span"),
-    [(range(7), 6, True), (range(0, 7 * 48, 48), 0, False)],
-    ids=["span-holds-more-than-counted", "span-holds-too-few"],
+    ("hours", "histogram_at", "word_share", "newest_share", "order", "counted", "served_by_span"),
+    [
+        (range(7), 6, 1.0, None, -1.0, True, True),
+        (range(7), 6, 0.005, None, -1.0, True, True),
+        (range(0, 7 * 48, 48), 0, 1.0, 0.01, -1.0, True, False),
+        (range(7), 6, 1.0, None, 0.2, False, True),
+        (range(7), 6, 0.005, None, 0.2, False, False),
+    ],
+    ids=[
+        "probe-holds-more-than-counted",
+        "rare-by-its-words-broad-by-count",
+        "span-holds-too-few",
+        "out-of-order-broad-by-its-words",
+        "out-of-order-rare-by-its-words",
+    ],
 )
 def test_postgresql_searches_a_broad_query_in_its_most_recent_days_first(
-    databases: dict[str, db.Database], hours: range, histogram_at: int, served_by_span: bool
+    databases: dict[str, db.Database],
+    hours: range,
+    histogram_at: int,
+    word_share: float,
+    newest_share: float | None,
+    order: float,
+    counted: bool,
+    served_by_span: bool,
 ) -> None:
-    """With a counted window of 3 and statistics calling ``java`` broad, the most recent span of
-    days expected to hold 4.5 matches is searched first: from the oldest profile's day (its
-    histogram says so), seven matches are served from it alone; from the newest profile's day,
-    one of seven matches made every two days is too few, and the usual search follows. The page
-    is the same either way."""
+    """With a counted window of 3, ``java``'s matches are first counted in the most recent days
+    holding 2% of the profiles (the histogram's last step: from the day of ``histogram_at``).
+    From the oldest profile's day, the count finds all seven matches, more than 3, and that
+    span serves the pages alone; so it does when the statistics' independent estimate calls
+    the word rare (5 profiles of 1,000: the estimate alone never searched a span for that).
+    From the newest profile's day, one match of seven made every two days, in a span said to
+    hold 1% of the profiles, makes the query look broad: the most recent span expected to hold
+    3.6 matches is searched, holds too few, and the usual search follows. With the table out of
+    order of recency (``ANALYZE`` finds little correlation with ``last_active_at``), nothing is
+    counted: the statistics' estimate alone decides, and a span is searched only for a word
+    they call broad. The page is the same every way."""
     database = databases["postgresql"]
     corpus = [
         {"cv_text": "java", "preferred_country_ids": [], "hours_ago": hour, "kind": "platform"}
@@ -295,17 +322,22 @@ def test_postgresql_searches_a_broad_query_in_its_most_recent_days_first(
     employer_id, made = load(database, corpus, datetime.now(UTC))
     newest_first = sorted(made, key=lambda candidate_id: made[candidate_id]["hours_ago"])
     moment = made[newest_first[histogram_at]]["last_active_at"]
-    statistics = breadth.Statistics.of([("java", 1.0)], [moment] * 11, 1000)
+    statistics = breadth.Statistics.of([("java", word_share)], [moment] * 11, 1000, order)
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
         patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
         patch.setattr(limits, "RESCORE_WINDOW", 2)
         patch.setattr(breadth, "statistics", lambda _: statistics)
+        if newest_share is not None:
+            patch.setattr(breadth.Statistics, "share_since", lambda *_: newest_share)
         pages = [run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2)]
     assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:2]
     assert {(page.total, page.total_is_exact) for page in pages} == {(3, False)}
+    probes = [sql for sql in statements if "AS found" in sql]
     searches = [sql for sql in statements if "candidate_search" in sql and "WITH" in sql]
     spans = [sql for sql in searches if "AS more" in sql]
-    assert len(spans) == 2 and (len(searches) == 2) == served_by_span
+    assert len(probes) == (2 if counted else 0)
+    assert len(spans) == (2 if counted or served_by_span else 0)
+    assert (len(searches) == 2) == served_by_span
 
 
 def test_postgresql_reads_the_statistics_analyze_keeps(databases: dict[str, db.Database]) -> None:
@@ -325,3 +357,5 @@ def test_postgresql_reads_the_statistics_analyze_keeps(databases: dict[str, db.D
     assert (found.lexeme("java"), found.lexeme("python"), found.lexeme("rust")) == (0.75, 0.5, 0.25)
     assert found.lexeme(pg_search.country_text(2)) == 1.0
     assert found.activity[0] < found.activity[-1] <= now
+    # Written oldest last, one after the other: the table is in order of recency.
+    assert found.order == pytest.approx(-1.0) and found.in_recency_order

@@ -245,3 +245,42 @@ def test_0010_on_sqlite(tmp_path: Path) -> None:
     assert bodies()[made[1]] == "nursing manager icu"
     migrate.upgrade(url, "0010")
     assert bodies() == written
+
+
+def physical_order(conn: Connection) -> list[int]:
+    """The search rows' candidates in the order of the table's pages."""
+    rows = conn.execute("SELECT candidate_id FROM candidate_search ORDER BY ctid").fetchall()
+    return [int(str(row[0])) for row in rows]
+
+
+def test_0015_puts_the_search_rows_in_order_of_recency(database_url: str) -> None:
+    # Written in id order, each one more recently active than the one before.
+    made = profiles_at(
+        database_url,
+        "0014",
+        [
+            {"cv_text": "process engineer", "last_active_at": datetime(2026, 11, day, tzinfo=UTC)}
+            for day in (3, 1, 4, 2)
+        ],
+    )
+    with connect(database_url) as conn:
+        written = search_rows(conn)
+        assert physical_order(conn) == made
+
+        migrate.upgrade(database_url, "0015")
+        # The most recently active first; the rows themselves unchanged.
+        assert physical_order(conn) == [made[2], made[0], made[3], made[1]]
+        assert search_rows(conn) == written
+        assert_table_kept(conn, f"'{chr(8291)}process engin'")
+        clustered = conn.execute(
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = 'candidate_search'::regclass AND x.indisclustered"
+        ).fetchall()
+        assert clustered == [("ix_candidate_search_recency",)]
+
+        command.downgrade(migrate.alembic_config(database_url), "0014")
+        assert search_rows(conn) == written
+        dropped = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relname = 'ix_candidate_search_recency'"
+        ).fetchone()
+        assert dropped == (0,)

@@ -77,3 +77,15 @@ def test_breadth_estimates_the_share_a_query_matches() -> None:
     assert found.first_day_of_newest(0.1) == activity_day(days[-2])
     assert found.first_day_of_newest(1.0) == activity_day(days[0])
     assert Statistics.of([], days, 10) is None
+
+
+def test_the_share_of_profiles_since_a_day_is_interpolated_from_the_histogram() -> None:
+    from storage.search.breadth import Statistics
+
+    days = [datetime(2026, 11, day, tzinfo=UTC) for day in (1, 11, 21)]
+    found = Statistics.of([("java", 0.5)], days, 1000)
+    assert found is not None
+    assert found.share_since(activity_day(days[0])) == 1.0
+    assert found.share_since(activity_day(days[1])) == 0.5
+    assert found.share_since(activity_day(days[1]) + 5) == 0.25
+    assert found.share_since(activity_day(days[2]) + 1) == 0.0
