@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, bindparam, func, select, tuple_
+from sqlalchemy import ColumnElement, Executable, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.jobs import get_job
@@ -163,18 +163,12 @@ _COUNTS = {
     filters: select(func.count()).select_from(_APPLICATIONS).where(*_listed(*filters))
     for filters in _FILTERS
 }
-_AFTER_APPLIED_AT = bindparam("after_applied_at", type_=_APPLICATIONS.c.applied_at.type)
-_AFTER_ID = bindparam("after_id", type_=_APPLICATIONS.c.id.type)
 _SLICES = {
     (filters, with_after): select(*_SHOWN)
     .select_from(_SHOWN_FROM)
     .where(
         *_listed(*filters),
-        *(
-            [tuple_(*APPLICATION_ORDER.columns) < tuple_(_AFTER_APPLIED_AT, _AFTER_ID)]
-            if with_after
-            else []
-        ),
+        *([APPLICATION_ORDER.after_bound()] if with_after else []),
     )
     .order_by(*APPLICATION_ORDER.clauses())
     .limit(bindparam("limit"))
@@ -230,9 +224,7 @@ def _slice(
     another page follows without counting."""
     values = {**listed.values(), "limit": limit + 1}
     if after is not None:
-        if len(after) != len(APPLICATION_ORDER.columns):
-            raise ValueError("a position has one value per order column")
-        values["after_applied_at"], values["after_id"] = after
+        values.update(APPLICATION_ORDER.bound_position(after))
     rows = _read(session, _SLICES[(listed.filters, after is not None)], values)
     if not rows:
         _require_listed(session, listed)

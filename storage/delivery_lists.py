@@ -153,7 +153,7 @@ _SLICES = {
         .select_from(_DELIVERIES.join(_EVENTS, _EVENTS.c.id == _DELIVERIES.c.event_id))
         .where(
             *_listed(with_status),
-            *([_DELIVERIES.c.id < bindparam("after_id")] if with_after else []),
+            *([DELIVERY_ORDER.after_bound()] if with_after else []),
         )
         .order_by(*DELIVERY_ORDER.clauses())
         .limit(bindparam("limit"))
@@ -233,9 +233,7 @@ def list_deliveries_after(
     read, to know whether another page follows without counting."""
     values = {**_values(employer_id, subscription_id, status), "limit": limit + 1}
     if after is not None:
-        if len(after) != len(DELIVERY_ORDER.columns):
-            raise ValueError("a position has one value per order column")
-        (values["after_id"],) = after
+        values.update(DELIVERY_ORDER.bound_position(after))
     rows = session.execute(_SLICES[(status is not None, after is not None)], values).all()
     if not rows:
         get_subscription(session, employer_id, subscription_id)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.clock import rfc3339, utcnow
@@ -135,17 +135,11 @@ _COUNT_STATEMENTS = {
     with_status: select(func.count()).select_from(_JOBS).where(*_own_jobs(with_status))
     for with_status in (False, True)
 }
-_AFTER_CREATED_AT = bindparam("after_created_at", type_=_JOBS.c.created_at.type)
-_AFTER_ID = bindparam("after_id", type_=_JOBS.c.id.type)
 _SLICE_STATEMENTS = {
     (with_status, with_after): select(*_SUMMARY_COLUMNS)
     .where(
         *_own_jobs(with_status),
-        *(
-            [tuple_(*JOB_ORDER.columns) < tuple_(_AFTER_CREATED_AT, _AFTER_ID)]
-            if with_after
-            else []
-        ),
+        *([JOB_ORDER.after_bound()] if with_after else []),
     )
     .order_by(*JOB_ORDER.clauses())
     .limit(bindparam("limit"))
@@ -203,9 +197,7 @@ def list_jobs_after(
     page follows without counting."""
     values = {**_filter_values(employer_id, status), "limit": limit + 1}
     if after is not None:
-        if len(after) != len(JOB_ORDER.columns):
-            raise ValueError("a position has one value per order column")
-        values["after_created_at"], values["after_id"] = after
+        values.update(JOB_ORDER.bound_position(after))
     statement = _SLICE_STATEMENTS[(status is not None, after is not None)]
     rows = session.execute(statement, values).all()
     return Slice.of([JobSummary(*row) for row in rows], limit, JOB_ORDER)

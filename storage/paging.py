@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -40,13 +40,30 @@ class Order:
     def after(self, position: Position) -> ColumnElement[bool]:
         """The items that come after ``position`` in this order (a row-value comparison, which
         both PostgreSQL and SQLite evaluate, and PostgreSQL answers from the order's index)."""
+        self._check(position)
+        values = zip(self.columns, position, strict=True)
+        return self._comes_after(tuple_(*(literal(value, column.type) for column, value in values)))
+
+    def after_bound(self) -> ColumnElement[bool]:
+        """``after`` for a statement built once: the position is bound parameters, one per
+        column (``after_<column>``), whose values ``bound_position`` gives at each call."""
+        bound = (bindparam(f"after_{column.key}", type_=column.type) for column in self.columns)
+        return self._comes_after(tuple_(*bound))
+
+    def bound_position(self, position: Position) -> dict[str, Any]:
+        """The values of ``after_bound``'s parameters for ``position``."""
+        self._check(position)
+        return {
+            f"after_{column.key}": value
+            for column, value in zip(self.columns, position, strict=True)
+        }
+
+    def _check(self, position: Position) -> None:
+        if len(position) != len(self.columns):
+            raise ValueError("a position has one value per order column")
+
+    def _comes_after(self, values: ColumnElement[Any]) -> ColumnElement[bool]:
         row = tuple_(*self.columns)
-        values = tuple_(
-            *(
-                literal(value, column.type)
-                for column, value in zip(self.columns, position, strict=True)
-            )
-        )
         return row < values if self.descending else row > values
 
 
@@ -76,8 +93,6 @@ def keyset_slice(
     One row more than asked is read, to know whether another page follows without counting.
     """
     if after is not None:
-        if len(after) != len(order.columns):
-            raise ValueError("a position has one value per order column")
         query = query.where(order.after(after))
     rows = list(session.scalars(query.order_by(*order.clauses()).limit(limit + 1)))
     return Slice.of(rows, limit, order)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, select, tuple_
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from storage.candidate_scopes import in_talent_pool
@@ -74,17 +74,11 @@ _POOL_PAGE = (
     .limit(bindparam("limit"))
 )
 _POOL_COUNT = select(func.count()).select_from(_CANDIDATES).where(_IN_POOL)
-_AFTER_CREATED_AT = bindparam("after_created_at", type_=_CANDIDATES.c.created_at.type)
-_AFTER_ID = bindparam("after_id", type_=_CANDIDATES.c.id.type)
 _POOL_SLICES = {
     with_after: select(*_SHOWN, _PREFERRED)
     .where(
         _IN_POOL,
-        *(
-            [tuple_(*TALENT_POOL_ORDER.columns) < tuple_(_AFTER_CREATED_AT, _AFTER_ID)]
-            if with_after
-            else []
-        ),
+        *([TALENT_POOL_ORDER.after_bound()] if with_after else []),
     )
     .order_by(*TALENT_POOL_ORDER.clauses())
     .limit(bindparam("limit"))
@@ -130,8 +124,6 @@ def list_talent_pool_after(
     asked is read, to know whether another page follows without counting."""
     values: dict[str, Any] = {"employer_id": employer_id, "limit": limit + 1}
     if after is not None:
-        if len(after) != len(TALENT_POOL_ORDER.columns):
-            raise ValueError("a position has one value per order column")
-        values["after_created_at"], values["after_id"] = after
+        values.update(TALENT_POOL_ORDER.bound_position(after))
     rows = session.execute(_POOL_SLICES[after is not None], values).all()
     return Slice.of([_summary(row) for row in rows], limit, TALENT_POOL_ORDER)
