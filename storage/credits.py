@@ -120,13 +120,17 @@ def adjust_credits(
 CHARGES_KEY = "hirebridge.charges"
 
 
+def _no_credits(kind: CreditKind) -> NoCredits:
+    return NoCredits(f"Your account has no {KIND_LABELS[kind]} credits left.")
+
+
 def refuse_if_unpaid(session: Session, employer: Employer, kind: CreditKind) -> None:
     """Raise ``NoCredits`` when ``employer`` has nothing to pay one credit of ``kind`` with: a
     read without a lock, before work the charge would pay for (a CV search's matching and
     ranking), so that an employer without credits is refused before it costs anything. The
     charge itself still decides: another request may spend the last credit in between."""
     if not employer.contract_unlimited and balance(session, employer.id, kind) < 1:
-        raise NoCredits(f"Your account has no {KIND_LABELS[kind]} credits left.")
+        raise _no_credits(kind)
 
 
 def charge_credit(
@@ -159,7 +163,7 @@ def charge_credit(
         .values(balance=CreditBalance.balance - 1)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise NoCredits(f"Your account has no {KIND_LABELS[kind]} credits left.")
+        raise _no_credits(kind)
     session.add(
         CreditLedgerEntry(
             employer_id=employer.id, kind=kind, delta=-1, reason=reason, reference=reference
