@@ -138,28 +138,53 @@ def churn_batch(database: db.Database, employer_id: int, events: int) -> int:
             succeeded += deliveries.record_outcomes(session, outcomes).recorded
 
 
-def claim_query(database: db.Database) -> tuple[float, int]:
-    """The claim query of a claim that finds nothing due, run under ``EXPLAIN (ANALYZE,
-    BUFFERS)``: the median execution time in ms of 15 runs, and the buffers one run touches (a
-    figure the machine's other work cannot disturb)."""
+def claim_statement(database: db.Database, tries: int = 100) -> tuple[str, dict[str, Any]]:
+    """The claim query as the service runs it (SQL text and parameters), taken from a claim that
+    finds nothing due, rolled back. A worker claiming at the same moment holds the claim's lock
+    and the claim then stops before its query: tried again, ``tries`` times at most."""
+    seen: list[tuple[str, Any]] = []
+    for _ in range(tries):
+        seen.clear()
+        with database.engine.connect() as connection:
+            event.listen(connection, "before_cursor_execute", lambda *args: seen.append(args[2:4]))
+            claim = deliveries.claim_due(Session(bind=connection))
+            connection.rollback()
+        assert not claim.delivery_ids, "the claim query is taken from a claim of nothing"
+        found = [item for item in seen if "row_number()" in item[0]]
+        if found:
+            sql, values = found[0]
+            return sql, dict(values)
+        time.sleep(0.05)
+    raise RuntimeError("the claim's lock stayed taken")
+
+
+def explain_claim(
+    database: db.Database, statement: tuple[str, dict[str, Any]], runs: int = 15
+) -> tuple[float, int, int]:
+    """``statement`` (see ``claim_statement``), with the time of now, under ``EXPLAIN (ANALYZE,
+    BUFFERS)``: the median execution time in ms of ``runs`` runs, and the buffers (a figure the
+    machine's other work cannot disturb) and rows (deliveries it would claim) of the last."""
+    sql, values = statement
+    times, buffers, rows = [], 0, 0
     with database.engine.connect() as connection:
-        seen: list[tuple[str, Any]] = []
-        event.listen(connection, "before_cursor_execute", lambda *args: seen.append(args[2:4]))
-        claim = deliveries.claim_due(Session(bind=connection))
-        assert not claim.delivery_ids
-        connection.rollback()
-        sql, values = next(item for item in seen if "row_number()" in item[0])
-        times, buffers = [], 0
-        for _ in range(15):
+        for _ in range(runs):
             plan = connection.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", values
+                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", {**values, "now": utcnow()}
             ).scalar_one()[0]
             times.append(float(plan["Execution Time"]))
             buffers = int(plan["Plan"]["Shared Hit Blocks"]) + int(
                 plan["Plan"]["Shared Read Blocks"]
             )
+            rows = int(plan["Plan"]["Actual Rows"])
             connection.rollback()
-    return statistics.median(times), buffers
+    return statistics.median(times), buffers, rows
+
+
+def claim_query(database: db.Database) -> tuple[float, int]:
+    """The claim query of a claim that finds nothing due, run under ``EXPLAIN (ANALYZE,
+    BUFFERS)``: the median execution time in ms of 15 runs, and the buffers one run touches."""
+    claim_ms, buffers, _rows = explain_claim(database, claim_statement(database))
+    return claim_ms, buffers
 
 
 def table_state(database: db.Database) -> tuple[int, int, int]:
