@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.sql
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
@@ -158,32 +160,92 @@ def claim_statement(database: db.Database, tries: int = 100) -> tuple[str, dict[
     raise RuntimeError("the claim's lock stayed taken")
 
 
+def plan_reads(plan: Any) -> str:
+    """How a plan reads ``webhook_deliveries``: each scan of it in plan order, abbreviated
+    (``seq``, ``index``, ``index only``, ``bitmap``, with the index's name after the table's) and
+    the buffers it touched."""
+    kinds = {
+        "Seq Scan": "seq",
+        "Index Scan": "index",
+        "Index Only Scan": "index only",
+        "Bitmap Heap Scan": "bitmap",
+    }
+    found: list[str] = []
+
+    def index_names(node: dict[str, Any]) -> list[str]:
+        names = [node["Index Name"]] if "Index Name" in node else []
+        for child in node.get("Plans", []):
+            names += index_names(child)
+        return names
+
+    def walk(node: dict[str, Any]) -> None:
+        kind = kinds.get(node.get("Node Type", ""))
+        if kind and node.get("Relation Name") == "webhook_deliveries":
+            index = "+".join(
+                name.removeprefix("ix_webhook_deliveries_") for name in index_names(node)
+            )
+            buffers = int(node.get("Shared Hit Blocks", 0)) + int(node.get("Shared Read Blocks", 0))
+            found.append(f"{kind} {index} {buffers}".replace("  ", " "))
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan)
+    return ", ".join(found)
+
+
 def explain_claim(
-    database: db.Database, statement: tuple[str, dict[str, Any]], runs: int = 15
-) -> tuple[float, int, int]:
+    database: db.Database,
+    statement: tuple[str, dict[str, Any]],
+    runs: int = 15,
+    generic: bool = False,
+) -> tuple[float, int, int, str]:
     """``statement`` (see ``claim_statement``), with the time of now, under ``EXPLAIN (ANALYZE,
     BUFFERS)``: the median execution time in ms of ``runs`` runs, and the buffers (a figure the
-    machine's other work cannot disturb) and rows (deliveries it would claim) of the last."""
+    machine's other work cannot disturb), rows (deliveries it would claim) and scans of
+    ``webhook_deliveries`` (``plan_reads``) of the last.
+
+    ``generic``: in the plan PostgreSQL makes once for any values of the parameters, which it may
+    use for a statement prepared and run many times (psycopg prepares a statement on a connection
+    from its sixth run, and a worker's claim runs several times a second); otherwise in a plan
+    made for the values at hand."""
     sql, values = statement
-    times, buffers, rows = [], 0, 0
+    names = list(values)
+    positional = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", sql)
+    times, buffers, rows, reads = [], 0, 0, ""
     with database.engine.connect() as connection:
         for _ in range(runs):
-            plan = connection.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", {**values, "now": utcnow()}
-            ).scalar_one()[0]
+            arguments = {**values, "now": utcnow()}
+            if generic:
+                connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+                connection.exec_driver_sql(f"PREPARE bench_claim AS {positional}")
+                # EXECUTE takes its arguments as SQL text (EXPLAIN has no bound parameters).
+                driver = connection.connection.driver_connection
+                literals = ", ".join(
+                    psycopg.sql.Literal(arguments[name]).as_string(driver) for name in names
+                )
+                explained = f"EXECUTE bench_claim({literals})"
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {explained}"
+                ).scalar_one()[0]
+                connection.exec_driver_sql("DEALLOCATE bench_claim")
+            else:
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", arguments
+                ).scalar_one()[0]
             times.append(float(plan["Execution Time"]))
             buffers = int(plan["Plan"]["Shared Hit Blocks"]) + int(
                 plan["Plan"]["Shared Read Blocks"]
             )
             rows = int(plan["Plan"]["Actual Rows"])
+            reads = plan_reads(plan["Plan"])
             connection.rollback()
-    return statistics.median(times), buffers, rows
+    return statistics.median(times), buffers, rows, reads
 
 
 def claim_query(database: db.Database) -> tuple[float, int]:
     """The claim query of a claim that finds nothing due, run under ``EXPLAIN (ANALYZE,
     BUFFERS)``: the median execution time in ms of 15 runs, and the buffers one run touches."""
-    claim_ms, buffers, _rows = explain_claim(database, claim_statement(database))
+    claim_ms, buffers, _rows, _reads = explain_claim(database, claim_statement(database))
     return claim_ms, buffers
 
 

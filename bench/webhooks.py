@@ -447,7 +447,10 @@ class ClaimSampler:
         and the state of ``webhook_deliveries``: deliveries created (its ids count from 1 in a
         fresh database), pending ones due, dead rows, autovacuum's visits, the size of the
         partial index the claim reads."""
-        claim_ms, buffers, rows = explain_claim(self.database, self.statement)
+        claim_ms, buffers, rows, reads = explain_claim(self.database, self.statement)
+        generic_ms, generic_buffers, _rows, generic_reads = explain_claim(
+            self.database, self.statement, generic=True
+        )
         with self.database.engine.connect() as connection:
             created, due = connection.exec_driver_sql(
                 "SELECT (SELECT coalesce(max(id), 0) FROM webhook_deliveries),"
@@ -468,6 +471,10 @@ class ClaimSampler:
             "claim_ms": claim_ms,
             "buffers": buffers,
             "rows": rows,
+            "reads": reads,
+            "generic_ms": generic_ms,
+            "generic_buffers": generic_buffers,
+            "generic_reads": generic_reads,
             "live": int(live),
             "dead": int(dead),
             "vacuums": int(vacuums),
@@ -492,13 +499,15 @@ class ClaimSampler:
             f"claim query samples ({self.settings()}; the claim's EXPLAIN (ANALYZE, BUFFERS) with "
             f"the time of then, median of 15 runs; dead rows as pg_stat_user_tables has them):",
             "| when | s | deliveries created | pending due | claim rows | claim buffers | "
-            "claim ms | live rows | dead rows | autovacuums | autoanalyzes | pending index pages |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "claim ms | generic plan: buffers | ms | live rows | dead rows | autovacuums | "
+            "autoanalyzes | pending index pages | reads of webhook_deliveries (generic plan's) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         lines += [
             f"| {s['when']} | {s['elapsed']:.0f} | {s['created']:,} | {s['due']:,} | {s['rows']} "
-            f"| {s['buffers']:,} | {s['claim_ms']:.2f} | {s['live']:,} | {s['dead']:,} | "
-            f"{s['vacuums']} | {s['analyzes']} | {s['index_pages']:,} |"
+            f"| {s['buffers']:,} | {s['claim_ms']:.2f} | {s['generic_buffers']:,} | "
+            f"{s['generic_ms']:.2f} | {s['live']:,} | {s['dead']:,} | {s['vacuums']} | "
+            f"{s['analyzes']} | {s['index_pages']:,} | {s['reads']} ({s['generic_reads']}) |"
             for s in self.samples
         ]
         return "\n".join(lines)
