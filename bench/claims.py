@@ -29,6 +29,7 @@ import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +141,27 @@ def churn_batch(database: db.Database, employer_id: int, events: int) -> int:
             succeeded += deliveries.record_outcomes(session, outcomes).recorded
 
 
-def claim_statement(database: db.Database, tries: int = 100) -> tuple[str, dict[str, Any]]:
-    """The claim query as the service runs it (SQL text and parameters), taken from a claim that
-    finds nothing due, rolled back. A worker claiming at the same moment holds the claim's lock
-    and the claim then stops before its query: tried again, ``tries`` times at most."""
+@dataclass(frozen=True)
+class ClaimStatement:
+    """The claim query as the service runs it: its SQL text and parameters, and the statements
+    ``claim_due`` runs before it in the same transaction (the claim's lock, and the planner
+    settings it makes for the transaction), to run again before explaining it."""
+
+    sql: str
+    values: dict[str, Any]
+    before: tuple[tuple[str, dict[str, Any]], ...]
+
+
+# Any advisory lock but the claim's: the statements run before the claim query take one, and the
+# sampled claim must not keep a worker from claiming (a worker that finds the claim's lock taken
+# claims nothing in that pass).
+_SAMPLE_LOCK_KEY = 0x48425F53414D504C  # "HB_SAMPL"
+
+
+def claim_statement(database: db.Database, tries: int = 100) -> ClaimStatement:
+    """The claim query (see ``ClaimStatement``), taken from a claim that finds nothing due, rolled
+    back. A worker claiming at the same moment holds the claim's lock and the claim then stops
+    before its query: tried again, ``tries`` times at most."""
     seen: list[tuple[str, Any]] = []
     for _ in range(tries):
         seen.clear()
@@ -152,10 +170,16 @@ def claim_statement(database: db.Database, tries: int = 100) -> tuple[str, dict[
             claim = deliveries.claim_due(Session(bind=connection))
             connection.rollback()
         assert not claim.delivery_ids, "the claim query is taken from a claim of nothing"
-        found = [item for item in seen if "row_number()" in item[0]]
-        if found:
-            sql, values = found[0]
-            return sql, dict(values)
+        place = next((n for n, item in enumerate(seen) if "row_number()" in item[0]), None)
+        if place is not None:
+            sql, values = seen[place]
+            before = tuple(
+                (text, {**dict(arguments or {}), "key": _SAMPLE_LOCK_KEY})
+                if "advisory" in text
+                else (text, dict(arguments or {}))
+                for text, arguments in seen[:place]
+            )
+            return ClaimStatement(sql, dict(values), before)
         time.sleep(0.05)
     raise RuntimeError("the claim's lock stayed taken")
 
@@ -195,25 +219,28 @@ def plan_reads(plan: Any) -> str:
 
 def explain_claim(
     database: db.Database,
-    statement: tuple[str, dict[str, Any]],
+    statement: ClaimStatement,
     runs: int = 15,
     generic: bool = False,
 ) -> tuple[float, int, int, str]:
     """``statement`` (see ``claim_statement``), with the time of now, under ``EXPLAIN (ANALYZE,
-    BUFFERS)``: the median execution time in ms of ``runs`` runs, and the buffers (a figure the
-    machine's other work cannot disturb), rows (deliveries it would claim) and scans of
-    ``webhook_deliveries`` (``plan_reads``) of the last.
+    BUFFERS)`` in a transaction that first ran what ``claim_due`` runs before it: the median
+    execution time in ms of ``runs`` runs, and the buffers (a figure the machine's other work
+    cannot disturb), rows (deliveries it would claim) and scans of ``webhook_deliveries``
+    (``plan_reads``) of the last.
 
     ``generic``: in the plan PostgreSQL makes once for any values of the parameters, which it may
     use for a statement prepared and run many times (psycopg prepares a statement on a connection
     from its sixth run, and a worker's claim runs several times a second); otherwise in a plan
     made for the values at hand."""
-    sql, values = statement
+    sql, values = statement.sql, statement.values
     names = list(values)
     positional = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", sql)
     times, buffers, rows, reads = [], 0, 0, ""
     with database.engine.connect() as connection:
         for _ in range(runs):
+            for text, before in statement.before:
+                connection.exec_driver_sql(text, before)
             arguments = {**values, "now": utcnow()}
             if generic:
                 connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
