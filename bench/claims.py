@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.sql
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
@@ -138,28 +141,139 @@ def churn_batch(database: db.Database, employer_id: int, events: int) -> int:
             succeeded += deliveries.record_outcomes(session, outcomes).recorded
 
 
-def claim_query(database: db.Database) -> tuple[float, int]:
-    """The claim query of a claim that finds nothing due, run under ``EXPLAIN (ANALYZE,
-    BUFFERS)``: the median execution time in ms of 15 runs, and the buffers one run touches (a
-    figure the machine's other work cannot disturb)."""
+@dataclass(frozen=True)
+class ClaimStatement:
+    """The claim query as the service runs it: its SQL text and parameters, and the statements
+    ``claim_due`` runs before it in the same transaction (the claim's lock, and the planner
+    settings it makes for the transaction), to run again before explaining it."""
+
+    sql: str
+    values: dict[str, Any]
+    before: tuple[tuple[str, dict[str, Any]], ...]
+
+
+# Any advisory lock but the claim's: the statements run before the claim query take one, and the
+# sampled claim must not keep a worker from claiming (a worker that finds the claim's lock taken
+# claims nothing in that pass).
+_SAMPLE_LOCK_KEY = 0x48425F53414D504C  # "HB_SAMPL"
+
+
+def claim_statement(database: db.Database, tries: int = 100) -> ClaimStatement:
+    """The claim query (see ``ClaimStatement``), taken from a claim that finds nothing due, rolled
+    back. A worker claiming at the same moment holds the claim's lock and the claim then stops
+    before its query: tried again, ``tries`` times at most."""
+    seen: list[tuple[str, Any]] = []
+    for _ in range(tries):
+        seen.clear()
+        with database.engine.connect() as connection:
+            event.listen(connection, "before_cursor_execute", lambda *args: seen.append(args[2:4]))
+            claim = deliveries.claim_due(Session(bind=connection))
+            connection.rollback()
+        assert not claim.delivery_ids, "the claim query is taken from a claim of nothing"
+        place = next((n for n, item in enumerate(seen) if "row_number()" in item[0]), None)
+        if place is not None:
+            sql, values = seen[place]
+            before = tuple(
+                (text, {**dict(arguments or {}), "key": _SAMPLE_LOCK_KEY})
+                if "advisory" in text
+                else (text, dict(arguments or {}))
+                for text, arguments in seen[:place]
+            )
+            return ClaimStatement(sql, dict(values), before)
+        time.sleep(0.05)
+    raise RuntimeError("the claim's lock stayed taken")
+
+
+def plan_reads(plan: Any) -> str:
+    """How a plan reads ``webhook_deliveries``: each scan of it in plan order, abbreviated
+    (``seq``, ``index``, ``index only``, ``bitmap``, with the index's name after the table's) and
+    the buffers it touched."""
+    kinds = {
+        "Seq Scan": "seq",
+        "Index Scan": "index",
+        "Index Only Scan": "index only",
+        "Bitmap Heap Scan": "bitmap",
+    }
+    found: list[str] = []
+
+    def index_names(node: dict[str, Any]) -> list[str]:
+        names = [node["Index Name"]] if "Index Name" in node else []
+        for child in node.get("Plans", []):
+            names += index_names(child)
+        return names
+
+    def walk(node: dict[str, Any]) -> None:
+        kind = kinds.get(node.get("Node Type", ""))
+        if kind and node.get("Relation Name") == "webhook_deliveries":
+            index = "+".join(
+                name.removeprefix("ix_webhook_deliveries_") for name in index_names(node)
+            )
+            buffers = int(node.get("Shared Hit Blocks", 0)) + int(node.get("Shared Read Blocks", 0))
+            found.append(f"{kind} {index} {buffers}".replace("  ", " "))
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan)
+    return ", ".join(found)
+
+
+def explain_claim(
+    database: db.Database,
+    statement: ClaimStatement,
+    runs: int = 15,
+    generic: bool = False,
+) -> tuple[float, int, int, str]:
+    """``statement`` (see ``claim_statement``), with the time of now, under ``EXPLAIN (ANALYZE,
+    BUFFERS)`` in a transaction that first ran what ``claim_due`` runs before it: the median
+    execution time in ms of ``runs`` runs, and the buffers (a figure the machine's other work
+    cannot disturb), rows (deliveries it would claim) and scans of ``webhook_deliveries``
+    (``plan_reads``) of the last.
+
+    ``generic``: in the plan PostgreSQL makes once for any values of the parameters, which it may
+    use for a statement prepared and run many times (psycopg prepares a statement on a connection
+    from its sixth run, and a worker's claim runs several times a second); otherwise in a plan
+    made for the values at hand."""
+    sql, values = statement.sql, statement.values
+    names = list(values)
+    positional = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", sql)
+    times, buffers, rows, reads = [], 0, 0, ""
     with database.engine.connect() as connection:
-        seen: list[tuple[str, Any]] = []
-        event.listen(connection, "before_cursor_execute", lambda *args: seen.append(args[2:4]))
-        claim = deliveries.claim_due(Session(bind=connection))
-        assert not claim.delivery_ids
-        connection.rollback()
-        sql, values = next(item for item in seen if "row_number()" in item[0])
-        times, buffers = [], 0
-        for _ in range(15):
-            plan = connection.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", values
-            ).scalar_one()[0]
+        for _ in range(runs):
+            for text, before in statement.before:
+                connection.exec_driver_sql(text, before)
+            arguments = {**values, "now": utcnow()}
+            if generic:
+                connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+                connection.exec_driver_sql(f"PREPARE bench_claim AS {positional}")
+                # EXECUTE takes its arguments as SQL text (EXPLAIN has no bound parameters).
+                driver = connection.connection.driver_connection
+                literals = ", ".join(
+                    psycopg.sql.Literal(arguments[name]).as_string(driver) for name in names
+                )
+                explained = f"EXECUTE bench_claim({literals})"
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {explained}"
+                ).scalar_one()[0]
+                connection.exec_driver_sql("DEALLOCATE bench_claim")
+            else:
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", arguments
+                ).scalar_one()[0]
             times.append(float(plan["Execution Time"]))
             buffers = int(plan["Plan"]["Shared Hit Blocks"]) + int(
                 plan["Plan"]["Shared Read Blocks"]
             )
+            rows = int(plan["Plan"]["Actual Rows"])
+            reads = plan_reads(plan["Plan"])
             connection.rollback()
-    return statistics.median(times), buffers
+    return statistics.median(times), buffers, rows, reads
+
+
+def claim_query(database: db.Database) -> tuple[float, int]:
+    """The claim query of a claim that finds nothing due, run under ``EXPLAIN (ANALYZE,
+    BUFFERS)``: the median execution time in ms of 15 runs, and the buffers one run touches."""
+    claim_ms, buffers, _rows, _reads = explain_claim(database, claim_statement(database))
+    return claim_ms, buffers
 
 
 def table_state(database: db.Database) -> tuple[int, int, int]:

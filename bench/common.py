@@ -23,14 +23,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fresh_database(name: str, override_variable: str) -> str:
+def fresh_database(name: str, override_variable: str, server_url: str | None = None) -> str:
     """A migrated database: ``$override_variable`` if set, else ``name`` dropped and re-created on
-    the PostgreSQL server of ``TEST_DATABASE_URL``."""
+    the PostgreSQL server of ``server_url`` (default: that of ``TEST_DATABASE_URL``)."""
     named = os.environ.get(override_variable)
     if named:
         migrate.upgrade(named)
         return named
-    server = make_url(DEFAULT_SERVER)
+    server = make_url(server_url or DEFAULT_SERVER)
     admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,17 +17,25 @@ request, as job seekers apply on the public board (``POST /public/v1/jobs/{jobId
 ``--api-clients`` concurrent clients, at ``--api-rate`` requests a second or as fast as they are
 answered); deliveries per second from the first application to the last delivery, and while the
 applications lasted; time from each application's 201 reaching its client (its commit is
-earlier) to the receiver getting the event's first attempt, p50/p95/max.
+earlier) to the receiver getting the event's first attempt, p50/p95/max. Every ``--claim-every``
+seconds while it runs, and once after, it samples the claim query (``bench/claims.py``'s
+``EXPLAIN (ANALYZE, BUFFERS)`` of it with the time of then: buffers, median ms of 15 runs, the
+deliveries it would claim) beside the dead rows of ``webhook_deliveries`` and autovacuum's visits,
+and prints them as a table after its line: whether the claim stays flat as deliveries churn
+through the table (a long run, ``--api-events 10000 --api-rate 50``, is 100,000 deliveries). That
+needs autovacuum on, as in production; the machine's shared PostgreSQL has it off, and
+``--bench-cluster`` creates the database on the benchmarks' own cluster instead
+(``bench/pgserver.py``, port ``BENCH_PG_PORT``, autovacuum on with PostgreSQL's defaults).
 
 Run by ``make bench`` (never by ``make test``):
 
     .venv/bin/python bench/webhooks.py [--events 2000] [--subscriptions 10] [--workers 2]
     .venv/bin/python bench/webhooks.py --end-to-end [--api-events 3000] [--api-rate 0] \
-        [--api-clients 16] [--subscriptions 10] [--workers 2]
+        [--api-clients 16] [--subscriptions 10] [--workers 2] [--claim-every 20] [--bench-cluster]
 
 It uses ``BENCH_WEBHOOKS_DATABASE_URL`` if set, otherwise a database ``hirebridge_bench_webhooks``
-on the PostgreSQL server of ``TEST_DATABASE_URL`` (default ``postgres@127.0.0.1:5432``), dropped
-and created afresh each run.
+on the PostgreSQL server of ``TEST_DATABASE_URL`` (default ``postgres@127.0.0.1:5432``), or with
+``--bench-cluster`` on ``bench/pgserver.py``'s, dropped and created afresh each run.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -57,6 +66,8 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import pgserver
+from bench.claims import claim_statement, explain_claim
 from bench.common import free_port, fresh_database, start_redis
 from jobs_queue.wakeup import PumpWaker, install_wakeup, request_pump
 from storage import credits, db, employers, jobs, secret_box
@@ -228,9 +239,9 @@ def event_row(employer_id: int, number: int) -> dict[str, Any]:
     }
 
 
-def receiver_stats(pipe: Connection, command: str = "counts") -> dict[str, Any]:
+def receiver_stats(pipe: Connection, command: str = "counts") -> dict[Any, Any]:
     pipe.send(command)
-    stats: dict[str, Any] = pipe.recv()
+    stats: dict[Any, Any] = pipe.recv()
     return stats
 
 
@@ -403,6 +414,109 @@ def end_to_end(
     }
 
 
+class ClaimSampler:
+    """Samples the claim query (see ``sample``) every ``every`` seconds on a thread of its own,
+    with a connection of its own, while the run lasts."""
+
+    def __init__(self, database_url: str, every: float) -> None:
+        self.database = db.Database(database_url, pool_size=1)
+        self.every = every
+        self.statement = claim_statement(self.database)
+        self.started = time.monotonic()
+        self.samples: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="claim-sampler", daemon=True)
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self.samples.append(self.sample("before"))
+        if self.every > 0:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append(self.sample("during"))
+
+    def sample(self, when: str) -> dict[str, Any]:
+        """The claim query with the time of now (median ms of 15 runs, buffers and rows of one)
+        and the state of ``webhook_deliveries``: deliveries created (its ids count from 1 in a
+        fresh database), pending ones due, dead rows, autovacuum's visits, the size of the
+        partial index the claim reads."""
+        claim_ms, buffers, rows, reads = explain_claim(self.database, self.statement)
+        generic_ms, generic_buffers, _rows, generic_reads = explain_claim(
+            self.database, self.statement, generic=True
+        )
+        with self.database.engine.connect() as connection:
+            created, due = connection.exec_driver_sql(
+                "SELECT (SELECT coalesce(max(id), 0) FROM webhook_deliveries),"
+                " (SELECT count(*) FROM webhook_deliveries"
+                "  WHERE status = 'pending' AND next_attempt_at <= now())"
+            ).one()
+            live, dead, vacuums, analyzes, index_pages = connection.exec_driver_sql(
+                "SELECT n_live_tup, n_dead_tup, autovacuum_count, autoanalyze_count,"
+                " pg_relation_size('ix_webhook_deliveries_pending')"
+                " / current_setting('block_size')::int"
+                " FROM pg_stat_user_tables WHERE relname = 'webhook_deliveries'"
+            ).one()
+        return {
+            "when": when,
+            "elapsed": time.monotonic() - self.started,
+            "created": int(created),
+            "due": int(due),
+            "claim_ms": claim_ms,
+            "buffers": buffers,
+            "rows": rows,
+            "reads": reads,
+            "generic_ms": generic_ms,
+            "generic_buffers": generic_buffers,
+            "generic_reads": generic_reads,
+            "live": int(live),
+            "dead": int(dead),
+            "vacuums": int(vacuums),
+            "analyzes": int(analyzes),
+            "index_pages": int(index_pages),
+        }
+
+    def settings(self) -> str:
+        with self.database.engine.connect() as connection:
+            values = [
+                connection.exec_driver_sql(f"SHOW {name}").scalar_one()
+                for name in ("server_version", "autovacuum", "autovacuum_naptime")
+            ]
+            port = connection.exec_driver_sql("SHOW port").scalar_one()
+        return (
+            f"PostgreSQL {values[0].split()[0]} on port {port}, autovacuum {values[1]}, "
+            f"autovacuum_naptime {values[2]}"
+        )
+
+    def report(self) -> str:
+        lines = [
+            f"claim query samples ({self.settings()}; the claim's EXPLAIN (ANALYZE, BUFFERS) with "
+            f"the time of then, median of 15 runs; dead rows as pg_stat_user_tables has them):",
+            "| when | s | deliveries created | pending due | claim rows | claim buffers | "
+            "claim ms | generic plan: buffers | ms | live rows | dead rows | autovacuums | "
+            "autoanalyzes | pending index pages | reads of webhook_deliveries (generic plan's) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {s['when']} | {s['elapsed']:.0f} | {s['created']:,} | {s['due']:,} | {s['rows']} "
+            f"| {s['buffers']:,} | {s['claim_ms']:.2f} | {s['generic_buffers']:,} | "
+            f"{s['generic_ms']:.2f} | {s['live']:,} | {s['dead']:,} | {s['vacuums']} | "
+            f"{s['analyzes']} | {s['index_pages']:,} | {s['reads']} ({s['generic_reads']}) |"
+            for s in self.samples
+        ]
+        return "\n".join(lines)
+
+    def close(self) -> None:
+        self.stop()
+        self.database.dispose()
+
+
 def worker_cpu(workers: list[subprocess.Popen[bytes]]) -> float:
     """CPU seconds used so far by the worker processes and their children (RQ's scheduler)."""
     total = 0.0
@@ -430,9 +544,25 @@ def main() -> None:
     parser.add_argument("--api-events", type=int, default=3000, help="applications to send")
     parser.add_argument("--api-rate", type=float, default=0.0, help="a second; 0: at once")
     parser.add_argument("--api-clients", type=int, default=16)
+    parser.add_argument(
+        "--claim-every",
+        type=float,
+        default=20.0,
+        help="seconds between samples of the claim query in --end-to-end; 0: before and after",
+    )
+    parser.add_argument(
+        "--bench-cluster",
+        action="store_true",
+        help="the database on bench/pgserver.py's cluster (BENCH_PG_PORT; autovacuum on)",
+    )
     args = parser.parse_args()
 
-    database_url = fresh_database("hirebridge_bench_webhooks", "BENCH_WEBHOOKS_DATABASE_URL")
+    server_url = None
+    if args.bench_cluster:
+        server_url = pgserver.ensure_running().rsplit("/", 1)[0] + "/postgres"
+    database_url = fresh_database(
+        "hirebridge_bench_webhooks", "BENCH_WEBHOOKS_DATABASE_URL", server_url
+    )
     db.configure(database_url, pool_size=2)
     secret_box.configure(SECRET_KEY)
     work_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
@@ -465,7 +595,9 @@ def main() -> None:
             f"engine), PostgreSQL, Redis, receiver in its own process; {machine}"
         )
         if args.end_to_end:
-            measure_end_to_end(args, employer_id, env, workers, ours, setup, load_before)
+            measure_end_to_end(
+                args, database_url, employer_id, env, workers, ours, setup, load_before
+            )
             return
         cpu_before = worker_cpu(workers)
         result = throughput(employer_id, args.events, args.subscriptions, redis_url, ours)
@@ -515,6 +647,7 @@ def main() -> None:
 
 def measure_end_to_end(
     args: argparse.Namespace,
+    database_url: str,
     employer_id: int,
     env: dict[str, str],
     workers: list[subprocess.Popen[bytes]],
@@ -523,14 +656,19 @@ def measure_end_to_end(
     load_before: float,
 ) -> None:
     api, base_url = start_api(env)
+    sampler = ClaimSampler(database_url, args.claim_every)
     try:
         job_id = open_job(employer_id)
         before = receiver_stats(pipe)["delivered"]
         cpu_before = worker_cpu(workers)
+        sampler.start()
         run = end_to_end(base_url, job_id, args.api_events, args.api_rate, args.api_clients, pipe)
         cpu = worker_cpu(workers) - cpu_before
         stats = receiver_stats(pipe)
+        sampler.stop()
+        sampler.samples.append(sampler.sample("after"))
     finally:
+        sampler.close()
         api.terminate()
         api.wait(timeout=60)
     answered, arrivals = run["answered"], run["arrivals"]
@@ -553,6 +691,7 @@ def measure_end_to_end(
         f"{load_before:.2f}; API: gunicorn, 2 workers, same machine; {setup}",
         flush=True,
     )
+    print(sampler.report(), flush=True)
 
 
 if __name__ == "__main__":

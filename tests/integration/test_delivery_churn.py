@@ -174,3 +174,60 @@ def test_the_high_churn_tables_are_vacuumed_after_a_fixed_number_of_dead_rows(
     for table, settings in options.items():
         assert "autovacuum_vacuum_scale_factor=0" in settings, table
         assert any(item.startswith("autovacuum_vacuum_threshold=") for item in settings), table
+
+
+def scans_of_deliveries(plan: Any) -> set[str]:
+    """The node types of every scan a plan makes of ``webhook_deliveries``."""
+    found: set[str] = set()
+    if isinstance(plan, dict):
+        if plan.get("Relation Name") == "webhook_deliveries" and "Scan" in plan["Node Type"]:
+            found.add(plan["Node Type"])
+        for value in plan.values():
+            found |= scans_of_deliveries(value)
+    elif isinstance(plan, list):
+        for item in plan:
+            found |= scans_of_deliveries(item)
+    return found
+
+
+def test_the_claim_reads_deliveries_in_flight_by_plain_index_scans(
+    churned: tuple[Connection, Session],
+) -> None:
+    """Statistics taken while many deliveries were in flight make a bitmap scan of the index of
+    delivering ones look cheapest (or, without bitmaps, a scan of the whole table); both read the
+    row of every entry left there by a delivery finished since the last vacuum, each claim again,
+    never marking one dead: the claim's cost grew with the deliveries since the last vacuum. The
+    plan is explained in the claim's own transaction, with what ``claim_due`` set there."""
+    connection, session = churned
+    # Ten subscriptions of the employer share its deliveries, as in the end-to-end benchmark.
+    connection.exec_driver_sql(
+        "INSERT INTO webhook_subscriptions (employer_id, url, events, enabled, secret_encrypted,"
+        " consecutive_failures, local_listener, created_at, updated_at)"
+        " SELECT s.employer_id, s.url || '/' || g, s.events, true, s.secret_encrypted, 0, false,"
+        " now(), now() FROM webhook_subscriptions AS s, generate_series(1, 9) AS g"
+        " WHERE s.id = (SELECT max(subscription_id) FROM webhook_deliveries)"
+    )
+    connection.exec_driver_sql(
+        "UPDATE webhook_deliveries AS d SET subscription_id = s.id FROM (SELECT id,"
+        " row_number() OVER (ORDER BY id) - 1 AS place FROM webhook_subscriptions WHERE"
+        " employer_id = (SELECT max(employer_id) FROM webhook_deliveries)) AS s"
+        " WHERE d.employer_id = (SELECT max(employer_id) FROM webhook_deliveries)"
+        " AND d.id %% 10 = s.place"
+    )
+    connection.exec_driver_sql(
+        "UPDATE webhook_deliveries SET status = 'delivering',"
+        " lease_expires_at = now() + interval '1 minute' WHERE id IN (SELECT id FROM"
+        " webhook_deliveries WHERE status = 'succeeded' ORDER BY id DESC LIMIT 4000)"
+    )
+    connection.exec_driver_sql("ANALYZE webhook_deliveries")
+    # They finish; the statistics still count them in flight until the next ANALYZE.
+    connection.exec_driver_sql(
+        "UPDATE webhook_deliveries SET status = 'succeeded', lease_expires_at = NULL"
+        " WHERE status = 'delivering'"
+    )
+    sql, values = claim_statement(connection, session)
+
+    scans = scans_of_deliveries(explained(connection, sql, values))
+
+    assert scans, "the plan reads webhook_deliveries"
+    assert scans <= {"Index Scan", "Index Only Scan"}, scans
