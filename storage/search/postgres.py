@@ -36,18 +36,32 @@ def pair_lexeme(first: str, second: str) -> str:
     return f"{FILLER}{first} {second}"
 
 
-def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[str, None]]:
-    """Each word's positions (from 1) and each pair of adjacent words, in order of appearance."""
+def triple_lexeme(first: str, second: str, third: str) -> str:
+    # Three adjacent words (migration 0016), behind two ``FILLER``s: a three-word phrase is then one
+    # GIN key the index answers alone, where its positions had to be checked on each candidate's
+    # ``terms`` (read back from TOAST). Not behind one: a two-word prefix phrase (``'FILLERnode
+    # jav':*``) would reach the triples beginning with the same two words too.
+    return f"{FILLER}{FILLER}{first} {second} {third}"
+
+
+def _entries(
+    document: Sequence[str],
+) -> tuple[dict[str, list[int]], dict[str, None], dict[str, None]]:
+    """Each word's positions (from 1), each pair and each triple of adjacent words, in order of
+    appearance."""
     positions: dict[str, list[int]] = defaultdict(list)
     pairs: dict[str, None] = {}
-    previous = FILLER
+    triples: dict[str, None] = {}
+    before = previous = FILLER
     for index, word in enumerate(document, start=1):
         if word != FILLER:
             positions[word].append(min(index, _MAX_POSITION))
             if previous != FILLER:
                 pairs[pair_lexeme(previous, word)] = None
-        previous = word
-    return positions, pairs
+                if before != FILLER:
+                    triples[triple_lexeme(before, previous, word)] = None
+        before, previous = previous, word
+    return positions, pairs, triples
 
 
 def _words(positions: dict[str, list[int]]) -> list[str]:
@@ -55,15 +69,17 @@ def _words(positions: dict[str, list[int]]) -> list[str]:
 
 
 def tsvector_literal(document: Sequence[str]) -> str:
-    """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
+    """``'word':1,7 'other':2 ... 'word other' ... 'word other third'`` for a profile's words
+    (positions from 1).
 
-    Besides each word with its positions, every pair of adjacent words is listed once, without
-    positions and behind ``FILLER`` (``pair_lexeme``): GIN keeps no positions, so without the
-    pairs a phrase of two common words would make PostgreSQL re-read every profile that merely
-    contains both. This is the vector the GIN index matches on (``candidate_search.terms``).
+    Besides each word with its positions, every pair and every triple of adjacent words is listed
+    once, without positions and behind ``FILLER`` (``pair_lexeme``, ``triple_lexeme``): GIN keeps
+    no positions, so without them a phrase of common words would make PostgreSQL re-read every
+    profile that merely contains its words. This is the vector the GIN index matches on
+    (``candidate_search.terms``).
     """
-    positions, pairs = _entries(document)
-    return " ".join([*_words(positions), *(_lexeme(pair) for pair in pairs)])
+    positions, pairs, triples = _entries(document)
+    return " ".join([*_words(positions), *(_lexeme(lexeme) for lexeme in [*pairs, *triples])])
 
 
 # Recency buckets: each profile's matching vector also holds the day it was last active, and the
@@ -144,18 +160,21 @@ class SearchVectors:
 
     terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
-    length: int  # the document length ranking normalises by: positions, plus one per pair
+    # The document length ranking normalises by: positions, plus one per pair. (Not per triple:
+    # ranking stays what it was before the triples, migration 0016.)
+    length: int
 
 
 def search_vectors(
     document: Sequence[str], last_active_at: datetime, preferred_country_ids: Sequence[int] = ()
 ) -> SearchVectors:
-    positions, pairs = _entries(document)
+    positions, pairs, triples = _entries(document)
     words = _words(positions)
     buckets = recency_lexemes(activity_day(last_active_at))
     countries = [country_lexeme(country) for country in sorted(set(preferred_country_ids))]
+    adjacent = [_lexeme(lexeme) for lexeme in [*pairs, *triples]]
     return SearchVectors(
-        terms=" ".join([*words, *(_lexeme(pair) for pair in pairs), *buckets, *countries]),
+        terms=" ".join([*words, *adjacent, *buckets, *countries]),
         words=" ".join(words),
         length=sum(map(len, positions.values())) + len(pairs),
     )
@@ -210,19 +229,24 @@ def _term(term: Term, *, hints: bool) -> str:
     phrase = " <-> ".join(parts)
     if not hints:
         return f"({phrase})"
-    # Every adjacent pair of the phrase must be in the profile: implied by the phrase itself, so the
-    # matches are the same, but each pair is a GIN lookup that rules out most profiles at once. A
-    # two-word phrase is exactly its pair, and then needs no positions: the GIN index answers it
-    # alone, without PostgreSQL re-reading every candidate profile to check positions.
-    pairs = [
-        _lexeme(pair_lexeme(first, second))
-        for first, second in zip(term.words, term.words[1:], strict=False)
-    ]
+    # Every adjacent pair (two words) or triple (three or more) of the phrase must be in the
+    # profile: implied by the phrase itself, so the matches are the same, but each is a GIN lookup
+    # that rules out most profiles at once. A phrase of two or three words is exactly its pair or
+    # triple, and then needs no positions: the GIN index answers it alone, without PostgreSQL
+    # re-reading every candidate profile to check positions.
+    words = term.words
+    if len(words) == 2:
+        keys = [pair_lexeme(words[0], words[1])]
+        last = stem and pair_lexeme(words[0], stem)
+    else:
+        keys = [triple_lexeme(*words[index : index + 3]) for index in range(len(words) - 2)]
+        last = stem and triple_lexeme(words[-3], words[-2], stem)
+    hinted = [_lexeme(key) for key in keys]
     if term.prefix:
-        pairs[-1] = _either(pairs[-1], stem and _lexeme(pair_lexeme(term.words[-2], stem)))
-    if len(pairs) == 1:
-        return pairs[0]
-    return f"({phrase} & {' & '.join(pairs)})"
+        hinted[-1] = _either(hinted[-1], last and _lexeme(last))
+    if len(hinted) == 1:
+        return hinted[0]
+    return f"({phrase} & {' & '.join(hinted)})"
 
 
 def tsquery_literal(node: Node, *, hints: bool = False) -> str:
