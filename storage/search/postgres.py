@@ -8,7 +8,7 @@ dictionaries and stemmer never touch them: the words matched are exactly the wor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -219,7 +219,42 @@ def _either(prefix: str, stem: str | None) -> str:
     return f"{prefix}:*" if stem is None else f"({prefix}:* | {stem})"
 
 
-def _term(term: Term, *, hints: bool) -> str:
+# A wildcard word's letters: the words (stems) filed in profiles that begin with them, when they
+# are few (``prefix_words``).
+Expansions = Mapping[str, Sequence[str]]
+
+
+def prefix_letters(node: Node) -> list[str]:
+    """The letters of the query's one-word wildcard terms (``nurs*``: ``nurs``), each once."""
+    if isinstance(node, Term):
+        return [node.words[0]] if node.prefix and len(node.words) == 1 else []
+    if isinstance(node, Not):
+        return prefix_letters(node.child)
+    return list(
+        dict.fromkeys(letters for child in node.children for letters in prefix_letters(child))
+    )
+
+
+def _named(term: Term, expansions: Expansions) -> str | None:
+    """A one-word wildcard term as the words it reaches, or ``None`` (keep the prefix).
+
+    ``expansions`` holds, for the letters, every word filed in any profile that begins with them
+    (``storage.search.postgres_search``: the vocabulary of migration 0017), so the words match
+    exactly the profiles the prefix does; named, the GIN index walks them alongside the search's
+    other keys, where a prefix is first read whole into a bitmap."""
+    found = expansions.get(term.words[0])
+    if not term.prefix or len(term.words) != 1 or not found:
+        return None
+    stem = term.prefix_stem
+    named = sorted({*found, *([stem] if stem else [])})
+    lexemes = [_lexeme(word) for word in named]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")"
+
+
+def _term(term: Term, *, hints: bool, expansions: Expansions) -> str:
+    named = _named(term, expansions)
+    if named is not None:
+        return named
     parts = [_lexeme(word) for word in term.words]
     stem = term.prefix_stem
     if term.prefix:
@@ -249,12 +284,19 @@ def _term(term: Term, *, hints: bool) -> str:
     return f"({phrase} & {' & '.join(hinted)})"
 
 
-def tsquery_literal(node: Node, *, hints: bool = False) -> str:
-    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs."""
+def tsquery_literal(
+    node: Node, *, hints: bool = False, expansions: Expansions | None = None
+) -> str:
+    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs or
+    triples; with ``expansions`` (``prefix_letters``' letters: the words they reach), one-word
+    wildcard terms are the words they reach."""
     if isinstance(node, Term):
-        return _term(node, hints=hints)
+        return _term(node, hints=hints, expansions=expansions or {})
     if isinstance(node, Not):
-        return "!" + tsquery_literal(node.child, hints=hints)
+        return "!" + tsquery_literal(node.child, hints=hints, expansions=expansions)
     operator = " & " if isinstance(node, And) else " | "
     assert isinstance(node, And | Or)
-    return "(" + operator.join(tsquery_literal(child, hints=hints) for child in node.children) + ")"
+    children = (
+        tsquery_literal(child, hints=hints, expansions=expansions) for child in node.children
+    )
+    return "(" + operator.join(children) + ")"

@@ -345,3 +345,42 @@ def test_0016_adds_the_word_triples_and_downgrade_removes_them(database_url: str
         assert_table_kept(conn, triple)
         assert found(conn, triple) == [made[0]]
         assert found(conn, "'site' <-> 'reliabl' <-> 'engin'") == [made[0]]
+
+
+def vocabulary(conn: Connection) -> list[str]:
+    rows = conn.execute("SELECT word FROM search_words ORDER BY word").fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_0017_files_every_word_in_the_vocabulary(database_url: str) -> None:
+    made = profiles_at(
+        database_url,
+        "0016",
+        [{"cv_text": "Nursing nurses"}, {"headline": "Nursery teacher", "city": "Dubai"}],
+    )
+    with connect(database_url) as conn:
+        migrate.upgrade(database_url, "0017")
+        # From the profiles there: their stems, no pairs, triples, recency or country lexemes.
+        assert vocabulary(conn) == ["dubai", "nurs", "nurseri", "teacher"]
+
+        # Then from every write of the ranking words: the service's upsert (insert and update),
+        # plain updates, and COPY.
+        profiles_at(database_url, "0017", [{"cv_text": "nursemaid", "email": "n@example.com"}])
+        conn.execute(
+            "UPDATE candidate_search_words SET words = words || 'nurture'::tsvector "
+            "WHERE candidate_id = %s",
+            [made[0]],
+        )
+        conn.execute("DELETE FROM candidate_search_words WHERE candidate_id = %s", [made[1]])
+        with conn.cursor().copy(
+            "COPY candidate_search_words (candidate_id, words, length) FROM STDIN"
+        ) as copy:
+            copy.write_row([made[1], "'nursling':1", 1])
+        assert vocabulary(conn) == sorted(
+            ["dubai", "nurs", "nurseri", "nursemaid", "nursling", "nurture", "teacher"]
+        )
+
+        command.downgrade(migrate.alembic_config(database_url), "0016")
+        gone = conn.execute("SELECT to_regclass('search_words') IS NULL").fetchone()
+        assert gone == (True,)
+        conn.execute("UPDATE candidate_search_words SET length = length")  # no trigger left
