@@ -455,6 +455,18 @@ class CandidateSearchWords(Base):
     length: Mapped[int] = mapped_column(Integer)
 
 
+class SearchWord(Base):
+    """A word (stem) filed in some profile's search rows (only in PostgreSQL, migration 0017):
+    the vocabulary from which a wildcard term is searched as the words it reaches
+    (``storage.search.postgres_search.prefix_words``). Kept by triggers on
+    ``candidate_search_words``, never written by the service; a word no profile holds any more
+    stays. Collation "C": a prefix's words are one range of the key."""
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(Text(collation="C"), primary_key=True)
+
+
 class CandidatePreferredCountry(Base):
     """A country a candidate would work in (the search filter ``preferredCountryIds``)."""
 
