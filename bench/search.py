@@ -261,11 +261,20 @@ def settle() -> None:
         conn.execute("VACUUM ANALYZE candidate_search")
         conn.execute("VACUUM ANALYZE candidate_search_words")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        # The matching vectors' TOAST first (read back only for phrases of four words or more,
+        # since migration 0016, and larger than the shared buffers at 1M profiles), so that
+        # reading it cannot push out the relations every search reads.
         conn.execute(
-            "SELECT pg_prewarm(c.oid) FROM pg_class c WHERE c.relname IN ('candidate_search', "
-            "'ix_candidate_search_terms', 'candidate_search_words', 'pk_candidate_search_words')"
-            " OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE relname = 'candidate_search')"
+            "SELECT pg_prewarm(reltoastrelid) FROM pg_class WHERE relname = 'candidate_search'"
         )
+        for relation in (
+            "candidate_search_words",
+            "pk_candidate_search_words",
+            "candidate_search",
+            "ix_candidate_search_terms",
+            "search_words",
+        ):
+            conn.execute("SELECT pg_prewarm(%s::regclass)", [relation])
 
 
 def mark_loaded(made_at: datetime) -> None:

@@ -409,11 +409,12 @@ class CandidateSearch(Base):
 
     Narrow on purpose: matching, counting and ordering matches by recency read only these rows
     (a few dozen bytes each), not the wide candidates table. ``terms`` (each word with its
-    positions, every pair of adjacent words, so that a two-word phrase is one index key, recency
-    buckets of ``last_active_at`` and the preferred countries; ``storage.search.postgres``) is what
-    the GIN index matches, filters included; it is kept out of line (``toast_tuple_target`` 128)
-    and uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check a phrase
-    of three or more words. Written by the service with the candidate, in its transaction.
+    positions, every pair and, since migration 0016, every triple of adjacent words, so that a
+    phrase of two or three words is one index key, recency buckets of ``last_active_at`` and the
+    preferred countries; ``storage.search.postgres``) is what the GIN index matches, filters
+    included; it is kept out of line (``toast_tuple_target`` 128) and uncompressed (``STORAGE
+    EXTERNAL``, migration 0009), and read back only to check a phrase of four or more words.
+    Written by the service with the candidate, in its transaction.
 
     The rows are kept in order of recency, most recent first (``CLUSTER`` on
     ``ix_candidate_search_recency``, migration 0015; writes do not keep it, the operator's
@@ -452,6 +453,18 @@ class CandidateSearchWords(Base):
     )
     words: Mapped[str] = mapped_column(TSVECTOR)
     length: Mapped[int] = mapped_column(Integer)
+
+
+class SearchWord(Base):
+    """A word (stem) filed in some profile's search rows (only in PostgreSQL, migration 0017):
+    the vocabulary from which a wildcard term is searched as the words it reaches
+    (``storage.search.postgres_search.prefix_words``). Kept by triggers on
+    ``candidate_search_words``, never written by the service; a word no profile holds any more
+    stays. Collation "C": a prefix's words are one range of the key."""
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(Text(collation="C"), primary_key=True)
 
 
 class CandidatePreferredCountry(Base):

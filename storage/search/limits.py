@@ -36,6 +36,9 @@ UNORDERED_SPAN_MATCHES = 1.5
 # past 15,000 matches cost more than it.)
 READ_ON = 1.5
 UNORDERED_READ_ON = 2.0
+# A one-word wildcard term (``nurs*``) reaching at most this many words is searched as those words
+# (the vocabulary, migration 0017); reaching more, as a prefix.
+PREFIX_WORDS = 32
 
 
 def kept(request: SearchRequest) -> int:

@@ -8,7 +8,7 @@ dictionaries and stemmer never touch them: the words matched are exactly the wor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,18 +36,32 @@ def pair_lexeme(first: str, second: str) -> str:
     return f"{FILLER}{first} {second}"
 
 
-def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[str, None]]:
-    """Each word's positions (from 1) and each pair of adjacent words, in order of appearance."""
+def triple_lexeme(first: str, second: str, third: str) -> str:
+    # Three adjacent words (migration 0016), behind two ``FILLER``s: a three-word phrase is then one
+    # GIN key the index answers alone, where its positions had to be checked on each candidate's
+    # ``terms`` (read back from TOAST). Not behind one: a two-word prefix phrase (``'FILLERnode
+    # jav':*``) would reach the triples beginning with the same two words too.
+    return f"{FILLER}{FILLER}{first} {second} {third}"
+
+
+def _entries(
+    document: Sequence[str],
+) -> tuple[dict[str, list[int]], dict[str, None], dict[str, None]]:
+    """Each word's positions (from 1), each pair and each triple of adjacent words, in order of
+    appearance."""
     positions: dict[str, list[int]] = defaultdict(list)
     pairs: dict[str, None] = {}
-    previous = FILLER
+    triples: dict[str, None] = {}
+    before = previous = FILLER
     for index, word in enumerate(document, start=1):
         if word != FILLER:
             positions[word].append(min(index, _MAX_POSITION))
             if previous != FILLER:
                 pairs[pair_lexeme(previous, word)] = None
-        previous = word
-    return positions, pairs
+                if before != FILLER:
+                    triples[triple_lexeme(before, previous, word)] = None
+        before, previous = previous, word
+    return positions, pairs, triples
 
 
 def _words(positions: dict[str, list[int]]) -> list[str]:
@@ -55,15 +69,17 @@ def _words(positions: dict[str, list[int]]) -> list[str]:
 
 
 def tsvector_literal(document: Sequence[str]) -> str:
-    """``'word':1,7 'other':2 ... 'word other'`` for a profile's words (positions from 1).
+    """``'word':1,7 'other':2 ... 'word other' ... 'word other third'`` for a profile's words
+    (positions from 1).
 
-    Besides each word with its positions, every pair of adjacent words is listed once, without
-    positions and behind ``FILLER`` (``pair_lexeme``): GIN keeps no positions, so without the
-    pairs a phrase of two common words would make PostgreSQL re-read every profile that merely
-    contains both. This is the vector the GIN index matches on (``candidate_search.terms``).
+    Besides each word with its positions, every pair and every triple of adjacent words is listed
+    once, without positions and behind ``FILLER`` (``pair_lexeme``, ``triple_lexeme``): GIN keeps
+    no positions, so without them a phrase of common words would make PostgreSQL re-read every
+    profile that merely contains its words. This is the vector the GIN index matches on
+    (``candidate_search.terms``).
     """
-    positions, pairs = _entries(document)
-    return " ".join([*_words(positions), *(_lexeme(pair) for pair in pairs)])
+    positions, pairs, triples = _entries(document)
+    return " ".join([*_words(positions), *(_lexeme(lexeme) for lexeme in [*pairs, *triples])])
 
 
 # Recency buckets: each profile's matching vector also holds the day it was last active, and the
@@ -144,18 +160,21 @@ class SearchVectors:
 
     terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
-    length: int  # the document length ranking normalises by: positions, plus one per pair
+    # The document length ranking normalises by: positions, plus one per pair. (Not per triple:
+    # ranking stays what it was before the triples, migration 0016.)
+    length: int
 
 
 def search_vectors(
     document: Sequence[str], last_active_at: datetime, preferred_country_ids: Sequence[int] = ()
 ) -> SearchVectors:
-    positions, pairs = _entries(document)
+    positions, pairs, triples = _entries(document)
     words = _words(positions)
     buckets = recency_lexemes(activity_day(last_active_at))
     countries = [country_lexeme(country) for country in sorted(set(preferred_country_ids))]
+    adjacent = [_lexeme(lexeme) for lexeme in [*pairs, *triples]]
     return SearchVectors(
-        terms=" ".join([*words, *(_lexeme(pair) for pair in pairs), *buckets, *countries]),
+        terms=" ".join([*words, *adjacent, *buckets, *countries]),
         words=" ".join(words),
         length=sum(map(len, positions.values())) + len(pairs),
     )
@@ -200,7 +219,42 @@ def _either(prefix: str, stem: str | None) -> str:
     return f"{prefix}:*" if stem is None else f"({prefix}:* | {stem})"
 
 
-def _term(term: Term, *, hints: bool) -> str:
+# A wildcard word's letters: the words (stems) filed in profiles that begin with them, when they
+# are few (``prefix_words``).
+Expansions = Mapping[str, Sequence[str]]
+
+
+def prefix_letters(node: Node) -> list[str]:
+    """The letters of the query's one-word wildcard terms (``nurs*``: ``nurs``), each once."""
+    if isinstance(node, Term):
+        return [node.words[0]] if node.prefix and len(node.words) == 1 else []
+    if isinstance(node, Not):
+        return prefix_letters(node.child)
+    return list(
+        dict.fromkeys(letters for child in node.children for letters in prefix_letters(child))
+    )
+
+
+def _named(term: Term, expansions: Expansions) -> str | None:
+    """A one-word wildcard term as the words it reaches, or ``None`` (keep the prefix).
+
+    ``expansions`` holds, for the letters, every word filed in any profile that begins with them
+    (``storage.search.postgres_search``: the vocabulary of migration 0017), so the words match
+    exactly the profiles the prefix does; named, the GIN index walks them alongside the search's
+    other keys, where a prefix is first read whole into a bitmap."""
+    found = expansions.get(term.words[0])
+    if not term.prefix or len(term.words) != 1 or not found:
+        return None
+    stem = term.prefix_stem
+    named = sorted({*found, *([stem] if stem else [])})
+    lexemes = [_lexeme(word) for word in named]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")"
+
+
+def _term(term: Term, *, hints: bool, expansions: Expansions) -> str:
+    named = _named(term, expansions)
+    if named is not None:
+        return named
     parts = [_lexeme(word) for word in term.words]
     stem = term.prefix_stem
     if term.prefix:
@@ -210,27 +264,39 @@ def _term(term: Term, *, hints: bool) -> str:
     phrase = " <-> ".join(parts)
     if not hints:
         return f"({phrase})"
-    # Every adjacent pair of the phrase must be in the profile: implied by the phrase itself, so the
-    # matches are the same, but each pair is a GIN lookup that rules out most profiles at once. A
-    # two-word phrase is exactly its pair, and then needs no positions: the GIN index answers it
-    # alone, without PostgreSQL re-reading every candidate profile to check positions.
-    pairs = [
-        _lexeme(pair_lexeme(first, second))
-        for first, second in zip(term.words, term.words[1:], strict=False)
-    ]
+    # Every adjacent pair (two words) or triple (three or more) of the phrase must be in the
+    # profile: implied by the phrase itself, so the matches are the same, but each is a GIN lookup
+    # that rules out most profiles at once. A phrase of two or three words is exactly its pair or
+    # triple, and then needs no positions: the GIN index answers it alone, without PostgreSQL
+    # re-reading every candidate profile to check positions.
+    words = term.words
+    if len(words) == 2:
+        keys = [pair_lexeme(words[0], words[1])]
+        last = stem and pair_lexeme(words[0], stem)
+    else:
+        keys = [triple_lexeme(*words[index : index + 3]) for index in range(len(words) - 2)]
+        last = stem and triple_lexeme(words[-3], words[-2], stem)
+    hinted = [_lexeme(key) for key in keys]
     if term.prefix:
-        pairs[-1] = _either(pairs[-1], stem and _lexeme(pair_lexeme(term.words[-2], stem)))
-    if len(pairs) == 1:
-        return pairs[0]
-    return f"({phrase} & {' & '.join(pairs)})"
+        hinted[-1] = _either(hinted[-1], last and _lexeme(last))
+    if len(hinted) == 1:
+        return hinted[0]
+    return f"({phrase} & {' & '.join(hinted)})"
 
 
-def tsquery_literal(node: Node, *, hints: bool = False) -> str:
-    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs."""
+def tsquery_literal(
+    node: Node, *, hints: bool = False, expansions: Expansions | None = None
+) -> str:
+    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs or
+    triples; with ``expansions`` (``prefix_letters``' letters: the words they reach), one-word
+    wildcard terms are the words they reach."""
     if isinstance(node, Term):
-        return _term(node, hints=hints)
+        return _term(node, hints=hints, expansions=expansions or {})
     if isinstance(node, Not):
-        return "!" + tsquery_literal(node.child, hints=hints)
+        return "!" + tsquery_literal(node.child, hints=hints, expansions=expansions)
     operator = " & " if isinstance(node, And) else " | "
     assert isinstance(node, And | Or)
-    return "(" + operator.join(tsquery_literal(child, hints=hints) for child in node.children) + ")"
+    children = (
+        tsquery_literal(child, hints=hints, expansions=expansions) for child in node.children
+    )
+    return "(" + operator.join(children) + ")"

@@ -4,11 +4,12 @@ runs, with which values, and the planner settings they run under."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, func, select
+from sqlalchemy import Text, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
@@ -29,6 +30,8 @@ class Scope:
     country_ids: tuple[int, ...]
     since: datetime | None  # last active at or after
     newest: datetime | None  # the latest ``last_active_at`` of all profiles (none: no profiles)
+    # One-word wildcard terms' letters: every word filed that begins with them (``prefix_words``).
+    expansions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def conditions(self, node: Node, first_day: int | None = None) -> tuple[Shape, dict[str, Any]]:
         """What the GIN index answers: the words, the preferred countries, and the days from
@@ -36,7 +39,7 @@ class Scope:
         returns: the employer's scope, and the exact moment of ``since`` (the buckets are days).
         As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
         values: dict[str, Any] = {
-            "words": pg_search.tsquery_literal(node, hints=True),
+            "words": pg_search.tsquery_literal(node, hints=True, expansions=self.expansions),
             "employer_id": self.employer_id,
         }
         if self.country_ids:
@@ -72,6 +75,7 @@ def search(
             else utcnow() - timedelta(days=request.active_within_days)
         ),
         newest=newest,
+        expansions=prefix_words(session, node),
     )
     page = {**_page_values(node, request), "previous_seqscan": previous_seqscan}
     statistics = breadth.statistics(session.connection())
@@ -100,6 +104,39 @@ def search(
     if outcome.everything:
         return outcome.total, [row.id for row in found if row.id is not None]
     return outcome.total, most_recent_page(session, node, scope, outcome, page)
+
+
+# The words of the vocabulary (migration 0017) that begin with each of some letters, up to
+# ``cap`` each: ``[low, high)`` in code point order is exactly the words beginning with ``low``.
+_PREFIX_WORDS = text(
+    """
+    SELECT letters.low, found.word
+    FROM unnest(CAST(:lows AS text[]), CAST(:highs AS text[])) AS letters(low, high),
+    LATERAL (
+        SELECT word FROM search_words
+        WHERE word >= letters.low COLLATE "C" AND word < letters.high COLLATE "C"
+        ORDER BY word LIMIT :cap
+    ) found
+    """
+)
+
+
+def prefix_words(session: Session, node: Node) -> dict[str, tuple[str, ...]]:
+    """For the letters of each one-word wildcard term of ``node``: every word filed in a profile
+    that begins with them, when they are at most ``limits.PREFIX_WORDS`` (else none: the term
+    stays a prefix). ``storage.search.postgres.tsquery_literal`` then names them."""
+    letters = pg_search.prefix_letters(node)
+    if not letters:
+        return {}
+    found: dict[str, list[str]] = {low: [] for low in letters}
+    values = {
+        "lows": letters,
+        "highs": [low[:-1] + chr(ord(low[-1]) + 1) for low in letters],
+        "cap": limits.PREFIX_WORDS + 1,
+    }
+    for low, word in session.connection().execute(_PREFIX_WORDS, values):
+        found[low].append(word)
+    return {low: tuple(words) for low, words in found.items() if len(words) <= limits.PREFIX_WORDS}
 
 
 def _newest_span(

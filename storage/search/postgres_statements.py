@@ -269,7 +269,10 @@ def _span_statement(shape: Shape) -> Select[Any]:
     )
     sample = select(matches.c.id).limit(bindparam("sample_size", type_=Integer)).subquery()
     sample_count = select(func.count()).select_from(sample).scalar_subquery()
-    more = select(sample_count > bindparam("counted")).scalar_subquery()
+    # Counted once: a CTE, which both its readers (the ranking's gate and the outcome) share; as
+    # a scalar subquery each read the sample again.
+    counted = select((sample_count > bindparam("counted")).label("more")).cte("counted")
+    more = select(counted.c.more).scalar_subquery()
     ordered = _in_result_order(_most_recent(matches), ranked=more)
     restored = _restored_when(more)
     outcome = select(more.label("more"), restored.label("restored")).subquery("outcome")

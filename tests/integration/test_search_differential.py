@@ -84,14 +84,25 @@ def word_term() -> st.SearchStrategy[str]:
     prefix = st.sampled_from(VOCABULARY).flatmap(
         lambda word: st.integers(min(3, len(word)), len(word)).map(lambda n: word[:n] + "*")
     )
-    phrase = st.lists(st.sampled_from(VOCABULARY).flatmap(decorate), min_size=2, max_size=3).map(
+    # Two words are a pair in PostgreSQL's index, three a triple, four checked by position.
+    phrase = st.lists(st.sampled_from(VOCABULARY).flatmap(decorate), min_size=2, max_size=4).map(
         lambda words: '"' + " ".join(words) + '"'
     )
     return st.one_of(
         st.sampled_from(VOCABULARY).flatmap(decorate),
         prefix,
         phrase,
-        st.sampled_from(['"node.js"', "node.js", "node.jav*", '"café"', "engineers.mana*"]),
+        st.sampled_from(
+            [
+                '"node.js"',
+                "node.js",
+                "node.jav*",
+                '"café"',
+                "engineers.mana*",
+                "high.voltage.engineer*",
+                "process.engineer.mana*",
+            ]
+        ),
     )
 
 
@@ -207,3 +218,36 @@ def test_repeats_past_the_position_limit_behave_alike_everywhere(
         assert search_ids(database, employer_id, "python") == {long_id, short_id}, backend
         node = parse_query('"java python"')
         assert [matches(node, words[i]) for i in (long_id, short_id)] == [False, True]
+
+
+PHRASE_CORPUS = [
+    {"headline": "Senior Process Engineer", "cv_text": "HVAC design"},
+    {"headline": "Process engineer, senior", "cv_text": "HVAC"},
+    {"headline": "High voltage engineers", "cv_text": "engine room"},
+    {"headline": "High voltage", "city": "Dubai", "cv_text": "engineers"},
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_rows"),
+    [
+        # Three words: one triple in PostgreSQL's index; four: triples, then positions.
+        ('"senior process engineers"', {0}),
+        ('"process engineer senior"', {1}),
+        ("high.voltage.engin*", {2}),
+        ('"senior process engineer hvac"', {0}),
+        ('"process engineer senior hvac"', {1}),
+        ('NOT "high voltage engineers"', {0, 1, 3}),
+        ('"engineers engine room" OR "voltage dubai engineers"', {2, 3}),
+    ],
+)
+def test_phrases_of_three_and_four_words(
+    databases: dict[str, db.Database], query: str, expected_rows: set[int]
+) -> None:
+    for backend, database in databases.items():
+        employer_id, words = load_corpus(database, PHRASE_CORPUS)
+        ids = sorted(words)
+        expected = {ids[row] for row in expected_rows}
+        node = parse_query(query)
+        assert {i for i, document in words.items() if matches(node, document)} == expected
+        assert search_ids(database, employer_id, query) == expected, backend

@@ -15,7 +15,14 @@ from sqlalchemy import delete, text
 
 from storage import candidates, db, employers
 from storage.models import Candidate, CandidatePreferredCountry, CandidateUnlock, CreditLedgerEntry
-from storage.search import breadth, indexing, limits, postgres_statements, service
+from storage.search import (
+    breadth,
+    indexing,
+    limits,
+    postgres_search,
+    postgres_statements,
+    service,
+)
 from storage.search import postgres as pg_search
 from storage.search.query import parse_query
 from storage.search.request import SearchPage, SearchRequest
@@ -359,3 +366,42 @@ def test_postgresql_reads_the_statistics_analyze_keeps(databases: dict[str, db.D
     assert found.activity[0] < found.activity[-1] <= now
     # Written oldest last, one after the other: the table is in order of recency.
     assert found.order == pytest.approx(-1.0) and found.in_recency_order
+
+
+def test_postgresql_searches_a_wildcard_as_the_words_it_reaches(
+    databases: dict[str, db.Database],
+) -> None:
+    database = databases["postgresql"]
+    now = datetime.now(UTC)
+    corpus = [
+        {"cv_text": text, "preferred_country_ids": [], "hours_ago": hour, "kind": "own"}
+        for hour, text in enumerate(["java", "javascript rust", "python"])
+    ]
+    employer_id, made = load(database, corpus, now)
+    java, javascript, python = sorted(made)
+    node = parse_query("jav* OR pyth* OR -rus*")
+
+    def reached() -> dict[str, tuple[str, ...]]:
+        with database.unit_of_work() as session:
+            return postgres_search.prefix_words(session, node)
+
+    def found(query: str) -> set[int]:
+        page = run(database, employer_id, {"query": query})
+        return {hit.candidate.id for hit in page.hits}
+
+    assert reached() == {"jav": ("java", "javascript"), "pyth": ("python",), "rus": ("rust",)}
+    literal = pg_search.tsquery_literal(node, hints=True, expansions=reached())
+    assert literal == "(('java' | 'javascript') | 'python' | !'rust')"
+    # A word first filed by an update is in the vocabulary as soon as the update commits, so the
+    # wildcard still finds every profile it should (a word no profile holds any more stays, and
+    # matches nothing).
+    with database.unit_of_work() as session:
+        candidates.update_owned_candidate(session, employer_id, java, {"cv_text": "javelin"})
+    assert reached()["jav"] == ("java", "javascript", "javelin")
+    assert found("jav*") == {java, javascript}
+    # Reaching more words than PREFIX_WORDS, a wildcard stays a prefix: the same matches.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "PREFIX_WORDS", 2)
+        assert reached() == {"pyth": ("python",), "rus": ("rust",)}
+        assert found("jav*") == {java, javascript}
+        assert found("pyth* OR rus*") == {javascript, python}

@@ -92,6 +92,14 @@ def assert_table_kept(conn: Connection, query: str) -> None:
     assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
 
 
+def remove_triples(conn: Connection) -> None:
+    """The search rows without their word triples, as revisions before 0016 wrote them."""
+    conn.execute(
+        "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY("
+        "SELECT lexeme FROM unnest(terms) WHERE starts_with(lexeme, chr(8291) || chr(8291))))"
+    )
+
+
 def test_0008_adds_the_country_lexemes_and_downgrade_removes_them(database_url: str) -> None:
     made = profiles_at(
         database_url,
@@ -136,6 +144,7 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         database_url, "0008", [{"cv_text": text, "preferred_country_ids": [44]} for text in texts]
     )
     with connect(database_url) as conn:
+        remove_triples(conn)  # (as revisions before 0016 wrote them)
         written = terms(conn)  # by today's code: pairs behind U+2063
         # As revision 0008 wrote them: pairs as they are.
         conn.execute(
@@ -284,3 +293,94 @@ def test_0015_puts_the_search_rows_in_order_of_recency(database_url: str) -> Non
             "SELECT count(*) FROM pg_class WHERE relname = 'ix_candidate_search_recency'"
         ).fetchone()
         assert dropped == (0,)
+
+
+def storage_of_terms(conn: Connection) -> str:
+    row = conn.execute(
+        "SELECT attstorage FROM pg_attribute WHERE attname = 'terms' "
+        "AND attrelid = 'candidate_search'::regclass"
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_0016_adds_the_word_triples_and_downgrade_removes_them(database_url: str) -> None:
+    made = profiles_at(
+        database_url,
+        "head",
+        [
+            {
+                "headline": "Site Reliability Engineer",
+                "cv_text": "site reliability engineering team",
+                "last_active_at": datetime(2026, 11, 2, tzinfo=UTC),
+            },
+            # Not adjacent: a pair of the words, never the triple.
+            {"cv_text": "site reliability, and engineer", "preferred_country_ids": [44]},
+            # Past PostgreSQL's 256 positions a word is a gap, which breaks a triple.
+            {"cv_text": "java " * 257 + "python rust"},
+            {"cv_text": "", "city": "Dubai"},
+        ],
+    )
+    triple = f"'{chr(8291) * 2}site reliabl engin'"
+    with connect(database_url) as conn:
+        migrate.upgrade(database_url, "0016")  # already there: nothing to do
+        written = search_rows(conn)  # by today's code: with the triples
+        assert triple in written[made[0]][0] and triple not in written[made[1]][0]
+        gapped = written[made[2]][0]
+        assert gapped.count(f"'{chr(8291) * 2}") == 1
+        assert f"'{chr(8291) * 2}java java java'" in gapped
+        assert f"'{chr(8291)}python rust'" in gapped  # after the gap: a pair, no triple
+        command.downgrade(migrate.alembic_config(database_url), "0015")
+        # As revision 0015's code wrote them: pairs, no triples.
+        before = search_rows(conn)
+        assert all(chr(8291) * 2 not in row[0] for row in before.values())
+        assert before != written and before[made[3]] == written[made[3]]
+        assert storage_of_terms(conn) == "e"
+        order = physical_order(conn)
+
+        migrate.upgrade(database_url, "0016")
+        assert search_rows(conn) == written
+        assert storage_of_terms(conn) == "e"
+        assert physical_order(conn) == order  # the recency order of 0015 kept
+        assert_table_kept(conn, triple)
+        assert found(conn, triple) == [made[0]]
+        assert found(conn, "'site' <-> 'reliabl' <-> 'engin'") == [made[0]]
+
+
+def vocabulary(conn: Connection) -> list[str]:
+    rows = conn.execute("SELECT word FROM search_words ORDER BY word").fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_0017_files_every_word_in_the_vocabulary(database_url: str) -> None:
+    made = profiles_at(
+        database_url,
+        "0016",
+        [{"cv_text": "Nursing nurses"}, {"headline": "Nursery teacher", "city": "Dubai"}],
+    )
+    with connect(database_url) as conn:
+        migrate.upgrade(database_url, "0017")
+        # From the profiles there: their stems, no pairs, triples, recency or country lexemes.
+        assert vocabulary(conn) == ["dubai", "nurs", "nurseri", "teacher"]
+
+        # Then from every write of the ranking words: the service's upsert (insert and update),
+        # plain updates, and COPY.
+        profiles_at(database_url, "0017", [{"cv_text": "nursemaid", "email": "n@example.com"}])
+        conn.execute(
+            "UPDATE candidate_search_words SET words = words || 'nurture'::tsvector "
+            "WHERE candidate_id = %s",
+            [made[0]],
+        )
+        conn.execute("DELETE FROM candidate_search_words WHERE candidate_id = %s", [made[1]])
+        with conn.cursor().copy(
+            "COPY candidate_search_words (candidate_id, words, length) FROM STDIN"
+        ) as copy:
+            copy.write_row([made[1], "'nursling':1", 1])
+        assert vocabulary(conn) == sorted(
+            ["dubai", "nurs", "nurseri", "nursemaid", "nursling", "nurture", "teacher"]
+        )
+
+        command.downgrade(migrate.alembic_config(database_url), "0016")
+        gone = conn.execute("SELECT to_regclass('search_words') IS NULL").fetchone()
+        assert gone == (True,)
+        conn.execute("UPDATE candidate_search_words SET length = length")  # no trigger left

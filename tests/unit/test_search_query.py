@@ -180,14 +180,25 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     assert vector == (
         f"'process':1,5 'engineer':2 'hvac':4 '{FILLER}process engineer' '{FILLER}hvac process'"
     )
+    # Triples of adjacent words are behind two FILLERs, where no pair prefix can reach them.
+    assert tsvector_literal(["senior", "process", "engineer", FILLER, "hvac"]) == (
+        f"'senior':1 'process':2 'engineer':3 'hvac':5 '{FILLER}senior process' "
+        f"'{FILLER}process engineer' '{FILLER}{FILLER}senior process engineer'"
+    )
     phrase = parse_query('"process engineers" node.jav* NOT "o\'neil x"')
     assert tsquery_literal(phrase) == (
         "(('process' <-> 'engin') & ('node' <-> 'jav':*) & !('o' <-> 'neil' <-> 'x'))"
     )
-    # A two-word phrase is exactly its pair; longer phrases keep their positions and add pairs.
+    # A phrase of two or three words is exactly its pair or triple; longer phrases keep their
+    # positions and add their triples.
     assert tsquery_literal(phrase, hints=True) == (
-        f"('{FILLER}process engin' & '{FILLER}node jav':* & "
-        f"!('o' <-> 'neil' <-> 'x' & '{FILLER}o neil' & '{FILLER}neil x'))"
+        f"('{FILLER}process engin' & '{FILLER}node jav':* & !'{FILLER}{FILLER}o neil x')"
+    )
+    longer = parse_query('"site reliability engineer team" NOT senior.process.engineer*')
+    assert tsquery_literal(longer, hints=True) == (
+        f"(('site' <-> 'reliabl' <-> 'engin' <-> 'team' & '{FILLER}{FILLER}site reliabl engin' & "
+        f"'{FILLER}{FILLER}reliabl engin team') & "
+        f"!('{FILLER}{FILLER}senior process engineer':* | '{FILLER}{FILLER}senior process engin'))"
     )
     # A prefix also matches the stem of its letters, alone and as the end of a pair.
     prefixes = parse_query("engineer* senior.engineer*")

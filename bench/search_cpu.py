@@ -1,0 +1,100 @@
+"""CPU per search (docs/requirements.md#p2): the benchmark's queries through the real service, each
+search's wall time, the database backend's CPU time (``/proc/<pid>/stat`` of the connection's
+backend, so the server must run on this machine) and this process's own CPU time.
+
+CPU time is far less sensitive than wall time to other work on a shared machine, so two versions
+of the code can be compared minutes apart: run this script from each checkout in turn (it imports
+the search code of the checkout it sits in), against the same database:
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5544/hirebridge_bench \\
+        .venv/bin/python bench/search_cpu.py [--only broad] [--query '...'] [--repeat 20]
+
+The database must hold the benchmark's profiles already (``bench/search.py`` loads them). The
+kernel counts CPU time in ticks (10 ms here): the figures are totals over ``--repeat`` searches
+divided by their number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import search as bench  # bench/search.py: the queries, the database and the clock
+from sqlalchemy import text
+
+from storage import clock, db, employers
+from storage.search import service
+from storage.search.request import SearchRequest
+
+TICK = 1.0 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * TICK
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", help="a query class of bench/search.py")
+    parser.add_argument("--query", action="append", help="a query (no filters)")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    queries: list[bench.Query] = [(query, {}) for query in args.query or []]
+    for name in args.only or ([] if queries else ["broad"]):
+        queries.extend(bench.QUERIES[name])
+
+    _count, _version, made_at = bench.loaded_data()
+    assert made_at is not None, "load the benchmark's profiles first (bench/search.py)"
+    clock.set_offset(made_at - datetime.now(UTC))
+    database = db.configure(bench.BENCH_URL, pool_size=1)
+    with database.unit_of_work() as session:
+        session.execute(text("DELETE FROM credit_ledger"))
+        employer_id = employers.create_employer(
+            session, name="Benchmark", contract_unlimited=True
+        ).id
+        backend = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+    print(
+        f"{'query':<66} {'matches':>8} {'p50 ms':>7} {'p95 ms':>7} {'db CPU':>7} "
+        f"{'own CPU':>7}  load"
+    )
+    for query, filters in queries:
+        bench.timed_searches(query, filters, 2, employer_id)  # warm: plans and caches
+        load = "/".join(f"{value:.2f}" for value in os.getloadavg())
+        walls: list[float] = []
+        own_before, db_before = time.process_time(), _cpu_of(backend)
+        total = 0
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            with db.unit_of_work() as session:
+                employer = employers.get_employer(session, employer_id)
+                page = service.search_candidates(
+                    session,
+                    employer,
+                    SearchRequest(query=query, **filters),  # type: ignore[arg-type]
+                )
+                total = page.total
+            walls.append(time.perf_counter() - started)
+        own = (time.process_time() - own_before) / args.repeat
+        used = (_cpu_of(backend) - db_before) / args.repeat
+        label = query + (f" {filters}" if filters else "")
+        print(
+            f"{label[:66]:<66} {total:>8,} {statistics.median(walls) * 1000:>7.1f} "
+            f"{bench.percentile(walls, 0.95) * 1000:>7.1f} {used * 1000:>7.1f} "
+            f"{own * 1000:>7.1f}  {load}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
