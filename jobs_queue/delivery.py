@@ -14,7 +14,14 @@ from jobs_queue import engine as delivery_engine
 from jobs_queue.mail import Mail, enqueue_mail
 from jobs_queue.queues import DELIVERY_QUEUE
 from storage import db
-from storage.deliveries import LEASE, Claim, SubscriptionDisabled, release_claim, take_claimed
+from storage.deliveries import (
+    LEASE,
+    Claim,
+    OutgoingDelivery,
+    SubscriptionDisabled,
+    release_claim,
+    take_claimed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +48,13 @@ def deliver(delivery_ids: list[int], lease_expires_at: datetime) -> int:
             release_claim(session, claim)
         logger.warning("delivery engine busy; gave back %d deliveries", len(delivery_ids))
         return 0
-    submitted = 0
-    try:
+
+    def taken() -> list[OutgoingDelivery]:
         with db.unit_of_work() as session:
-            outgoing = take_claimed(session, claim)
-        submitted = engine.submit(outgoing)
-    finally:
-        engine.release(len(delivery_ids) - submitted)
-    return submitted
+            return take_claimed(session, claim)
+
+    _taken, started = engine.submit_reserved(len(delivery_ids), taken)
+    return started
 
 
 def enqueue_claim(connection: redis.Redis, claim: Claim) -> int:

@@ -122,6 +122,20 @@ class DeliveryEngine:
             self._in_flight -= count
             self._room.notify_all()
 
+    def submit_reserved(
+        self, places: int, read: Callable[[], Sequence[OutgoingDelivery]]
+    ) -> tuple[int, int]:
+        """``submit(read())`` on ``places`` reserved beforehand: the places of deliveries not
+        started are given back, also when ``read`` or the sending raise. Returns how many
+        deliveries ``read`` gave and how many were started."""
+        started = 0
+        try:
+            deliveries = read()
+            started = self.submit(deliveries)
+        finally:
+            self.release(places - started)
+        return len(deliveries), started
+
     def submit(self, deliveries: Sequence[OutgoingDelivery]) -> int:
         """Start sending ``deliveries`` (their places reserved beforehand) and return at once
         with how many were started; each started one gives its place back when it is done.

@@ -31,7 +31,13 @@ from jobs_queue.delivery import enqueue_claim, queued_jobs
 from jobs_queue.engine import DeliveryEngine
 from jobs_queue.wakeup import WAKE_KEY
 from storage import db
-from storage.deliveries import claim_due, claim_outgoing, fan_out_events, release_claim
+from storage.deliveries import (
+    OutgoingDelivery,
+    claim_due,
+    claim_outgoing,
+    fan_out_events,
+    release_claim,
+)
 from storage.idempotency import purge_expired
 from storage.jobs import expire_due_jobs
 
@@ -109,15 +115,7 @@ def pump_once(
     while True:
         if engine is not None and engine.reserve(CLAIM_BATCH, timeout=0):
             # Room in this process: claim and send here, without a delivery job in between.
-            submitted = 0
-            try:
-                with db.unit_of_work() as session:
-                    outgoing = claim_outgoing(session, CLAIM_BATCH)
-                # Sent only once the claim is committed.
-                submitted = engine.submit(outgoing)
-            finally:
-                engine.release(CLAIM_BATCH - submitted)
-            claimed = len(outgoing)
+            claimed, _started = engine.submit_reserved(CLAIM_BATCH, _claim_outgoing)
             report.sent_here += claimed
         else:
             try:
@@ -148,6 +146,12 @@ def pump_once(
             report.more_due = True
             break
     return report
+
+
+def _claim_outgoing() -> list[OutgoingDelivery]:
+    # Committed before it returns: what it claims is sent only once the claim holds.
+    with db.unit_of_work() as session:
+        return claim_outgoing(session, CLAIM_BATCH)
 
 
 def pump() -> dict[str, int]:
