@@ -31,8 +31,6 @@ import search as bench  # bench/search.py: the queries, the database and the clo
 from sqlalchemy import text
 
 from storage import clock, db, employers
-from storage.search import service
-from storage.search.request import SearchRequest
 
 TICK = 1.0 / os.sysconf("SC_CLK_TCK")
 
@@ -71,20 +69,8 @@ def main() -> None:
     for query, filters in queries:
         bench.timed_searches(query, filters, 2, employer_id)  # warm: plans and caches
         load = "/".join(f"{value:.2f}" for value in os.getloadavg())
-        walls: list[float] = []
         own_before, db_before = time.process_time(), _cpu_of(backend)
-        total = 0
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            with db.unit_of_work() as session:
-                employer = employers.get_employer(session, employer_id)
-                page = service.search_candidates(
-                    session,
-                    employer,
-                    SearchRequest(query=query, **filters),  # type: ignore[arg-type]
-                )
-                total = page.total
-            walls.append(time.perf_counter() - started)
+        walls, total = bench.timed_searches(query, filters, args.repeat, employer_id)
         own = (time.process_time() - own_before) / args.repeat
         used = (_cpu_of(backend) - db_before) / args.repeat
         label = query + (f" {filters}" if filters else "")
