@@ -251,7 +251,7 @@ def _named(term: Term, expansions: Expansions) -> str | None:
     return lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")"
 
 
-def _term(term: Term, *, hints: bool, expansions: Expansions) -> str:
+def _term(term: Term, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:
     named = _named(term, expansions)
     if named is not None:
         return named
@@ -281,6 +281,12 @@ def _term(term: Term, *, hints: bool, expansions: Expansions) -> str:
         hinted[-1] = _either(hinted[-1], last and _lexeme(last))
     if len(hinted) == 1:
         return hinted[0]
+    if relaxed is not None:
+        # A longer phrase's triples without its positions (``index_query``): a profile holding
+        # them all almost always holds the phrase, and the query itself decides on the ranking
+        # words.
+        relaxed.append(term)
+        return f"({' & '.join(hinted)})"
     return f"({phrase} & {' & '.join(hinted)})"
 
 
@@ -290,13 +296,48 @@ def tsquery_literal(
     """The tsquery for a query tree; with ``hints``, phrases also require their word pairs or
     triples; with ``expansions`` (``prefix_letters``' letters: the words they reach), one-word
     wildcard terms are the words they reach."""
+    return _literal(node, hints=hints, expansions=expansions or {}, relaxed=None)
+
+
+@dataclass(frozen=True)
+class IndexQuery:
+    """What the GIN index of ``candidate_search.terms`` matches for a query (``index_query``)."""
+
+    literal: str
+    # The literal matches a few profiles more than the query: each match must also match the
+    # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``.
+    checked: bool
+
+
+def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
+    """The tsquery the GIN index answers for ``node``: ``tsquery_literal`` with hints, except
+    that a phrase of four words or more that a match must hold (not one under a ``NOT``) is its
+    triples alone.
+
+    A phrase's positions are not in the index: PostgreSQL checks them on every profile the index
+    returns, reading that profile's whole matching vector (pairs and triples included, 7.4 KB at
+    1M profiles) back from TOAST; for a phrase with 10,000 matches that check was most of the
+    search. Without positions, the literal is answered by the index alone and matches every
+    profile the query does, and the few that hold the triples apart; so each match is checked
+    against the query on its ranking words instead (``checked``), a small vector kept inline. A
+    phrase under a ``NOT`` keeps its positions: without them it would rule out too much."""
+    relaxed: list[Term] = []
+    literal = _literal(node, hints=True, expansions=expansions or {}, relaxed=relaxed)
+    return IndexQuery(literal=literal, checked=bool(relaxed))
+
+
+def _literal(node: Node, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:
+    """``tsquery_literal``; with ``relaxed`` (a list), required phrases of four words or more as
+    their triples alone, each such phrase appended to it (``index_query``)."""
     if isinstance(node, Term):
-        return _term(node, hints=hints, expansions=expansions or {})
+        return _term(node, hints=hints, expansions=expansions, relaxed=relaxed)
     if isinstance(node, Not):
-        return "!" + tsquery_literal(node.child, hints=hints, expansions=expansions)
+        # Under a NOT the phrase must keep its positions (as must any phrase under two NOTs).
+        return "!" + _literal(node.child, hints=hints, expansions=expansions, relaxed=None)
     operator = " & " if isinstance(node, And) else " | "
     assert isinstance(node, And | Or)
     children = (
-        tsquery_literal(child, hints=hints, expansions=expansions) for child in node.children
+        _literal(child, hints=hints, expansions=expansions, relaxed=relaxed)
+        for child in node.children
     )
     return "(" + operator.join(children) + ")"

@@ -36,12 +36,14 @@ class Scope:
     def conditions(self, node: Node, first_day: int | None = None) -> tuple[Shape, dict[str, Any]]:
         """What the GIN index answers: the words, the preferred countries, and the days from
         ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
-        returns: the employer's scope, and the exact moment of ``since`` (the buckets are days).
+        returns: the employer's scope, the exact moment of ``since`` (the buckets are days), and
+        the query on the ranking words when the index's words match a few profiles more
+        (``postgres.index_query``: a phrase of four words or more).
         As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
-        values: dict[str, Any] = {
-            "words": pg_search.tsquery_literal(node, hints=True, expansions=self.expansions),
-            "employer_id": self.employer_id,
-        }
+        words = pg_search.index_query(node, self.expansions)
+        values: dict[str, Any] = {"words": words.literal, "employer_id": self.employer_id}
+        if words.checked:
+            values["checked_words"] = pg_search.tsquery_literal(node)
         if self.country_ids:
             values["countries"] = pg_search.countries_tsquery(self.country_ids)
         if self.since is not None:
@@ -52,7 +54,10 @@ class Scope:
             last_day = pg_search.activity_day(self.newest) if self.newest else first_day
             values["days"] = pg_search.days_tsquery(first_day, max(first_day, last_day))
         shape = Shape(
-            countries="countries" in values, days="days" in values, since="since" in values
+            countries="countries" in values,
+            days="days" in values,
+            since="since" in values,
+            checked=words.checked,
         )
         return shape, values
 

@@ -47,6 +47,7 @@ class Shape:
     countries: bool
     days: bool
     since: bool
+    checked: bool = False  # the words checked on the ranking words too (``checked_words``)
 
 
 def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
@@ -59,6 +60,16 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
     conditions.append(searchable_by(bindparam("employer_id"), CandidateSearch))
     if shape.since:
         conditions.append(CandidateSearch.last_active_at >= bindparam("since"))
+    if shape.checked:
+        # A subquery per row the other conditions keep (a lookup by key in the ranking words'
+        # table, whose vectors are inline), never a join over that table.
+        words = CandidateSearchWords
+        conditions.append(
+            select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
+            .where(words.candidate_id == CandidateSearch.candidate_id)
+            .correlate(CandidateSearch)
+            .scalar_subquery()
+        )
     return conditions
 
 

@@ -225,6 +225,8 @@ PHRASE_CORPUS = [
     {"headline": "Process engineer, senior", "cv_text": "HVAC"},
     {"headline": "High voltage engineers", "cv_text": "engine room"},
     {"headline": "High voltage", "city": "Dubai", "cv_text": "engineers"},
+    # Both triples of "senior process engineer hvac", never adjacent.
+    {"headline": "Senior process engineer", "cv_text": "Lead; process engineer HVAC"},
 ]
 
 
@@ -232,12 +234,12 @@ PHRASE_CORPUS = [
     ("query", "expected_rows"),
     [
         # Three words: one triple in PostgreSQL's index; four: triples, then positions.
-        ('"senior process engineers"', {0}),
+        ('"senior process engineers"', {0, 4}),
         ('"process engineer senior"', {1}),
         ("high.voltage.engin*", {2}),
         ('"senior process engineer hvac"', {0}),
         ('"process engineer senior hvac"', {1}),
-        ('NOT "high voltage engineers"', {0, 1, 3}),
+        ('NOT "high voltage engineers"', {0, 1, 3, 4}),
         ('"engineers engine room" OR "voltage dubai engineers"', {2, 3}),
     ],
 )

@@ -4,7 +4,10 @@ exactly what the reference says, with every match counted and past the counted w
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,16 +29,26 @@ from storage.search import (
 from storage.search import postgres as pg_search
 from storage.search.query import parse_query
 from storage.search.request import SearchPage, SearchRequest
+from storage.search.tokens import stems
 from tests.support.search_databases import own_search_databases
 from tests.support.search_reference import matches
 from tests.support.statements import recorded_statements
 
 KINDS = ["platform", "withdrawn", "own", "other"]
-QUERIES = ["java", "java OR python", "NOT java", "pyth*", '"java python"', "java -python"]
+QUERIES = [
+    "java",
+    "java OR python",
+    "NOT java",
+    "pyth*",
+    '"java python"',
+    "java -python",
+    # Four words: their triples in the GIN index, then the query on the ranking words.
+    '"java python rust java" OR "rust rust python java"',
+]
 
 profile = st.fixed_dictionaries(
     {
-        "cv_text": st.lists(st.sampled_from(["java", "python", "rust"]), max_size=4).map(" ".join),
+        "cv_text": st.lists(st.sampled_from(["java", "python", "rust"]), max_size=7).map(" ".join),
         "preferred_country_ids": st.lists(st.sampled_from([1, 2, 3]), unique=True, max_size=2),
         # Hours ago (negative: in the future), half an hour off the whole days the filter uses,
         # so no profile sits on the boundary while the test runs.
@@ -409,3 +422,110 @@ def test_postgresql_searches_a_wildcard_as_the_words_it_reaches(
         assert reached() == {"pyth": ("python",), "rus": ("rust",)}
         assert found("jav*") == {java, javascript}
         assert found("pyth* OR rus*") == {javascript, python}
+
+
+def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
+    databases: dict[str, db.Database],
+) -> None:
+    """A required phrase of four words is matched by its triples in the GIN index and checked on
+    the ranking words: the matching vectors (``terms``, out of line) are never read back from
+    TOAST, where PostgreSQL read each candidate's to check the phrase's positions. A profile
+    holding both triples apart is not a match; a phrase under a NOT keeps its positions."""
+    database = databases["postgresql"]
+    texts = [
+        "senior site reliability engineer, kubernetes",  # the phrase
+        "senior site reliability lead; site reliability engineer",  # its two triples, apart
+        "site reliability engineer",
+        "senior site reliability engineer",
+    ]
+    # Long enough for PostgreSQL to keep each matching vector out of line (over 2 KB a row).
+    history = " ".join(f"project{number}" for number in range(200))
+    corpus = [
+        {
+            "cv_text": f"{cv_text}. {history}",
+            "preferred_country_ids": [],
+            "hours_ago": hour,
+            "kind": "platform",
+        }
+        for hour, cv_text in enumerate(texts)
+    ]
+    employer_id, made = load(database, corpus, datetime.now(UTC))
+    phrase, apart, shorter, alone = sorted(made)
+
+    def toast_blocks() -> int:
+        # A backend's counters reach the statistics when it goes idle, at most once a second
+        # unless forced: forced here, and by each search on its own connection.
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT pg_stat_force_next_flush()"))
+            connection.commit()
+            return int(
+                connection.execute(
+                    text(
+                        "SELECT toast_blks_read + toast_blks_hit FROM pg_statio_user_tables "
+                        "WHERE relname = 'candidate_search'"
+                    )
+                ).scalar_one()
+            )
+
+    def found(query: str) -> tuple[set[int], int]:
+        before = toast_blocks()
+        with database.unit_of_work() as session:
+            employer = employers.get_employer(session, employer_id)
+            page = service.search_candidates(session, employer, SearchRequest(query=query))
+            session.execute(text("SELECT pg_stat_force_next_flush()"))  # as the search commits
+        return {hit.candidate.id for hit in page.hits}, toast_blocks() - before
+
+    assert found('"senior site reliability engineers"') == ({phrase, alone}, 0)
+    assert found('"senior site reliability engineer" kubernetes') == ({phrase}, 0)
+    assert found('"senior site reliability engineer" OR "lead site"') == (
+        {phrase, alone, apart},
+        0,
+    )
+    # Under a NOT the positions are checked on the matching vectors (the counter counts).
+    without, blocks = found('NOT "senior site reliability engineer"')
+    assert without == {apart, shorter} and blocks > 0
+
+
+def test_concurrent_writers_of_the_same_new_words_all_commit(
+    databases: dict[str, db.Database],
+) -> None:
+    """Profiles written at once by many transactions, each filing the same new words (in its own
+    order in the text), all commit: the vocabulary's trigger adds words in one order, so the
+    writers wait for each other rather than deadlock; and a wildcard then finds every profile."""
+    load(databases["postgresql"], [], datetime.now(UTC))
+    database = db.Database(databases["postgresql"].url.render_as_string(False), pool_size=8)
+    words = [f"zephyr{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"]
+    writers, each = 8, 4
+    start = threading.Barrier(writers)
+
+    def write(writer: int) -> list[int]:
+        shuffled = random.Random(writer)
+        made = []
+        start.wait()
+        for number in range(each):
+            with database.unit_of_work() as session:
+                text_words = shuffled.sample(words, len(words))
+                candidate = candidates.create_platform_candidate(
+                    session,
+                    {
+                        "full_name": "Some One",
+                        "email": f"w{writer}.{number}@example.com",
+                        "cv_text": " ".join(text_words),
+                    },
+                )
+                made.append(candidate.id)
+        return made
+
+    try:
+        with ThreadPoolExecutor(writers) as pool:
+            made = {found for batch in pool.map(write, range(writers)) for found in batch}
+        with database.unit_of_work() as session:
+            filed = session.execute(
+                text("SELECT word FROM search_words WHERE word LIKE 'zephyr%' ORDER BY word")
+            ).scalars()
+            assert list(filed) == sorted(set(stems(words)))
+            searcher = employers.create_employer(session, name="Z", contract_unlimited=True)
+        page = run(database, searcher.id, {"query": "zephyr*"}, page_size=100)
+        assert {hit.candidate.id for hit in page.hits} == made and page.total == writers * each
+    finally:
+        database.dispose()

@@ -205,3 +205,22 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     assert tsquery_literal(prefixes, hints=True) == (
         f"(('engineer':* | 'engin') & ('{FILLER}senior engineer':* | '{FILLER}senior engin'))"
     )
+
+
+def test_the_index_matches_a_required_long_phrase_by_its_triples_alone() -> None:
+    from storage.search.postgres import index_query
+
+    triples = f"'{FILLER}{FILLER}site reliabl engin' & '{FILLER}{FILLER}reliabl engin team'"
+    # Required (under AND or OR): the triples alone, so the GIN index answers without positions,
+    # and the matches are checked against the query itself.
+    required = index_query(parse_query('"site reliability engineer team" OR java'))
+    assert required.literal == f"(({triples}) | 'java')"
+    assert required.checked
+    # Under a NOT, the positions stay (the triples alone would rule out too much).
+    negated = index_query(parse_query('java NOT "site reliability engineer team"'))
+    assert negated.literal == (
+        f"('java' & !('site' <-> 'reliabl' <-> 'engin' <-> 'team' & {triples}))"
+    )
+    assert not negated.checked
+    # Phrases of two and three words are exact keys already: nothing to check.
+    assert not index_query(parse_query('"site reliability engineer" "reliability team"')).checked
