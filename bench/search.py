@@ -72,6 +72,8 @@ QUERIES: dict[str, list[Query]] = {
         ('"registered nurse" (ICU OR triage) paediatrics', {}),
         ('solicitor AND ("employment law" OR litigation) AND London', {}),
         ('"head chef" AND ("fine dining" OR pastry) AND Dubai', {}),
+        # A phrase of four words: its triples in the index, then the query on the ranking words.
+        ('"senior full stack developer" AND (react OR typescript) AND NOT intern', {}),
     ],
     "broad": [
         ('"finance manager" AND (ACCA OR CPA) AND NOT graduate', {}),
@@ -105,6 +107,10 @@ QUERIES: dict[str, list[Query]] = {
         ('"site reliability engineer"', {}),
         ('"building services"', {}),
         ('"project management"', {}),
+        # Four and five words: their triples in the index, then the query on the ranking words.
+        ('"senior site reliability engineer"', {}),
+        ('"AWS Certified Solutions Architect"', {}),
+        ('"MEng Electrical and Electronic Engineering"', {}),
     ],
     "or group": [
         ("(aws OR gcp OR azure)", {}),

@@ -413,7 +413,8 @@ class CandidateSearch(Base):
     phrase of two or three words is one index key, recency buckets of ``last_active_at`` and the
     preferred countries; ``storage.search.postgres``) is what the GIN index matches, filters
     included; it is kept out of line (``toast_tuple_target`` 128) and uncompressed (``STORAGE
-    EXTERNAL``, migration 0009), and read back only to check a phrase of four or more words.
+    EXTERNAL``, migration 0009), and read back only to check the positions of a phrase of four
+    or more words under a NOT (a required one is checked on ``CandidateSearchWords``).
     Written by the service with the candidate, in its transaction.
 
     The rows are kept in order of recency, most recent first (``CLUSTER`` on
@@ -444,7 +445,8 @@ class CandidateSearch(Base):
 class CandidateSearchWords(Base):
     """What PostgreSQL's CV search ranks a candidate on: the words with their positions, without the
     word pairs of ``CandidateSearch.terms`` (under half its size, kept inline, ``STORAGE MAIN``),
-    and the document length ``ts_rank`` normalises by (``storage.search.postgres``)."""
+    and the document length ``ts_rank`` normalises by (``storage.search.postgres``). Also where
+    a match of a phrase of four words or more is checked (``postgres.index_query``)."""
 
     __tablename__ = "candidate_search_words"
 
