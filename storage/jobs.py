@@ -68,13 +68,17 @@ class JobPage:
     items: list[Job]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JobSummary:
     """A job as lists show it: every column but the description.
 
     Lists read these from plain rows of the table (a Core statement: no ORM objects, identity
     map or change tracking for a page of 50), and the wire form reads one as it reads a ``Job``:
     the fields are the model's attributes, in the order the statement selects them.
+
+    Read only, but not a frozen dataclass: a frozen one's ``__init__`` stores each of the 20
+    fields through ``object.__setattr__``, which made building a page of 50 cost seven times as
+    much as storing the slots directly (docs/requirements.md#p5; bench/RESULTS.md, issue 25).
     """
 
     id: int
