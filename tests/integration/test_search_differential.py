@@ -157,6 +157,23 @@ def search_ids(database: db.Database, employer_id: int, query: str) -> set[int]:
         return {hit.candidate.id for hit in page.hits}
 
 
+def assert_rows_found(
+    databases: dict[str, db.Database],
+    corpus: list[dict[str, object]],
+    query: str,
+    expected_rows: set[int],
+) -> None:
+    """``query`` over ``corpus`` finds exactly the profiles of ``expected_rows`` (indexes into the
+    corpus), by the reference and by the search on both databases."""
+    for backend, database in databases.items():
+        employer_id, words = load_corpus(database, corpus)
+        ids = sorted(words)
+        expected = {ids[row] for row in expected_rows}
+        node = parse_query(query)
+        assert {i for i, document in words.items() if matches(node, document)} == expected
+        assert search_ids(database, employer_id, query) == expected, backend
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpus=st.lists(profile, min_size=1, max_size=10), query=queries)
 def test_both_databases_return_exactly_the_reference_matches(
@@ -198,13 +215,7 @@ SEED_CORPUS = [
 def test_the_seed_examples(
     databases: dict[str, db.Database], query: str, expected_rows: set[int]
 ) -> None:
-    for backend, database in databases.items():
-        employer_id, words = load_corpus(database, SEED_CORPUS)
-        ids = sorted(words)
-        expected = {ids[row] for row in expected_rows}
-        node = parse_query(query)
-        assert {i for i, document in words.items() if matches(node, document)} == expected
-        assert search_ids(database, employer_id, query) == expected, backend
+    assert_rows_found(databases, SEED_CORPUS, query, expected_rows)
 
 
 def test_repeats_past_the_position_limit_behave_alike_everywhere(
@@ -233,7 +244,8 @@ PHRASE_CORPUS = [
 @pytest.mark.parametrize(
     ("query", "expected_rows"),
     [
-        # Three words: one triple in PostgreSQL's index; four: triples, then positions.
+        # Three words: one triple in PostgreSQL's index; four: both triples, then the query on
+        # the ranking words (a profile holding both triples apart is no match).
         ('"senior process engineers"', {0, 4}),
         ('"process engineer senior"', {1}),
         ("high.voltage.engin*", {2}),
@@ -246,10 +258,4 @@ PHRASE_CORPUS = [
 def test_phrases_of_three_and_four_words(
     databases: dict[str, db.Database], query: str, expected_rows: set[int]
 ) -> None:
-    for backend, database in databases.items():
-        employer_id, words = load_corpus(database, PHRASE_CORPUS)
-        ids = sorted(words)
-        expected = {ids[row] for row in expected_rows}
-        node = parse_query(query)
-        assert {i for i, document in words.items() if matches(node, document)} == expected
-        assert search_ids(database, employer_id, query) == expected, backend
+    assert_rows_found(databases, PHRASE_CORPUS, query, expected_rows)
