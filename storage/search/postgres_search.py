@@ -4,8 +4,7 @@ runs, with which values, and the planner settings they run under."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,26 +23,30 @@ from storage.search.request import SearchRequest
 
 @dataclass(frozen=True)
 class Scope:
-    """What a PostgreSQL search restricts its matches to, besides the words."""
+    """A PostgreSQL search's words, built once for all its statements, and what it restricts its
+    matches to besides them."""
 
     employer_id: int
     country_ids: tuple[int, ...]
     since: datetime | None  # last active at or after
     newest: datetime | None  # the latest ``last_active_at`` of all profiles (none: no profiles)
-    # One-word wildcard terms' letters: every word filed that begins with them (``prefix_words``).
-    expansions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the GIN index answers for the query's words (``postgres.index_query``, its wildcards as
+    # the words they reach: ``prefix_words``), and the query's own tsquery, which ranks the
+    # matches and, when ``words.checked``, checks them on the ranking words.
+    words: pg_search.IndexQuery
+    query: str
 
-    def conditions(self, node: Node, first_day: int | None = None) -> tuple[Shape, dict[str, Any]]:
+    def conditions(self, first_day: int | None = None) -> tuple[Shape, dict[str, Any]]:
         """What the GIN index answers: the words, the preferred countries, and the days from
         ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
         returns: the employer's scope, the exact moment of ``since`` (the buckets are days), and
         the query on the ranking words when the index's words match a few profiles more
         (``postgres.index_query``: a phrase of four words or more).
         As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
-        words = pg_search.index_query(node, self.expansions)
+        words = self.words
         values: dict[str, Any] = {"words": words.literal, "employer_id": self.employer_id}
         if words.checked:
-            values["checked_words"] = pg_search.tsquery_literal(node)
+            values["checked_words"] = self.query
         if self.country_ids:
             values["countries"] = pg_search.countries_tsquery(self.country_ids)
         if self.since is not None:
@@ -80,16 +83,17 @@ def search(
             else utcnow() - timedelta(days=request.active_within_days)
         ),
         newest=newest,
-        expansions=prefix_words(session, node),
+        words=pg_search.index_query(node, prefix_words(session, node)),
+        query=pg_search.tsquery_literal(node),
     )
-    page = {**_page_values(node, request), "previous_seqscan": previous_seqscan}
+    page = {**_page_values(scope, request), "previous_seqscan": previous_seqscan}
     statistics = breadth.statistics(session.connection())
     first_day = _newest_span(session, node, scope, statistics)
     if first_day is not None:
-        newest_first = _newest_first(session, node, scope, first_day, page)
+        newest_first = _newest_first(session, scope, first_day, page)
         if newest_first is not None:
             return limits.MAX_RESULT_WINDOW + 1, newest_first
-    shape, values = scope.conditions(node)
+    shape, values = scope.conditions()
     ordered = statistics is None or statistics.in_recency_order
     read_on = limits.READ_ON if ordered else limits.UNORDERED_READ_ON
     found = list(
@@ -108,7 +112,7 @@ def search(
     outcome = found[0]
     if outcome.everything:
         return outcome.total, [row.id for row in found if row.id is not None]
-    return outcome.total, most_recent_page(session, node, scope, outcome, page)
+    return outcome.total, most_recent_page(session, scope, outcome, page)
 
 
 # The words of the vocabulary (migration 0017) that begin with each of some letters, up to
@@ -186,7 +190,7 @@ def _newest_span(
     probe_day = statistics.first_day_of_newest(limits.PROBE_SHARE)
     if since_day is not None and probe_day <= since_day:
         return None
-    shape, values = scope.conditions(node, probe_day)
+    shape, values = scope.conditions(probe_day)
     found = (
         session.connection()
         .execute(statements.probe(shape), {**values, "sample_size": limits.MAX_RESULT_WINDOW + 1})
@@ -218,11 +222,11 @@ def _span_of(
 
 
 def _newest_first(
-    session: Session, node: Node, scope: Scope, first_day: int, page: dict[str, Any]
+    session: Session, scope: Scope, first_day: int, page: dict[str, Any]
 ) -> list[int] | None:
     """The requested page's ids when the days from ``first_day`` hold more than 10,000 matches
     (``postgres_statements.span``); ``None`` when they hold fewer."""
-    shape, values = scope.conditions(node, first_day)
+    shape, values = scope.conditions(first_day)
     found = list(
         session.connection().execute(
             statements.span(shape),
@@ -239,7 +243,7 @@ def _newest_first(
     return [row.id for row in found if row.id is not None]
 
 
-def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
+def _page_values(scope: Scope, request: SearchRequest) -> dict[str, Any]:
     """The values of ``postgres_statements``' page: the same in every search statement."""
     return {
         "keep": limits.kept(request),
@@ -247,7 +251,7 @@ def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
         # A tsquery parameter, not text cast in the statement: under a generic plan (psycopg
         # prepares a statement from its fifth use) a cast would parse the query again for every
         # row ranked.
-        "rank_query": pg_search.tsquery_literal(node),
+        "rank_query": scope.query,
         "page_start": request.page_end - request.page_size,
         "page_end": request.page_end,
     }
@@ -255,7 +259,6 @@ def _page_values(node: Node, request: SearchRequest) -> dict[str, Any]:
 
 def most_recent_page(
     session: Session,
-    node: Node,
     scope: Scope,
     outcome: Any,
     page: dict[str, Any],
@@ -282,7 +285,7 @@ def most_recent_page(
             spans.insert(0, pg_search.activity_day(moments[guess - 1]))
     found: list[Any] = []
     for first_day in spans:
-        shape, values = scope.conditions(node, first_day)
+        shape, values = scope.conditions(first_day)
         found = list(session.connection().execute(statements.recent(shape), {**values, **page}))
         if found[0].recent_count >= keep:
             break
