@@ -201,6 +201,14 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
         for hours in range(profiles)
     ]
     employer_id, made = load(database, corpus, now)
+    # The table is the profiles' one block (the earlier tests' deleted rows gone): where a sample
+    # is found is then the whole table.
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM FULL candidate_search"))
+        blocks_now = connection.execute(
+            text("SELECT pg_relation_size('candidate_search') / current_setting('block_size')::int")
+        ).scalar_one()
+    assert blocks_now == 1
     with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
         patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
         patch.setattr(limits, "RESCORE_WINDOW", 2)
