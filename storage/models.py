@@ -409,12 +409,13 @@ class CandidateSearch(Base):
 
     Narrow on purpose: matching, counting and ordering matches by recency read only these rows
     (a few dozen bytes each), not the wide candidates table. ``terms`` (each word with its
-    positions, every pair and, since migration 0016, every triple of adjacent words, so that a
-    phrase of two or three words is one index key, recency buckets of ``last_active_at`` and the
-    preferred countries; ``storage.search.postgres``) is what the GIN index matches, filters
-    included; it is kept out of line (``toast_tuple_target`` 128) and uncompressed (``STORAGE
-    EXTERNAL``, migration 0009), and read back only to check the positions of a phrase of four
-    or more words under a NOT (a required one is checked on ``CandidateSearchWords``).
+    positions, every pair and, since migrations 0016 and 0018, every triple and quadruple of
+    adjacent words, so that a phrase of two to four words is one index key, recency buckets of
+    ``last_active_at`` and the preferred countries; ``storage.search.postgres``) is what the GIN
+    index matches, filters included; it is kept out of line (``toast_tuple_target`` 128) and
+    uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check the
+    positions of a phrase of five or more words under a NOT (a required one is checked on
+    ``CandidateSearchWords``).
     Written by the service with the candidate, in its transaction.
 
     The rows are kept in order of recency, most recent first (``CLUSTER`` on

@@ -8,7 +8,7 @@ dictionaries and stemmer never touch them: the words matched are exactly the wor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,24 +44,36 @@ def triple_lexeme(first: str, second: str, third: str) -> str:
     return f"{FILLER}{FILLER}{first} {second} {third}"
 
 
-def _entries(
-    document: Sequence[str],
-) -> tuple[dict[str, list[int]], dict[str, None], dict[str, None]]:
-    """Each word's positions (from 1), each pair and each triple of adjacent words, in order of
-    appearance."""
+def quad_lexeme(first: str, second: str, third: str, fourth: str) -> str:
+    # Four adjacent words (migration 0018), behind three ``FILLER``s, for the same reasons as a
+    # triple: a four-word phrase is one GIN key the index answers alone (a recruiter's commonest
+    # long phrase: "senior site reliability engineer"), and no shorter prefix phrase reaches it.
+    return f"{FILLER}{FILLER}{FILLER}{first} {second} {third} {fourth}"
+
+
+# The adjacent runs of words a matching vector lists, by length (pairs, triples, quadruples).
+_ADJACENT: dict[int, Callable[..., str]] = {2: pair_lexeme, 3: triple_lexeme, 4: quad_lexeme}
+
+
+def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[int, dict[str, None]]]:
+    """Each word's positions (from 1), and the pairs, triples and quadruples of adjacent words
+    (``_ADJACENT``, by size), each in order of appearance. A ``FILLER`` breaks a run."""
     positions: dict[str, list[int]] = defaultdict(list)
-    pairs: dict[str, None] = {}
-    triples: dict[str, None] = {}
-    before = previous = FILLER
+    adjacent: dict[int, dict[str, None]] = {size: {} for size in _ADJACENT}
+    run: list[str] = []
     for index, word in enumerate(document, start=1):
-        if word != FILLER:
-            positions[word].append(min(index, _MAX_POSITION))
-            if previous != FILLER:
-                pairs[pair_lexeme(previous, word)] = None
-                if before != FILLER:
-                    triples[triple_lexeme(before, previous, word)] = None
-        before, previous = previous, word
-    return positions, pairs, triples
+        if word == FILLER:
+            run = []
+            continue
+        positions[word].append(min(index, _MAX_POSITION))
+        run = [*run[-3:], word]
+        for size in range(2, len(run) + 1):
+            adjacent[size][_ADJACENT[size](*run[-size:])] = None
+    return positions, adjacent
+
+
+def _adjacent_lexemes(adjacent: dict[int, dict[str, None]]) -> list[str]:
+    return [_lexeme(lexeme) for runs in adjacent.values() for lexeme in runs]
 
 
 def _words(positions: dict[str, list[int]]) -> list[str]:
@@ -72,14 +84,14 @@ def tsvector_literal(document: Sequence[str]) -> str:
     """``'word':1,7 'other':2 ... 'word other' ... 'word other third'`` for a profile's words
     (positions from 1).
 
-    Besides each word with its positions, every pair and every triple of adjacent words is listed
-    once, without positions and behind ``FILLER`` (``pair_lexeme``, ``triple_lexeme``): GIN keeps
+    Besides each word with its positions, every pair, triple and quadruple of adjacent words is
+    listed once, without positions and behind ``FILLER`` (``_ADJACENT``): GIN keeps
     no positions, so without them a phrase of common words would make PostgreSQL re-read every
     profile that merely contains its words. This is the vector the GIN index matches on
     (``candidate_search.terms``).
     """
-    positions, pairs, triples = _entries(document)
-    return " ".join([*_words(positions), *(_lexeme(lexeme) for lexeme in [*pairs, *triples])])
+    positions, adjacent = _entries(document)
+    return " ".join([*_words(positions), *_adjacent_lexemes(adjacent)])
 
 
 # Recency buckets: each profile's matching vector also holds the day it was last active, and the
@@ -160,23 +172,22 @@ class SearchVectors:
 
     terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
-    # The document length ranking normalises by: positions, plus one per pair. (Not per triple:
-    # ranking stays what it was before the triples, migration 0016.)
+    # The document length ranking normalises by: positions, plus one per pair. (Not per triple or
+    # quadruple: ranking stays what it was before them, migrations 0016 and 0018.)
     length: int
 
 
 def search_vectors(
     document: Sequence[str], last_active_at: datetime, preferred_country_ids: Sequence[int] = ()
 ) -> SearchVectors:
-    positions, pairs, triples = _entries(document)
+    positions, adjacent = _entries(document)
     words = _words(positions)
     buckets = recency_lexemes(activity_day(last_active_at))
     countries = [country_lexeme(country) for country in sorted(set(preferred_country_ids))]
-    adjacent = [_lexeme(lexeme) for lexeme in [*pairs, *triples]]
     return SearchVectors(
-        terms=" ".join([*words, *adjacent, *buckets, *countries]),
+        terms=" ".join([*words, *_adjacent_lexemes(adjacent), *buckets, *countries]),
         words=" ".join(words),
-        length=sum(map(len, positions.values())) + len(pairs),
+        length=sum(map(len, positions.values())) + len(adjacent[2]),
     )
 
 
@@ -264,27 +275,25 @@ def _term(term: Term, *, hints: bool, expansions: Expansions, relaxed: list[Term
     phrase = " <-> ".join(parts)
     if not hints:
         return f"({phrase})"
-    # Every adjacent pair (two words) or triple (three or more) of the phrase must be in the
-    # profile: implied by the phrase itself, so the matches are the same, but each is a GIN lookup
-    # that rules out most profiles at once. A phrase of two or three words is exactly its pair or
-    # triple, and then needs no positions: the GIN index answers it alone, without PostgreSQL
-    # re-reading every candidate profile to check positions.
+    # Every adjacent pair (two words), triple (three) or quadruple (four or more) of the phrase
+    # must be in the profile: implied by the phrase itself, so the matches are the same, but each
+    # is a GIN lookup that rules out most profiles at once. A phrase of two, three or four words is
+    # exactly its pair, triple or quadruple, and then needs no positions: the GIN index answers it
+    # alone, without PostgreSQL re-reading every candidate profile to check positions.
     words = term.words
-    if len(words) == 2:
-        keys = [pair_lexeme(words[0], words[1])]
-        last = stem and pair_lexeme(words[0], stem)
-    else:
-        keys = [triple_lexeme(*words[index : index + 3]) for index in range(len(words) - 2)]
-        last = stem and triple_lexeme(words[-3], words[-2], stem)
+    size = min(len(words), 4)
+    runs = [words[index : index + size] for index in range(len(words) - size + 1)]
+    keys = [_ADJACENT[size](*run) for run in runs]
+    last = stem and _ADJACENT[size](*words[-size:-1], stem)
     hinted = [_lexeme(key) for key in keys]
     if term.prefix:
         hinted[-1] = _either(hinted[-1], last and _lexeme(last))
     if len(hinted) == 1:
         return hinted[0]
     if relaxed is not None:
-        # A longer phrase's triples without its positions (``index_query``): a profile holding
-        # them all almost always holds the phrase, and the query itself decides on the ranking
-        # words.
+        # A longer phrase's quadruples without its positions (``index_query``): a profile
+        # holding them all almost always holds the phrase, and the query itself decides on the
+        # ranking words.
         relaxed.append(term)
         return f"({' & '.join(hinted)})"
     return f"({phrase} & {' & '.join(hinted)})"
@@ -293,9 +302,9 @@ def _term(term: Term, *, hints: bool, expansions: Expansions, relaxed: list[Term
 def tsquery_literal(
     node: Node, *, hints: bool = False, expansions: Expansions | None = None
 ) -> str:
-    """The tsquery for a query tree; with ``hints``, phrases also require their word pairs or
-    triples; with ``expansions`` (``prefix_letters``' letters: the words they reach), one-word
-    wildcard terms are the words they reach."""
+    """The tsquery for a query tree; with ``hints``, phrases also require their adjacent word
+    pairs, triples or quadruples; with ``expansions`` (``prefix_letters``' letters: the words they
+    reach), one-word wildcard terms are the words they reach."""
     return _literal(node, hints=hints, expansions=expansions or {}, relaxed=None)
 
 
@@ -311,14 +320,14 @@ class IndexQuery:
 
 def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
     """The tsquery the GIN index answers for ``node``: ``tsquery_literal`` with hints, except
-    that a phrase of four words or more that a match must hold (not one under a ``NOT``) is its
-    triples alone.
+    that a phrase of five words or more that a match must hold (not one under a ``NOT``) is its
+    quadruples alone.
 
     A phrase's positions are not in the index: PostgreSQL checks them on every profile the index
     returns, reading that profile's whole matching vector (pairs and triples included, 7.4 KB at
     1M profiles) back from TOAST; for a phrase with 10,000 matches that check was most of the
     search. Without positions, the literal is answered by the index alone and matches every
-    profile the query does, and the few that hold the triples apart; so each match is checked
+    profile the query does, and the few that hold the quadruples apart; so each match is checked
     against the query on its ranking words instead (``checked``), a small vector kept inline. A
     phrase under a ``NOT`` keeps its positions: without them it would rule out too much."""
     relaxed: list[Term] = []
@@ -327,8 +336,8 @@ def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
 
 
 def _literal(node: Node, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:
-    """``tsquery_literal``; with ``relaxed`` (a list), required phrases of four words or more as
-    their triples alone, each such phrase appended to it (``index_query``)."""
+    """``tsquery_literal``; with ``relaxed`` (a list), required phrases of five words or more as
+    their quadruples alone, each such phrase appended to it (``index_query``)."""
     if isinstance(node, Term):
         return _term(node, hints=hints, expansions=expansions, relaxed=relaxed)
     if isinstance(node, Not):

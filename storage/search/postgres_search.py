@@ -41,7 +41,7 @@ class Scope:
         ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
         returns: the employer's scope, the exact moment of ``since`` (the buckets are days), and
         the query on the ranking words when the index's words match a few profiles more
-        (``postgres.index_query``: a phrase of four words or more).
+        (``postgres.index_query``: a phrase of five words or more).
         As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
         words = self.words
         values: dict[str, Any] = {"words": words.literal, "employer_id": self.employer_id}

@@ -4,10 +4,12 @@ A word is a maximal run of letters and digits. Words are case-folded and strippe
 (``José`` and ``jose`` are one word), cut to 64 characters, then reduced to their English Snowball
 stem (PyStemmer: ``engineers``, ``engineering`` and ``engineer`` are all ``engin``; ``nursing`` and
 ``nurses`` are ``nurs``). Profiles and queries go through the same steps, so an inflected query word
-finds every inflection of its stem. A profile contributes at most its first 16,000 words.
-PostgreSQL keeps 256 positions per word, so the 257th and later repeats of a word in one profile
-become ``FILLER``: they keep their place (phrases cannot jump over them) but match nothing, in both
-databases and in the tests' reference alike. There are no stop words.
+finds every inflection of its stem. A profile contributes at most its first 16,000 words, and
+fewer when they are long and distinct (``MAX_DOCUMENT_COST``: about 8,000 words of ordinary prose,
+some 60,000 characters, far more than a CV holds). PostgreSQL keeps 256 positions per word, so the
+257th and later repeats of a word in one profile become ``FILLER``: they keep their place (phrases
+cannot jump over them) but match nothing, in both databases and in the tests' reference alike.
+There are no stop words.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ import Stemmer
 MAX_WORD_LENGTH = 64
 MAX_DOCUMENT_WORDS = 16_000
 MAX_REPEATS = 256
+# PostgreSQL refuses a tsvector over 1 MB. A profile's matching vector holds each distinct word
+# with its positions, and every pair, triple and quadruple of adjacent words (storage.search.
+# postgres): about ten bytes per byte of word and 43 more per word when all are distinct (measured
+# on PostgreSQL 15: 16,000 distinct eleven-letter words, a valid 192,000-character CV, made 1.37 MB
+# and could not be stored). So the words a profile contributes stop where the sum of their UTF-8
+# lengths plus 5 each would pass 90,000: under 0.9 MB whatever the words, with room for the recency
+# and country lexemes. The cut is here, in the one tokenizer, so every database and the tests'
+# reference search the same words.
+MAX_DOCUMENT_COST = 90_000
+WORD_COST = 5
 # Not a letter or digit, so no query word can ever equal it or start with it; FTS5's ascii
 # tokenizer still reads it as a word, so it holds its position.
 FILLER = "\u2063"
@@ -81,7 +93,8 @@ def folded_words(text: str) -> list[str]:
 
 
 def document_words(fields: Iterable[str | None], *, stemmed: bool = True) -> list[str]:
-    """The searchable words of a profile: its fields in order, capped at 16,000 words.
+    """The searchable words of a profile: its fields in order, capped at 16,000 words and at
+    ``MAX_DOCUMENT_COST`` (``word_cost``).
 
     ``stemmed=False`` gives the words as search stored them before stemming (migration 0010's
     downgrade writes them back).
@@ -95,7 +108,17 @@ def document_words(fields: Iterable[str | None], *, stemmed: bool = True) -> lis
                 break
     seen: Counter[str] = Counter()
     document: list[str] = []
+    cost = 0
     for word in collected[:MAX_DOCUMENT_WORDS]:
         seen[word] += 1
-        document.append(word if seen[word] <= MAX_REPEATS else FILLER)
+        kept = word if seen[word] <= MAX_REPEATS else FILLER
+        cost += word_cost(kept)
+        if cost > MAX_DOCUMENT_COST:
+            break
+        document.append(kept)
     return document
+
+
+def word_cost(word: str) -> int:
+    """What one word of a document counts against ``MAX_DOCUMENT_COST``."""
+    return len(word.encode()) + WORD_COST

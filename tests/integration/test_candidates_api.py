@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -414,6 +415,28 @@ class TestTalentPool:
         assert changed["skills"] == ["HVAC"] and changed["email"] == "priya@example.com"
         found = search(api, "dubai").json()["items"]
         assert record["id"] in {row["id"] for row in found}
+
+    def test_the_longest_cv_the_schema_admits_is_kept_and_searchable(
+        self, api: Api, tenant: Tenant
+    ) -> None:
+        # 200,000 characters of distinct eleven-letter words: the most distinct words, pairs,
+        # triples and quadruples the limit allows (PostgreSQL refuses a tsvector over 1 MB).
+        generator = random.Random(7)
+        letters = "bcdfghjklmnpqrstvwxz"
+        words = ["".join(generator.choices(letters, k=11)) for _ in range(16_666)]
+        body = {"fullName": "Long Cv", "email": "long@example.com", "cvText": " ".join(words)}
+        assert len(body["cvText"]) <= 200_000
+        created = api.post("/api/v1/candidates", json=body)
+        assert created.status_code == 201, created.text
+        record = created.json()
+        assert api.get(f"/api/v1/candidates/{record['id']}").json()["cvText"] == body["cvText"]
+        phrase = f'"{" ".join(words[100:104])}"'
+        for query in (words[0], phrase, f"{words[2000]} AND {words[5000]}"):
+            found = search(api, query).json()["items"]
+            assert [row["id"] for row in found] == [record["id"]], query
+        # Past what a profile's index holds (storage.search.tokens.MAX_DOCUMENT_COST), a word is
+        # kept in the record but not searched.
+        assert search(api, words[-1]).json()["total"] == 0
 
     @pytest.mark.parametrize("path", ["/api/v1/candidates", "/api/v2/candidates"])
     def test_a_page_is_one_statement_of_what_it_shows(

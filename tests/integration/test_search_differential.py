@@ -238,24 +238,31 @@ PHRASE_CORPUS = [
     {"headline": "High voltage", "city": "Dubai", "cv_text": "engineers"},
     # Both triples of "senior process engineer hvac", never adjacent.
     {"headline": "Senior process engineer", "cv_text": "Lead; process engineer HVAC"},
+    # Both quadruples of "lead senior process engineer hvac", never adjacent.
+    {"headline": "Lead senior process engineer", "cv_text": "Senior process engineer HVAC"},
+    {"headline": "Lead senior process engineer HVAC"},
 ]
 
 
 @pytest.mark.parametrize(
     ("query", "expected_rows"),
     [
-        # Three words: one triple in PostgreSQL's index; four: both triples, then the query on
-        # the ranking words (a profile holding both triples apart is no match).
-        ('"senior process engineers"', {0, 4}),
-        ('"process engineer senior"', {1}),
+        # Three words: one triple in PostgreSQL's index; four: one quadruple; five: both
+        # quadruples, then the query on the ranking words (a profile holding both quadruples
+        # apart is no match).
+        ('"senior process engineers"', {0, 4, 5, 6}),
+        ('"process engineer senior"', {1, 5}),
         ("high.voltage.engin*", {2}),
-        ('"senior process engineer hvac"', {0}),
+        ('"senior process engineer hvac"', {0, 5, 6}),
         ('"process engineer senior hvac"', {1}),
-        ('NOT "high voltage engineers"', {0, 1, 3, 4}),
+        ('"lead senior process engineer hvac"', {6}),
+        ('"lead senior process engineer hvac" OR "engine room"', {2, 6}),
+        ('NOT "high voltage engineers"', {0, 1, 3, 4, 5, 6}),
+        ('NOT "lead senior process engineer hvac"', {0, 1, 2, 3, 4, 5}),
         ('"engineers engine room" OR "voltage dubai engineers"', {2, 3}),
     ],
 )
-def test_phrases_of_three_and_four_words(
+def test_phrases_of_three_to_five_words(
     databases: dict[str, db.Database], query: str, expected_rows: set[int]
 ) -> None:
     assert_rows_found(databases, PHRASE_CORPUS, query, expected_rows)

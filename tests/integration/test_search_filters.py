@@ -42,8 +42,10 @@ QUERIES = [
     "pyth*",
     '"java python"',
     "java -python",
-    # Four words: their triples in the GIN index, then the query on the ranking words.
+    # Four words: one quadruple in the GIN index; five: their quadruples, then the query on the
+    # ranking words.
     '"java python rust java" OR "rust rust python java"',
+    '"java java python java java" OR "rust python rust python"',
 ]
 
 profile = st.fixed_dictionaries(
@@ -435,16 +437,17 @@ def test_postgresql_searches_a_wildcard_as_the_words_it_reaches(
 def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
     databases: dict[str, db.Database],
 ) -> None:
-    """A required phrase of four words is matched by its triples in the GIN index and checked on
-    the ranking words: the matching vectors (``terms``, out of line) are never read back from
+    """A required phrase of five words is matched by its quadruples in the GIN index and checked
+    on the ranking words: the matching vectors (``terms``, out of line) are never read back from
     TOAST, where PostgreSQL read each candidate's to check the phrase's positions. A profile
-    holding both triples apart is not a match; a phrase under a NOT keeps its positions."""
+    holding both quadruples apart is not a match; a phrase under a NOT keeps its positions; a
+    phrase of four words is one quadruple, which needs no check."""
     database = databases["postgresql"]
     texts = [
-        "senior site reliability engineer, kubernetes",  # the phrase
-        "senior site reliability lead; site reliability engineer",  # its two triples, apart
-        "site reliability engineer",
+        "lead senior site reliability engineer, kubernetes",  # the phrase
+        "lead senior site reliability team; senior site reliability engineer",  # both, apart
         "senior site reliability engineer",
+        "lead senior site reliability engineer",
     ]
     # Long enough for PostgreSQL to keep each matching vector out of line (over 2 KB a row).
     history = " ".join(f"project{number}" for number in range(200))
@@ -475,22 +478,28 @@ def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
                 ).scalar_one()
             )
 
+    checks: list[bool] = []
+
     def found(query: str) -> tuple[set[int], int]:
         before = toast_blocks()
-        with database.unit_of_work() as session:
+        with database.unit_of_work() as session, recorded_statements(database) as statements:
             employer = employers.get_employer(session, employer_id)
             page = service.search_candidates(session, employer, SearchRequest(query=query))
             session.execute(text("SELECT pg_stat_force_next_flush()"))  # as the search commits
+        checks.append(any("checked_words" in statement for statement in statements))
         return {hit.candidate.id for hit in page.hits}, toast_blocks() - before
 
-    assert found('"senior site reliability engineers"') == ({phrase, alone}, 0)
-    assert found('"senior site reliability engineer" kubernetes') == ({phrase}, 0)
-    assert found('"senior site reliability engineer" OR "lead site"') == (
+    assert found('"lead senior site reliability engineers"') == ({phrase, alone}, 0)
+    assert found('"lead senior site reliability engineer" kubernetes') == ({phrase}, 0)
+    assert found('"lead senior site reliability engineer" OR "reliability team"') == (
         {phrase, alone, apart},
         0,
     )
+    assert checks == [True, True, True]
+    assert found('"senior site reliability engineer"') == ({phrase, apart, shorter, alone}, 0)
+    assert checks[-1] is False  # one quadruple, exact: nothing to check
     # Under a NOT the positions are checked on the matching vectors (the counter counts).
-    without, blocks = found('NOT "senior site reliability engineer"')
+    without, blocks = found('NOT "lead senior site reliability engineer"')
     assert without == {apart, shorter} and blocks > 0
 
 

@@ -6,6 +6,7 @@ downgrade)."""
 
 from __future__ import annotations
 
+import random
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from storage import candidates, db, migrate
 from storage.models import Candidate
 from storage.search import indexing
 from storage.search import postgres as pg_search
+from storage.search.tokens import document_words, words
 from tests.support.databases import ADMIN_DATABASE_URL, admin_conninfo
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -323,8 +325,9 @@ def test_0016_adds_the_word_triples_and_downgrade_removes_them(database_url: str
     )
     triple = f"'{chr(8291) * 2}site reliabl engin'"
     with connect(database_url) as conn:
+        command.downgrade(migrate.alembic_config(database_url), "0017")  # (no quadruples: 0018)
         migrate.upgrade(database_url, "0016")  # already there: nothing to do
-        written = search_rows(conn)  # by today's code: with the triples
+        written = search_rows(conn)  # by today's code, less 0018's quadruples: with the triples
         assert triple in written[made[0]][0] and triple not in written[made[1]][0]
         gapped = written[made[2]][0]
         assert gapped.count(f"'{chr(8291) * 2}") == 1
@@ -384,3 +387,95 @@ def test_0017_files_every_word_in_the_vocabulary(database_url: str) -> None:
         gone = conn.execute("SELECT to_regclass('search_words') IS NULL").fetchone()
         assert gone == (True,)
         conn.execute("UPDATE candidate_search_words SET length = length")  # no trigger left
+
+
+def uncut_rows(conn: Connection, candidate_id: int, text: str) -> None:
+    """The profile's search rows as the code before 0018 wrote them for a ``cv_text`` of ``text``
+    (and no other field): every word, no cut; no quadruples."""
+    vectors = pg_search.search_vectors(words(text), datetime(2026, 11, 1, tzinfo=UTC))
+    conn.execute(
+        "UPDATE candidate_search SET terms = CAST(%s AS tsvector) WHERE candidate_id = %s",
+        [vectors.terms, candidate_id],
+    )
+    conn.execute(
+        "UPDATE candidate_search_words SET words = CAST(%s AS tsvector), length = %s "
+        "WHERE candidate_id = %s",
+        [vectors.words, vectors.length, candidate_id],
+    )
+    remove_quads(conn)
+
+
+def remove_quads(conn: Connection) -> None:
+    conn.execute(
+        "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY(SELECT lexeme FROM "
+        "unnest(terms) WHERE starts_with(lexeme, repeat(chr(8291), 3))))"
+    )
+
+
+# Distinct words of eleven letters, 6,000 of them (72,000 characters): past the cut of
+# storage.search.tokens.MAX_DOCUMENT_COST, which keeps the first 5,625.
+LONG_CV = " ".join(
+    "".join(random.Random(index).choices("bcdfghjklmnpqrstvwxz", k=11)) for index in range(6_000)
+)
+
+
+def test_0018_adds_the_word_quadruples_and_cuts_long_profiles(database_url: str) -> None:
+    made = profiles_at(
+        database_url,
+        "head",
+        [
+            {"cv_text": "lead site reliability engineering team"},
+            # Not adjacent: triples of the words, never their quadruple.
+            {"cv_text": "lead site reliability and engineering team"},
+            # Past PostgreSQL's 256 positions a word is a gap, which breaks a quadruple.
+            {"cv_text": "java " * 257 + "python rust go"},
+            {"cv_text": LONG_CV},
+        ],
+    )
+    quad = f"'{chr(8291) * 3}site reliabl engin team'"
+    long_words = words(LONG_CV)
+    kept = document_words([LONG_CV])
+    assert 0 < len(kept) < len(long_words)
+    with connect(database_url) as conn:
+        written = search_rows(conn)  # by today's code: quadruples, the long profile cut
+        assert quad in written[made[0]][0] and quad not in written[made[1]][0]
+        gapped = written[made[2]][0]
+        assert gapped.count(f"'{chr(8291) * 3}") == 1
+        assert f"'{chr(8291) * 3}java java java java'" in gapped
+        assert f"'{chr(8291) * 2}python rust go'" in gapped  # after the gap: no quadruple
+        command.downgrade(migrate.alembic_config(database_url), "0017")
+        before = search_rows(conn)
+        assert all(chr(8291) * 3 not in row[0] for row in before.values())
+        # As revision 0017's code wrote the long profile: every word.
+        uncut_rows(conn, made[3], LONG_CV)
+        assert found(conn, f"'{long_words[-1]}'") == [made[3]]
+        order = physical_order(conn)
+
+        migrate.upgrade(database_url, "0018")
+        assert search_rows(conn) == written
+        assert storage_of_terms(conn) == "e"
+        assert physical_order(conn) == order  # the recency order of 0015 kept
+        assert_table_kept(conn, quad)
+        assert found(conn, quad) == [made[0]]
+        assert found(conn, f"'{long_words[-1]}'") == []
+        assert found(conn, f"'{kept[-1]}'") == [made[3]]
+
+        command.downgrade(migrate.alembic_config(database_url), "0017")
+        assert search_rows(conn) == before
+
+
+def test_0018_on_sqlite_cuts_long_profiles(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    made = profiles_at(url, "head", [{"cv_text": LONG_CV}, {"cv_text": "lead site engineer"}])
+    with sqlite3.connect(tmp_path / "search.db") as conn:
+        written = conn.execute("SELECT rowid, body FROM candidate_fts ORDER BY rowid").fetchall()
+        assert written[0] == (made[0], " ".join(document_words([LONG_CV])))
+    command.downgrade(migrate.alembic_config(url), "0017")
+    with sqlite3.connect(tmp_path / "search.db") as conn:
+        # As revision 0017's code wrote it: every word.
+        conn.execute("UPDATE candidate_fts SET body = ? WHERE rowid = ?", [LONG_CV, made[0]])
+    migrate.upgrade(url, "0018")
+    with sqlite3.connect(tmp_path / "search.db") as conn:
+        assert conn.execute("SELECT rowid, body FROM candidate_fts ORDER BY rowid").fetchall() == (
+            written
+        )

@@ -180,25 +180,40 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     assert vector == (
         f"'process':1,5 'engineer':2 'hvac':4 '{FILLER}process engineer' '{FILLER}hvac process'"
     )
-    # Triples of adjacent words are behind two FILLERs, where no pair prefix can reach them.
+    # Triples of adjacent words are behind two FILLERs, where no pair prefix can reach them;
+    # quadruples behind three, where no triple prefix can.
     assert tsvector_literal(["senior", "process", "engineer", FILLER, "hvac"]) == (
         f"'senior':1 'process':2 'engineer':3 'hvac':5 '{FILLER}senior process' "
         f"'{FILLER}process engineer' '{FILLER}{FILLER}senior process engineer'"
+    )
+    assert tsvector_literal(["lead", "site", "reliabl", "engin", "team", FILLER, "java"]) == (
+        f"'lead':1 'site':2 'reliabl':3 'engin':4 'team':5 'java':7 '{FILLER}lead site' "
+        f"'{FILLER}site reliabl' '{FILLER}reliabl engin' '{FILLER}engin team' "
+        f"'{FILLER * 2}lead site reliabl' '{FILLER * 2}site reliabl engin' "
+        f"'{FILLER * 2}reliabl engin team' '{FILLER * 3}lead site reliabl engin' "
+        f"'{FILLER * 3}site reliabl engin team'"
     )
     phrase = parse_query('"process engineers" node.jav* NOT "o\'neil x"')
     assert tsquery_literal(phrase) == (
         "(('process' <-> 'engin') & ('node' <-> 'jav':*) & !('o' <-> 'neil' <-> 'x'))"
     )
-    # A phrase of two or three words is exactly its pair or triple; longer phrases keep their
-    # positions and add their triples.
+    # A phrase of two, three or four words is exactly its pair, triple or quadruple; longer
+    # phrases keep their positions and add their quadruples.
     assert tsquery_literal(phrase, hints=True) == (
         f"('{FILLER}process engin' & '{FILLER}node jav':* & !'{FILLER}{FILLER}o neil x')"
     )
-    longer = parse_query('"site reliability engineer team" NOT senior.process.engineer*')
+    longer = parse_query(
+        '"site reliability engineer team" NOT senior.process.engineer* lead.site.reliability.eng*'
+    )
     assert tsquery_literal(longer, hints=True) == (
-        f"(('site' <-> 'reliabl' <-> 'engin' <-> 'team' & '{FILLER}{FILLER}site reliabl engin' & "
-        f"'{FILLER}{FILLER}reliabl engin team') & "
-        f"!('{FILLER}{FILLER}senior process engineer':* | '{FILLER}{FILLER}senior process engin'))"
+        f"('{FILLER * 3}site reliabl engin team' & "
+        f"!('{FILLER * 2}senior process engineer':* | '{FILLER * 2}senior process engin') & "
+        f"'{FILLER * 3}lead site reliabl eng':*)"
+    )
+    longest = parse_query('"lead site reliability engineer team"')
+    assert tsquery_literal(longest, hints=True) == (
+        "('lead' <-> 'site' <-> 'reliabl' <-> 'engin' <-> 'team' & "
+        f"'{FILLER * 3}lead site reliabl engin' & '{FILLER * 3}site reliabl engin team')"
     )
     # A prefix also matches the stem of its letters, alone and as the end of a pair.
     prefixes = parse_query("engineer* senior.engineer*")
@@ -207,20 +222,21 @@ def test_postgres_literals_carry_word_pairs_as_hints() -> None:
     )
 
 
-def test_the_index_matches_a_required_long_phrase_by_its_triples_alone() -> None:
+def test_the_index_matches_a_required_long_phrase_by_its_quadruples_alone() -> None:
     from storage.search.postgres import index_query
 
-    triples = f"'{FILLER}{FILLER}site reliabl engin' & '{FILLER}{FILLER}reliabl engin team'"
-    # Required (under AND or OR): the triples alone, so the GIN index answers without positions,
-    # and the matches are checked against the query itself.
-    required = index_query(parse_query('"site reliability engineer team" OR java'))
-    assert required.literal == f"(({triples}) | 'java')"
+    quads = f"'{FILLER * 3}lead site reliabl engin' & '{FILLER * 3}site reliabl engin team'"
+    # Required (under AND or OR): the quadruples alone, so the GIN index answers without
+    # positions, and the matches are checked against the query itself.
+    required = index_query(parse_query('"lead site reliability engineer team" OR java'))
+    assert required.literal == f"(({quads}) | 'java')"
     assert required.checked
-    # Under a NOT, the positions stay (the triples alone would rule out too much).
-    negated = index_query(parse_query('java NOT "site reliability engineer team"'))
+    # Under a NOT, the positions stay (the quadruples alone would rule out too much).
+    negated = index_query(parse_query('java NOT "lead site reliability engineer team"'))
     assert negated.literal == (
-        f"('java' & !('site' <-> 'reliabl' <-> 'engin' <-> 'team' & {triples}))"
+        f"('java' & !('lead' <-> 'site' <-> 'reliabl' <-> 'engin' <-> 'team' & {quads}))"
     )
     assert not negated.checked
-    # Phrases of two and three words are exact keys already: nothing to check.
-    assert not index_query(parse_query('"site reliability engineer" "reliability team"')).checked
+    # Phrases of two, three and four words are exact keys already: nothing to check.
+    exact = '"site reliability engineer" "reliability team" "site reliability engineer team"'
+    assert not index_query(parse_query(exact)).checked
