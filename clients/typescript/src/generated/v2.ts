@@ -199,6 +199,11 @@ export interface paths {
          *     three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
          *     `400 invalid_query`, free of charge.
          *
+         *     A profile is searched on its headline, summary, skills, city and CV text, in that order,
+         *     up to its first 16,000 words, and only as far as each word's length in bytes (UTF-8) plus
+         *     5, summed, stays within 90,000: about 8,000 words of ordinary English. The rest of a
+         *     longer CV is kept in the record but not searched.
+         *
          *     Paging: send `limit` and `cursor` as query parameters; a cursor belongs to its query and
          *     filters (the same body; another body with it is `400 invalid_request`), `limit` may change
          *     from page to page. Each page ranks the matches afresh, so what a walk through the pages

@@ -142,6 +142,11 @@ def sync_detailed(
     three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
     `400 invalid_query`, free of charge.
 
+    A profile is searched on its headline, summary, skills, city and CV text, in that order,
+    up to its first 16,000 words, and only as far as each word's length in bytes (UTF-8) plus
+    5, summed, stays within 90,000: about 8,000 words of ordinary English. The rest of a
+    longer CV is kept in the record but not searched.
+
     Args:
         idempotency_key (str | Unset):
         body (CandidateSearchRequest):
@@ -196,6 +201,11 @@ def sync(
     three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
     `400 invalid_query`, free of charge.
 
+    A profile is searched on its headline, summary, skills, city and CV text, in that order,
+    up to its first 16,000 words, and only as far as each word's length in bytes (UTF-8) plus
+    5, summed, stays within 90,000: about 8,000 words of ordinary English. The rest of a
+    longer CV is kept in the record but not searched.
+
     Args:
         idempotency_key (str | Unset):
         body (CandidateSearchRequest):
@@ -244,6 +254,11 @@ async def asyncio_detailed(
     finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
     three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
     `400 invalid_query`, free of charge.
+
+    A profile is searched on its headline, summary, skills, city and CV text, in that order,
+    up to its first 16,000 words, and only as far as each word's length in bytes (UTF-8) plus
+    5, summed, stays within 90,000: about 8,000 words of ordinary English. The rest of a
+    longer CV is kept in the record but not searched.
 
     Args:
         idempotency_key (str | Unset):
@@ -296,6 +311,11 @@ async def asyncio(
     finds); `analy*` matches analysis, analyst and analytics. A wildcard needs at least
     three letters or digits right before the `*` (`eng*`); `en*` or `node.j*` is refused with
     `400 invalid_query`, free of charge.
+
+    A profile is searched on its headline, summary, skills, city and CV text, in that order,
+    up to its first 16,000 words, and only as far as each word's length in bytes (UTF-8) plus
+    5, summed, stays within 90,000: about 8,000 words of ordinary English. The rest of a
+    longer CV is kept in the record but not searched.
 
     Args:
         idempotency_key (str | Unset):
