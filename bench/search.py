@@ -72,7 +72,7 @@ QUERIES: dict[str, list[Query]] = {
         ('"registered nurse" (ICU OR triage) paediatrics', {}),
         ('solicitor AND ("employment law" OR litigation) AND London', {}),
         ('"head chef" AND ("fine dining" OR pastry) AND Dubai', {}),
-        # A phrase of four words: its triples in the index, then the query on the ranking words.
+        # A phrase of four words: one quadruple in the index (migration 0018).
         ('"senior full stack developer" AND (react OR typescript) AND NOT intern', {}),
     ],
     "broad": [
@@ -107,7 +107,8 @@ QUERIES: dict[str, list[Query]] = {
         ('"site reliability engineer"', {}),
         ('"building services"', {}),
         ('"project management"', {}),
-        # Four and five words: their triples in the index, then the query on the ranking words.
+        # Four words: one quadruple in the index (migration 0018); five: their quadruples, then
+        # the query on the ranking words.
         ('"senior site reliability engineer"', {}),
         ('"AWS Certified Solutions Architect"', {}),
         ('"MEng Electrical and Electronic Engineering"', {}),
