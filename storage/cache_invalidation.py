@@ -153,10 +153,15 @@ class CacheInvalidation:
         if self.connection is None or not keys:
             return
         try:
-            with self.connection().pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.incr(key)
-                pipe.execute()
+            connection = self.connection()
+            if len(keys) == 1:
+                # The usual case (one employer's jobs): one command needs no pipeline object.
+                connection.incr(keys[0])
+            else:
+                with connection.pipeline(transaction=False) as pipe:
+                    for key in keys:
+                        pipe.incr(key)
+                    pipe.execute()
         except (redis.RedisError, OSError) as error:
             logger.warning(
                 "could not invalidate cached principals or job pages (%s): %r",
