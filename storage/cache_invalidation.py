@@ -10,7 +10,8 @@ for what the caches hold (``hirebridge.admission`` reads them):
   them (moved by statements that do not say whose jobs they touched, such as the expiry sweep).
 
 Changes are noted as a session flushes or executes a statement (ORM or Core: ``update(Job)`` and
-``update(jobs_table)`` alike), and published only after its commit: a transaction that rolls
+``update(jobs_table)`` alike; a statement executed with ``JOBS_OF_EMPLOYER`` moves only that
+employer's job generation), and published only after its commit: a transaction that rolls
 back moves nothing, and a reader cannot see the new generation before the data it stands for.
 The commit's caller waits for the ``INCR`` (well under a millisecond), so a client that has its
 answer reads its own writes from any process.
@@ -44,6 +45,9 @@ PRINCIPAL_GENERATION_KEY = "hirebridge:principals:generation"
 ALL_JOBS_GENERATION_KEY = "hirebridge:cache:jobs"
 # Execution option of a write that changes nothing a cache holds (a key's last-used stamp).
 CACHE_NEUTRAL = "cache_neutral"
+# Execution option of a write of the jobs table that changes one employer's jobs only (its value
+# is that employer's id): it moves that employer's generation, not every employer's.
+JOBS_OF_EMPLOYER = "jobs_of_employer"
 
 _PENDING = "hirebridge.cache_changes"
 _KEY_COLUMNS = ("status", "scopes", "expires_at", "employer_id", "secret_hash")
@@ -118,7 +122,11 @@ def _note_statement(state: ORMExecuteState) -> None:
         return
     table = _written_table(state.statement)
     if table == _JOBS:
-        _changes(state.session).all_jobs = True
+        employer_id = state.execution_options.get(JOBS_OF_EMPLOYER)
+        if employer_id is None:
+            _changes(state.session).all_jobs = True
+        else:
+            _changes(state.session).jobs_of.add(employer_id)
     elif table in _PRINCIPAL_TABLES and not state.is_insert:
         _changes(state.session).principals = True
 
@@ -145,10 +153,15 @@ class CacheInvalidation:
         if self.connection is None or not keys:
             return
         try:
-            with self.connection().pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.incr(key)
-                pipe.execute()
+            connection = self.connection()
+            if len(keys) == 1:
+                # The usual case (one employer's jobs): one command needs no pipeline object.
+                connection.incr(keys[0])
+            else:
+                with connection.pipeline(transaction=False) as pipe:
+                    for key in keys:
+                        pipe.incr(key)
+                    pipe.execute()
         except (redis.RedisError, OSError) as error:
             logger.warning(
                 "could not invalidate cached principals or job pages (%s): %r",

@@ -105,6 +105,17 @@ class TestCreate:
         assert fragment in response.json()["message"]
         assert api.get("/api/v1/jobs").json()["total"] == 0
 
+    def test_a_create_is_one_insert_and_the_job_reads_back_as_answered(
+        self, api: Api, tenant: Tenant
+    ) -> None:
+        create(api)  # the key's first call reads its principal from the database
+        with recorded_statements(api.database) as statements:
+            created = create(api, salaryMin=50000, salaryMax=60000.5, salaryCurrency="GBP")
+        job_statements = [sql for sql in statements if "jobs" in sql]
+        assert len(job_statements) == 1, statements
+        assert job_statements[0].startswith("INSERT INTO jobs"), statements
+        assert api.get(f"/api/v1/jobs/{created['id']}").json() == created
+
     def test_missing_required_field_names_it(self, api: Api, tenant: Tenant) -> None:
         body = {key: value for key, value in SEED_EXAMPLE.items() if key != "title"}
         response = api.post("/api/v1/jobs", json=body)

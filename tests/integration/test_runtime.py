@@ -21,6 +21,7 @@ from storage import db, migrate, runtime, secret_box, webhook_targets
 from storage.cache_invalidation import (
     ALL_JOBS_GENERATION_KEY,
     CACHE_NEUTRAL,
+    JOBS_OF_EMPLOYER,
     PRINCIPAL_GENERATION_KEY,
     StaleCacheWrite,
     jobs_generation_key,
@@ -97,6 +98,21 @@ def test_a_core_update_of_the_jobs_table_moves_the_jobs_generation(
     with db.unit_of_work() as session:
         session.execute(update(JOBS).where(JOBS.c.employer_id == employer_id).values(title="New"))
     assert generation(connection, ALL_JOBS_GENERATION_KEY) == before + 1
+
+
+def test_a_core_write_of_jobs_named_for_one_employer_moves_only_its_generation(
+    fresh_runtime: runtime.Runtime, employer_id: int
+) -> None:
+    connection = fresh_runtime.redis()
+    all_jobs = generation(connection, ALL_JOBS_GENERATION_KEY)
+    own_jobs = generation(connection, jobs_generation_key(employer_id))
+    with db.unit_of_work() as session:
+        session.execute(
+            update(JOBS).where(JOBS.c.employer_id == employer_id).values(title="Named"),
+            execution_options={JOBS_OF_EMPLOYER: employer_id},
+        )
+    assert generation(connection, jobs_generation_key(employer_id)) == own_jobs + 1
+    assert generation(connection, ALL_JOBS_GENERATION_KEY) == all_jobs
 
 
 def test_orm_statements_and_flushes_move_their_generations(
