@@ -24,7 +24,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -36,6 +37,32 @@ from bench.api import POST_JOB, Seeded, seed  # noqa: E402
 from bench.common import fresh_database, start_redis  # noqa: E402
 
 JOB = {**POST_JOB, "reference": "BENCH-CPU"}
+
+
+@contextmanager
+def app_environment(
+    database: str, override_variable: str, *, profiles: int, cached: bool
+) -> Iterator[tuple[Seeded, str, str, Path]]:
+    """A fresh database seeded as bench/api.py seeds it, a Redis server of its own, and the
+    environment ``create_app`` reads from them: yields the seeded keys, the database's and
+    Redis's URLs and the work directory; stops Redis and removes the directory afterwards."""
+    work_dir = Path(tempfile.mkdtemp(prefix="hirebridge-bench-cpu-"))
+    database_url = fresh_database(database, override_variable)
+    redis_process, redis_url = start_redis(work_dir)
+    try:
+        seeded = seed(database_url, profiles=profiles)
+        os.environ.update(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            HIREBRIDGE_DATA_DIR=str(work_dir),
+            LOG_LEVEL="WARNING",
+            READ_CACHE_SECONDS="60" if cached else "0",
+        )
+        yield seeded, database_url, redis_url, work_dir
+    finally:
+        redis_process.terminate()
+        redis_process.wait(timeout=30)
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 async def measure(app: object, calls: int, rounds: int, seeded: Seeded) -> None:
@@ -87,18 +114,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--cached", action="store_true", help="keep the read cache on")
     args = parser.parse_args()
-    work_dir = Path(tempfile.mkdtemp(prefix="hirebridge-bench-cpu-"))
-    database_url = fresh_database("hirebridge_bench_cpu", "BENCH_CPU_DATABASE_URL")
-    redis_process, redis_url = start_redis(work_dir)
-    try:
-        seeded = seed(database_url, profiles=200)
-        os.environ.update(
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            HIREBRIDGE_DATA_DIR=str(work_dir),
-            LOG_LEVEL="WARNING",
-            READ_CACHE_SECONDS="60" if args.cached else "0",
-        )
+    with app_environment(
+        "hirebridge_bench_cpu", "BENCH_CPU_DATABASE_URL", profiles=200, cached=args.cached
+    ) as (seeded, _, _, _):
         from hirebridge.app import create_app
 
         app = create_app()
@@ -109,10 +127,6 @@ def main() -> None:
             flush=True,
         )
         asyncio.run(measure(app, args.calls, args.rounds, seeded))
-    finally:
-        redis_process.terminate()
-        redis_process.wait(timeout=30)
-        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

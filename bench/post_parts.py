@@ -34,10 +34,8 @@ import ctypes
 import gc
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -51,8 +49,8 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api import POST_JOB, seed  # noqa: E402
-from bench.common import fresh_database, start_redis  # noqa: E402
+from bench.api import POST_JOB  # noqa: E402
+from bench.api_cpu import app_environment  # noqa: E402
 from handlers.context import JSONIFIER  # noqa: E402
 
 DATABASE = "hirebridge_bench_post_parts"
@@ -225,18 +223,12 @@ def main() -> None:
     pieces = {piece for piece in args.without.split(",") if piece}
     if pieces - set(PIECES):
         parser.error(f"unknown pieces: {', '.join(sorted(pieces - set(PIECES)))}")
-    work_dir = Path(tempfile.mkdtemp(prefix="hirebridge-post-parts-"))
-    database_url = fresh_database(DATABASE, "BENCH_POST_PARTS_DATABASE_URL")
-    redis_process, redis_url = start_redis(work_dir)
-    try:
-        seeded = seed(database_url, profiles=20)
-        os.environ.update(
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            HIREBRIDGE_DATA_DIR=str(work_dir),
-            LOG_LEVEL="WARNING",
-            READ_CACHE_SECONDS="0",
-        )
+    with app_environment(DATABASE, "BENCH_POST_PARTS_DATABASE_URL", profiles=20, cached=False) as (
+        seeded,
+        database_url,
+        redis_url,
+        work_dir,
+    ):
         if args.floor:
             app = floor_app(work_dir)
         else:
@@ -253,10 +245,6 @@ def main() -> None:
                 int(line.split()[1]) for line in dumped.splitlines() if line.startswith("summary:")
             )
             print(f"instructions per call: {total / args.calls / 1e6:.3f} M")
-    finally:
-        redis_process.terminate()
-        redis_process.wait(timeout=30)
-        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -306,6 +306,18 @@ def storage_of_terms(conn: Connection) -> str:
     return str(row[0])
 
 
+def assert_rewritten_in_order(
+    conn: Connection, written: dict[int, Any], order: list[int], key: str
+) -> None:
+    """After a migration rewrote ``terms``: the rows are ``written`` (as today's code writes
+    them), the column stays ``EXTERNAL``, the table keeps the recency order of 0015 (``order``),
+    and its GIN index answers ``key``."""
+    assert search_rows(conn) == written
+    assert storage_of_terms(conn) == "e"
+    assert physical_order(conn) == order
+    assert_table_kept(conn, key)
+
+
 def test_0016_adds_the_word_triples_and_downgrade_removes_them(database_url: str) -> None:
     made = profiles_at(
         database_url,
@@ -342,10 +354,7 @@ def test_0016_adds_the_word_triples_and_downgrade_removes_them(database_url: str
         order = physical_order(conn)
 
         migrate.upgrade(database_url, "0016")
-        assert search_rows(conn) == written
-        assert storage_of_terms(conn) == "e"
-        assert physical_order(conn) == order  # the recency order of 0015 kept
-        assert_table_kept(conn, triple)
+        assert_rewritten_in_order(conn, written, order, triple)
         assert found(conn, triple) == [made[0]]
         assert found(conn, "'site' <-> 'reliabl' <-> 'engin'") == [made[0]]
 
@@ -452,10 +461,7 @@ def test_0018_adds_the_word_quadruples_and_cuts_long_profiles(database_url: str)
         order = physical_order(conn)
 
         migrate.upgrade(database_url, "0018")
-        assert search_rows(conn) == written
-        assert storage_of_terms(conn) == "e"
-        assert physical_order(conn) == order  # the recency order of 0015 kept
-        assert_table_kept(conn, quad)
+        assert_rewritten_in_order(conn, written, order, quad)
         assert found(conn, quad) == [made[0]]
         assert found(conn, f"'{long_words[-1]}'") == []
         assert found(conn, f"'{kept[-1]}'") == [made[3]]
