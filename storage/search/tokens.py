@@ -120,5 +120,6 @@ def document_words(fields: Iterable[str | None], *, stemmed: bool = True) -> lis
 
 
 def word_cost(word: str) -> int:
-    """What one word of a document counts against ``MAX_DOCUMENT_COST``."""
-    return len(word.encode()) + WORD_COST
+    """What one word of a document counts against ``MAX_DOCUMENT_COST`` (a ``FILLER`` nothing:
+    it is no lexeme, and it ends runs of adjacent words rather than making them)."""
+    return 0 if word == FILLER else len(word.encode()) + WORD_COST

@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from storage.errors import InvalidQuery
 from storage.search.query import And, Not, Or, Term, parse_query
-from storage.search.tokens import FILLER, MAX_REPEATS, document_words, folded_words, words
+from storage.search.tokens import (
+    FILLER,
+    MAX_DOCUMENT_COST,
+    MAX_REPEATS,
+    document_words,
+    folded_words,
+    words,
+)
 from tests.support.search_reference import matches
 
 
@@ -157,6 +164,16 @@ def test_repeats_beyond_postgresqls_position_limit_become_fillers() -> None:
     assert document[MAX_REPEATS:] == [FILLER, FILLER, "b"]
     assert not matches(t("a", "b"), document)
     assert matches(t("a"), document) and matches(t("b"), document)
+
+
+def test_a_profiles_words_stop_where_their_cost_would_pass_the_cap() -> None:
+    # Ten-character words cost 15 each (length plus 5); the cap keeps 6,000 of 10,000.
+    text = " ".join(f"w{number:09d}" for number in range(10_000))
+    document = document_words([text])
+    assert len(document) == MAX_DOCUMENT_COST // 15 == 6_000
+    assert document[-1] == "w000005999"
+    # Short or repeated words stop at 16,000 words first.
+    assert len(document_words(["java " * 20_000])) == 16_000
 
 
 def test_reference_evaluator_on_the_seed_examples() -> None:
