@@ -94,11 +94,13 @@ def assert_table_kept(conn: Connection, query: str) -> None:
     assert "ix_candidate_search_terms" in " ".join(str(row[0]) for row in plan)
 
 
-def remove_triples(conn: Connection) -> None:
-    """The search rows without their word triples, as revisions before 0016 wrote them."""
+def remove_runs(conn: Connection, size: int) -> None:
+    """The search rows without their runs of ``size`` adjacent words or more (behind ``size - 1``
+    U+2063): 3, as revisions before 0016 wrote them; 4, before 0018."""
     conn.execute(
-        "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY("
-        "SELECT lexeme FROM unnest(terms) WHERE starts_with(lexeme, chr(8291) || chr(8291))))"
+        "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY(SELECT lexeme FROM "
+        "unnest(terms) WHERE starts_with(lexeme, repeat(chr(8291), %s))))",
+        [size - 1],
     )
 
 
@@ -146,7 +148,7 @@ def test_0009_puts_the_pairs_apart_and_downgrade_restores_them(database_url: str
         database_url, "0008", [{"cv_text": text, "preferred_country_ids": [44]} for text in texts]
     )
     with connect(database_url) as conn:
-        remove_triples(conn)  # (as revisions before 0016 wrote them)
+        remove_runs(conn, 3)  # (as revisions before 0016 wrote them)
         written = terms(conn)  # by today's code: pairs behind U+2063
         # As revision 0008 wrote them: pairs as they are.
         conn.execute(
@@ -411,14 +413,7 @@ def uncut_rows(conn: Connection, candidate_id: int, text: str) -> None:
         "WHERE candidate_id = %s",
         [vectors.words, vectors.length, candidate_id],
     )
-    remove_quads(conn)
-
-
-def remove_quads(conn: Connection) -> None:
-    conn.execute(
-        "UPDATE candidate_search SET terms = ts_delete(terms, ARRAY(SELECT lexeme FROM "
-        "unnest(terms) WHERE starts_with(lexeme, repeat(chr(8291), 3))))"
-    )
+    remove_runs(conn, 4)
 
 
 # Distinct words of eleven letters, 6,000 of them (72,000 characters): past the cut of
