@@ -1,4 +1,5 @@
-"""Set-up shared by the benchmarks: free ports, a fresh PostgreSQL database, their own Redis."""
+"""Set-up shared by the benchmarks: free ports, a fresh PostgreSQL database, their own Redis, and
+a process's CPU time."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ def fresh_database(name: str, override_variable: str, server_url: str | None = N
     url = server.set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     return url
+
+
+def process_cpu(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``; the process
+    must run on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:

@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.api import POST_JOB  # noqa: E402
 from bench.api_cpu import app_environment  # noqa: E402
+from bench.common import process_cpu  # noqa: E402
 from handlers.context import JSONIFIER  # noqa: E402
 
 DATABASE = "hirebridge_bench_post_parts"
@@ -145,14 +146,13 @@ def backends_cpu(database_url: str) -> float:
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         ]
-    ticks = 0
+    used = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used += process_cpu(pid)
         except FileNotFoundError:
             continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def redis_cpu(client: redis.Redis) -> float:

@@ -30,15 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import search as bench  # bench/search.py: the queries, the database and the clock
 from sqlalchemy import text
 
+from bench.common import process_cpu
 from storage import clock, db, employers
-
-TICK = 1.0 / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_of(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * TICK
 
 
 def main() -> None:
@@ -69,10 +62,10 @@ def main() -> None:
     for query, filters in queries:
         bench.timed_searches(query, filters, 2, employer_id)  # warm: plans and caches
         load = "/".join(f"{value:.2f}" for value in os.getloadavg())
-        own_before, db_before = time.process_time(), _cpu_of(backend)
+        own_before, db_before = time.process_time(), process_cpu(backend)
         walls, total = bench.timed_searches(query, filters, args.repeat, employer_id)
         own = (time.process_time() - own_before) / args.repeat
-        used = (_cpu_of(backend) - db_before) / args.repeat
+        used = (process_cpu(backend) - db_before) / args.repeat
         label = query + (f" {filters}" if filters else "")
         print(
             f"{label[:66]:<66} {total:>8,} {statistics.median(walls) * 1000:>7.1f} "
