@@ -193,7 +193,14 @@ def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
         people.write("\t".join(pg_search.copy_field(value) for value in values) + "\n")
         for country in fields["preferred_country_ids"]:
             countries.write(f"{candidate_id}\t{country}\n")
-        indexed = [candidate_id, None, "t", fields["last_active_at"], vectors.terms]
+        indexed = [
+            candidate_id,
+            None,
+            "t",
+            fields["last_active_at"],
+            vectors.terms,
+            vectors.ambiguous,
+        ]
         search.write("\t".join(pg_search.copy_field(value) for value in indexed) + "\n")
         ranked = [candidate_id, vectors.words, vectors.length]
         words.write("\t".join(pg_search.copy_field(value) for value in ranked) + "\n")
@@ -205,7 +212,9 @@ def load(count: int, now: datetime) -> None:
         "id, in_cv_database, full_name, email, email_key, phone, headline, summary, cv_text, "
         "skills, city, country_id, last_active_at, created_at, updated_at"
     )
-    search_columns = "candidate_id, owner_employer_id, in_cv_database, last_active_at, terms"
+    search_columns = (
+        "candidate_id, owner_employer_id, in_cv_database, last_active_at, terms, ambiguous_triples"
+    )
     started = time.monotonic()
     with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
         conn.execute(

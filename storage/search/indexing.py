@@ -61,6 +61,7 @@ def _index_postgres(session: Session, candidate: Candidate, document: list[str])
         in_cv_database=candidate.in_cv_database,
         last_active_at=candidate.last_active_at,
         terms=cast(literal(vectors.terms, Text), TSVECTOR),
+        ambiguous_triples=vectors.ambiguous,
     )
     _upsert(
         session,

@@ -7,8 +7,9 @@ dictionaries and stemmer never touch them: the words matched are exactly the wor
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,6 +71,50 @@ def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[int, d
         for size in range(2, len(run) + 1):
             adjacent[size][_ADJACENT[size](*run[-size:])] = None
     return positions, adjacent
+
+
+# Which triples of adjacent words a profile holds in more than one context (the words just before
+# and after them), as a 64-bit signature: each such triple sets one bit (``triple_bit``). A profile
+# holding every quadruple of a longer phrase holds the phrase itself unless a triple where two of
+# those quadruples overlap stands in two contexts (``ambiguous_triples``); so a profile whose
+# signature has none of the phrase's bits needs no check (``index_query``). Migration 0019.
+ALL_AMBIGUOUS = -1  # every bit set: check every phrase (the column's default)
+
+
+def triple_bit(words: Sequence[str]) -> int:
+    """The bit of the signature for three adjacent words: one of 64, from their MD5 (migration
+    0019 computes the same in SQL: ``get_byte(decode(md5('a b c'), 'hex'), 0) & 63``)."""
+    digest = hashlib.md5(" ".join(words).encode(), usedforsecurity=False).digest()
+    return 1 << (digest[0] & 63)
+
+
+def signature(bits: Iterable[int]) -> int:
+    """The bits as PostgreSQL's signed ``bigint``."""
+    value = 0
+    for bit in bits:
+        value |= bit
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def ambiguous_triples(document: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The runs of three adjacent words that stand in the profile with more than one pair of
+    (word before, word after), where a ``FILLER`` or either end of the profile counts as no word.
+
+    If a triple stands only one way, a profile that holds ``a`` + triple and triple + ``e`` (two
+    quadruples) holds ``a`` + triple + ``e``: both quadruples overlap at the one context. So a
+    phrase of five words or more is in a profile that holds all its quadruples unless one of the
+    triples where they overlap is ambiguous here (for six words and more, by the same argument
+    from one overlap to the next)."""
+    words = [None if word == FILLER else word for word in document]
+    contexts: dict[tuple[str, str, str], set[tuple[str | None, str | None]]] = defaultdict(set)
+    for index in range(len(words) - 2):
+        first, second, third = words[index : index + 3]
+        if first is None or second is None or third is None:
+            continue
+        before = words[index - 1] if index else None
+        after = words[index + 3] if index + 3 < len(words) else None
+        contexts[(first, second, third)].add((before, after))
+    return [triple for triple, seen in contexts.items() if len(seen) > 1]
 
 
 def _adjacent_lexemes(adjacent: dict[int, dict[str, None]]) -> list[str]:
@@ -172,6 +217,8 @@ class SearchVectors:
 
     terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
+    # The signature of the triples standing in more than one context (``ambiguous_triples``).
+    ambiguous: int
     # The document length ranking normalises by: positions, plus one per pair. (Not per triple or
     # quadruple: ranking stays what it was before them, migrations 0016 and 0018.)
     length: int
@@ -187,6 +234,7 @@ def search_vectors(
     return SearchVectors(
         terms=" ".join([*words, *_adjacent_lexemes(adjacent), *buckets, *countries]),
         words=" ".join(words),
+        ambiguous=signature(triple_bit(triple) for triple in ambiguous_triples(document)),
         length=sum(map(len, positions.values())) + len(adjacent[2]),
     )
 
@@ -314,8 +362,10 @@ class IndexQuery:
 
     literal: str
     # The literal matches a few profiles more than the query: each match must also match the
-    # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``.
+    # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``,
+    # unless its signature (``CandidateSearch.ambiguous_triples``) has none of ``ambiguous``' bits.
     checked: bool
+    ambiguous: int = 0  # the bits of the triples where the relaxed phrases' quadruples overlap
 
 
 def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
@@ -328,11 +378,25 @@ def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
     1M profiles) back from TOAST; for a phrase with 10,000 matches that check was most of the
     search. Without positions, the literal is answered by the index alone and matches every
     profile the query does, and the few that hold the quadruples apart; so each match is checked
-    against the query on its ranking words instead (``checked``), a small vector kept inline. A
-    phrase under a ``NOT`` keeps its positions: without them it would rule out too much."""
+    against the query on its ranking words instead (``checked``), a small vector kept inline;
+    but only a profile in which a triple where two of those quadruples overlap stands in more
+    than one context can hold them apart (``ambiguous_triples``), so a match whose signature has
+    none of those triples' bits (``ambiguous``) is a match without the check. A phrase under a
+    ``NOT`` keeps its positions: without them it would rule out too much."""
     relaxed: list[Term] = []
     literal = _literal(node, hints=True, expansions=expansions or {}, relaxed=relaxed)
-    return IndexQuery(literal=literal, checked=bool(relaxed))
+    overlaps = (term.words[start : start + 3] for term in relaxed for start in _overlaps(term))
+    return IndexQuery(
+        literal=literal,
+        checked=bool(relaxed),
+        ambiguous=signature(triple_bit(triple) for triple in overlaps),
+    )
+
+
+def _overlaps(term: Term) -> range:
+    """Where the triples start at which a long phrase's consecutive quadruples overlap (words 2-4
+    of a five-word phrase; 2-4 and 3-5 of six words). A wildcard's last word is in none."""
+    return range(1, len(term.words) - 3)
 
 
 def _literal(node: Node, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Float,
     Integer,
@@ -61,14 +62,20 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.since:
         conditions.append(CandidateSearch.last_active_at >= bindparam("since"))
     if shape.checked:
-        # A subquery per row the other conditions keep (a lookup by key in the ranking words'
+        # Only a row whose signature holds one of the bits can be one of the few that hold the
+        # relaxed phrases' quadruples apart (``postgres.index_query``); the others are matches.
+        # Those few are checked by a subquery per row (a lookup by key in the ranking words'
         # table, whose vectors are inline), never a join over that table.
         words = CandidateSearchWords
         conditions.append(
-            select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
-            .where(words.candidate_id == CandidateSearch.candidate_id)
-            .correlate(CandidateSearch)
-            .scalar_subquery()
+            or_(
+                CandidateSearch.ambiguous_triples.op("&")(bindparam("ambiguous", type_=BigInteger))
+                == 0,
+                select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
+                .where(words.candidate_id == CandidateSearch.candidate_id)
+                .correlate(CandidateSearch)
+                .scalar_subquery(),
+            )
         )
     return conditions
 

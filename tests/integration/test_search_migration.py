@@ -19,7 +19,7 @@ import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
-from storage import candidates, db, migrate
+from storage import candidates, db, migrate, synthetic
 from storage.models import Candidate
 from storage.search import indexing
 from storage.search import postgres as pg_search
@@ -45,8 +45,20 @@ def terms(conn: Connection) -> dict[int, str]:
 
 
 def profiles_at(database_url: str, revision: str, profiles: list[dict[str, Any]]) -> list[int]:
-    """The database at ``revision``, with ``profiles`` written by today's code; their ids."""
+    """The database at ``revision``, with ``profiles`` written by today's code; their ids.
+
+    Today's code writes ``candidate_search.ambiguous_triples`` (migration 0019): at an earlier
+    revision the column is lent for the writes, then dropped."""
     migrate.upgrade(database_url, revision)
+    lent = False
+    if database_url.startswith("postgresql"):
+        with connect(database_url) as conn:
+            lent = not conn.execute(
+                "SELECT FROM pg_attribute WHERE attrelid = 'candidate_search'::regclass "
+                "AND attname = 'ambiguous_triples' AND NOT attisdropped"
+            ).fetchall()
+            if lent:
+                conn.execute("ALTER TABLE candidate_search ADD COLUMN ambiguous_triples bigint")
     database = db.Database(database_url, pool_size=1)
     try:
         with database.unit_of_work() as session:
@@ -64,6 +76,9 @@ def profiles_at(database_url: str, revision: str, profiles: list[dict[str, Any]]
             ]
     finally:
         database.dispose()
+        if lent:
+            with connect(database_url) as conn:
+                conn.execute("ALTER TABLE candidate_search DROP COLUMN ambiguous_triples")
 
 
 def connect(database_url: str) -> Connection:
@@ -480,3 +495,62 @@ def test_0018_on_sqlite_cuts_long_profiles(tmp_path: Path) -> None:
         assert conn.execute("SELECT rowid, body FROM candidate_fts ORDER BY rowid").fetchall() == (
             written
         )
+
+
+def signatures(conn: Connection) -> dict[int, int]:
+    rows = conn.execute("SELECT candidate_id, ambiguous_triples FROM candidate_search").fetchall()
+    return {int(str(candidate_id)): int(str(value)) for candidate_id, value in rows}
+
+
+def test_0019_signs_the_ambiguous_triples_as_today_s_code_does(database_url: str) -> None:
+    generated = [
+        {name: profile.fields[name] for name in ("headline", "summary", "skills", "cv_text")}
+        for profile in synthetic.profiles(12, seed=19, now=datetime(2026, 11, 1, tzinfo=UTC))
+    ]
+    made = profiles_at(
+        database_url,
+        "head",
+        [
+            # "senior site reliability" between "lead" and "team", then "team" and "engineer".
+            {"cv_text": "lead senior site reliability team; senior site reliability engineer"},
+            {"cv_text": "senior site reliability engineer"},  # nothing twice
+            # Past PostgreSQL's 256 positions a word is a gap: no word after the last triple.
+            {"cv_text": "java " * 257 + "python rust go"},
+            {"cv_text": "", "city": "Dubai"},
+            *generated,
+        ],
+    )
+    with connect(database_url) as conn:
+        written = signatures(conn)  # by today's code
+        apart, alone, gapped, empty = (written[candidate_id] for candidate_id in made[:4])
+        assert apart == pg_search.signature([pg_search.triple_bit(["senior", "site", "reliabl"])])
+        assert alone == 0 and empty == 0
+        assert gapped == pg_search.signature([pg_search.triple_bit(["java"] * 3)])
+        assert all(written[candidate_id] != 0 for candidate_id in made[4:])
+        command.downgrade(migrate.alembic_config(database_url), "0018")
+        order = physical_order(conn)
+        before = search_rows(conn)
+
+        migrate.upgrade(database_url, "0019")
+        assert signatures(conn) == written
+        assert search_rows(conn) == before
+        assert storage_of_terms(conn) == "e"
+        assert physical_order(conn) == order
+        assert_table_kept(conn, f"'{chr(8291) * 3}senior site reliabl engin'")
+        # A row written without a signature has every bit: its long phrases are checked.
+        conn.execute("DELETE FROM candidate_search WHERE candidate_id = %s", [made[1]])
+        conn.execute(
+            "INSERT INTO candidate_search (candidate_id, in_cv_database, last_active_at, terms) "
+            "VALUES (%s, true, now(), 'senior')",
+            [made[1]],
+        )
+        assert signatures(conn)[made[1]] == pg_search.ALL_AMBIGUOUS
+
+        command.downgrade(migrate.alembic_config(database_url), "0018")
+        assert "ambiguous_triples" not in {
+            str(row[0])
+            for row in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'candidate_search'::regclass "
+                "AND NOT attisdropped"
+            ).fetchall()
+        }

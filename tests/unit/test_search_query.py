@@ -4,7 +4,7 @@ names."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.errors import InvalidQuery
@@ -257,3 +257,68 @@ def test_the_index_matches_a_required_long_phrase_by_its_quadruples_alone() -> N
     # Phrases of two, three and four words are exact keys already: nothing to check.
     exact = '"site reliability engineer" "reliability team" "site reliability engineer team"'
     assert not index_query(parse_query(exact)).checked
+
+
+def test_a_long_phrase_is_checked_only_where_its_overlaps_are_ambiguous() -> None:
+    from storage.search.postgres import index_query, signature, triple_bit
+
+    # The quadruples of five words overlap at words 2-4; of six, at 2-4 and 3-5 (and a
+    # wildcard's last word is in none); the bits of every required long phrase of the query.
+    five = index_query(parse_query('"lead site reliability engineer team"'))
+    assert five.ambiguous == signature([triple_bit(["site", "reliabl", "engin"])])
+    both = index_query(parse_query('"a b c d e f" OR "lead site reliability engineer te*"'))
+    overlaps = [["b", "c", "d"], ["c", "d", "e"], ["site", "reliabl", "engin"]]
+    assert both.ambiguous == signature(map(triple_bit, overlaps))
+    # Nothing to check, no bits.
+    assert index_query(parse_query('"site reliability engineer team"')).ambiguous == 0
+    assert index_query(parse_query('NOT "lead site reliability engineer team"')).ambiguous == 0
+
+
+def test_a_triple_seen_in_two_contexts_is_ambiguous() -> None:
+    from storage.search.postgres import ambiguous_triples
+
+    a, b, c, d, e, f, x, y = "abcdefxy"
+    # Once, or always between the same words: not ambiguous ("b c d", twice between a and e).
+    assert ambiguous_triples([a, b, c, d, e]) == []
+    assert ambiguous_triples([a, b, c, d, e, x, a, b, c, d, e]) == [(a, b, c), (c, d, e)]
+    # "b c d e" between a and x, then y and f: a profile with every quadruple of "a b c d e f"
+    # and not the phrase; both its overlaps are ambiguous.
+    words = [a, b, c, d, e, x, y, b, c, d, e, f]
+    assert {(b, c, d), (c, d, e)} <= set(ambiguous_triples(words))
+    # The ends of the profile and a FILLER are no word, and no word is a FILLER.
+    assert ambiguous_triples([b, c, d, a, b, c, d]) == [(b, c, d)]
+    assert ambiguous_triples([x, b, c, d, FILLER, b, c, d]) == [(b, c, d)]
+    assert ambiguous_triples([a, b, c, d, FILLER, a, b, c, d]) == []
+    assert ambiguous_triples([FILLER, b, c, d, FILLER, b, c, d]) == []
+
+
+def _holds(document: list[str], phrase: list[str]) -> bool:
+    size = len(phrase)
+    return any(document[start : start + size] == phrase for start in range(len(document)))
+
+
+@settings(max_examples=1_000)
+@given(st.lists(st.sampled_from("abcdef"), min_size=5, max_size=7), st.data())
+def test_every_quadruple_and_no_ambiguous_overlap_is_the_phrase(
+    phrase: list[str], data: st.DataObject
+) -> None:
+    """Why a match of a long phrase needs no check when its signature has none of the bits of
+    the phrase's overlaps (``storage.search.postgres.index_query``): profiles made of pieces of
+    the phrase, other words and FILLERs, where the quadruples often stand apart. (A weaker rule,
+    ambiguous only where both the words before and after vary, misses six-word phrases: this
+    finds it.)"""
+    from storage.search.postgres import ambiguous_triples
+
+    pieces = st.one_of(
+        st.tuples(st.integers(0, len(phrase) - 2), st.integers(2, 6)).map(
+            lambda cut: phrase[cut[0] : cut[0] + cut[1]]
+        ),
+        st.sampled_from(["a", "x", FILLER]).map(lambda word: [word]),
+    )
+    document = [word for piece in data.draw(st.lists(pieces, max_size=8)) for word in piece]
+    quadruples = [phrase[start : start + 4] for start in range(len(phrase) - 3)]
+    overlaps = {tuple(phrase[start : start + 3]) for start in range(1, len(phrase) - 3)}
+    if all(_holds(document, quad) for quad in quadruples) and not overlaps & set(
+        ambiguous_triples(document)
+    ):
+        assert _holds(document, phrase)
