@@ -74,6 +74,7 @@ QUERIES: dict[str, list[Query]] = {
         ('"head chef" AND ("fine dining" OR pastry) AND Dubai', {}),
         # A phrase of four words: one quadruple in the index (migration 0018).
         ('"senior full stack developer" AND (react OR typescript) AND NOT intern', {}),
+        ('"MEng Electrical and Electronic Engineering" AND (SCADA OR ETAP)', {}),
     ],
     "broad": [
         ('"finance manager" AND (ACCA OR CPA) AND NOT graduate', {}),
@@ -84,6 +85,9 @@ QUERIES: dict[str, list[Query]] = {
         ("sales AND (CRM OR Salesforce) AND managers", {}),
         ('warehouse* AND ("supply chain" OR logistics) AND NOT intern', {}),
         ("engineers AND (python OR java) AND NOT junior", {}),
+        # Phrases of five and six words (their quadruples in the index, migrations 0018 and 0019).
+        ('"Lean Six Sigma Green Belt" AND (warehouse* OR logistics) AND NOT intern', {}),
+        ('"BSc Logistics and Supply Chain Management" AND (SAP OR WMS)', {}),
     ],
     "seed": [
         ('"Process Engineer" AND "HVAC"', {}),
@@ -107,11 +111,14 @@ QUERIES: dict[str, list[Query]] = {
         ('"site reliability engineer"', {}),
         ('"building services"', {}),
         ('"project management"', {}),
-        # Four words: one quadruple in the index (migration 0018); five: their quadruples, then
-        # the query on the ranking words.
+        # Four words: one quadruple in the index (migration 0018); five and six: their
+        # quadruples, then the query on the ranking words where a profile's signature says
+        # (migration 0019).
         ('"senior site reliability engineer"', {}),
         ('"AWS Certified Solutions Architect"', {}),
         ('"MEng Electrical and Electronic Engineering"', {}),
+        ('"Lean Six Sigma Green Belt"', {}),
+        ('"BSc Logistics and Supply Chain Management"', {}),
     ],
     "or group": [
         ("(aws OR gcp OR azure)", {}),
