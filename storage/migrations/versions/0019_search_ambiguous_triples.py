@@ -14,8 +14,8 @@ The column's default is every bit (-1): check every such match, as before this r
 written without it is still searched right. Existing rows get their signature from the ranking
 vector's positions, in SQL, in one ``ALTER COLUMN ... TYPE ... USING`` pass that keeps the table's
 order (0015); it rewrites the table (its matching vectors' TOAST included) and holds its lock
-meanwhile: plan it for a quiet hour (timed at 1M profiles in bench/RESULTS.md). Downgrade drops
-the column.
+meanwhile: plan it for a quiet hour (timed at 1M profiles in bench/RESULTS.md). In a database whose
+encoding is not UTF-8 existing rows keep the default. Downgrade drops the column.
 
 Revision ID: 0019
 Revises: 0018
@@ -38,6 +38,10 @@ def upgrade() -> None:
     op.execute(
         "ALTER TABLE candidate_search ADD COLUMN ambiguous_triples bigint NOT NULL DEFAULT -1"
     )
+    # The code hashes a triple's UTF-8 bytes; so does md5() here only in a UTF-8 database. In any
+    # other, existing rows keep the default: every long phrase checked on them, as before.
+    if op.get_bind().exec_driver_sql("SHOW server_encoding").scalar() != "UTF8":
+        return
     # A triple is three consecutive positions; before and after it, the words at the positions
     # next to it, if any (a repeat past 256, a FILLER, has no position in the ranking vector).
     op.execute(
