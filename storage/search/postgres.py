@@ -105,15 +105,13 @@ def ambiguous_triples(document: Sequence[str]) -> list[tuple[str, str, str]]:
     phrase of five words or more is in a profile that holds all its quadruples unless one of the
     triples where they overlap is ambiguous here (for six words and more, by the same argument
     from one overlap to the next)."""
-    words = [None if word == FILLER else word for word in document]
+    # No word (``None``) at either end: each window of five is a triple with its context.
+    words = [None, *(None if word == FILLER else word for word in document), None]
     contexts: dict[tuple[str, str, str], set[tuple[str | None, str | None]]] = defaultdict(set)
-    for index in range(len(words) - 2):
-        first, second, third = words[index : index + 3]
-        if first is None or second is None or third is None:
-            continue
-        before = words[index - 1] if index else None
-        after = words[index + 3] if index + 3 < len(words) else None
-        contexts[(first, second, third)].add((before, after))
+    windows = zip(words, words[1:], words[2:], words[3:], words[4:], strict=False)
+    for before, first, second, third, after in windows:
+        if first is not None and second is not None and third is not None:
+            contexts[(first, second, third)].add((before, after))
     return [triple for triple, seen in contexts.items() if len(seen) > 1]
 
 
