@@ -206,7 +206,7 @@ def _rows(start: int, now: datetime) -> tuple[str, str, str, str]:
             "t",
             fields["last_active_at"],
             vectors.terms,
-            vectors.ambiguous,
+            *vectors.ambiguous,
         ]
         search.write("\t".join(pg_search.copy_field(value) for value in indexed) + "\n")
         ranked = [candidate_id, vectors.words, vectors.length]
@@ -220,7 +220,8 @@ def load(count: int, now: datetime) -> None:
         "skills, city, country_id, last_active_at, created_at, updated_at"
     )
     search_columns = (
-        "candidate_id, owner_employer_id, in_cv_database, last_active_at, terms, ambiguous_triples"
+        "candidate_id, owner_employer_id, in_cv_database, last_active_at, terms, "
+        "ambiguous_triples, ambiguous_triples_2"
     )
     started = time.monotonic()
     with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:

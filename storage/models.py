@@ -415,7 +415,8 @@ class CandidateSearch(Base):
     index matches, filters included; it is kept out of line (``toast_tuple_target`` 128) and
     uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check the
     positions of a phrase of five or more words under a NOT (a required one is checked on
-    ``CandidateSearchWords``, and only where ``ambiguous_triples`` says it could be wanting).
+    ``CandidateSearchWords``, and only where its signatures of ambiguous triples say it could be
+    wanting).
     Written by the service with the candidate, in its transaction.
 
     The rows are kept in order of recency, most recent first (``CLUSTER`` on
@@ -441,11 +442,15 @@ class CandidateSearch(Base):
     in_cv_database: Mapped[bool] = mapped_column(Boolean)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime)
     terms: Mapped[str] = mapped_column(TSVECTOR, deferred=True)
-    # Which triples of adjacent words stand in the profile in more than one context, as a 64-bit
-    # signature (``postgres.ambiguous_triples``, migration 0019): a match of a phrase of five
-    # words or more is checked on the ranking words only if this has one of its bits. A writer
-    # that leaves it out gets every bit (``ALL_AMBIGUOUS``): every such match checked, as before.
+    # Which triples of adjacent words stand in the profile in more than one context, as two 64-bit
+    # signatures, each from its own byte of a triple's MD5 (``postgres.ambiguous_triples``,
+    # migrations 0019 and 0020): a match of a phrase of five words or more is checked on the
+    # ranking words only if both have one of its bits. A writer that leaves them out gets every
+    # bit (``ALL_AMBIGUOUS``): every such match checked, as before 0019.
     ambiguous_triples: Mapped[int] = mapped_column(
+        BigInteger, server_default=text_clause("-1"), nullable=False
+    )
+    ambiguous_triples_2: Mapped[int] = mapped_column(
         BigInteger, server_default=text_clause("-1"), nullable=False
     )
 

@@ -61,7 +61,8 @@ def _index_postgres(session: Session, candidate: Candidate, document: list[str])
         in_cv_database=candidate.in_cv_database,
         last_active_at=candidate.last_active_at,
         terms=cast(literal(vectors.terms, Text), TSVECTOR),
-        ambiguous_triples=vectors.ambiguous,
+        ambiguous_triples=vectors.ambiguous[0],
+        ambiguous_triples_2=vectors.ambiguous[1],
     )
     _upsert(
         session,

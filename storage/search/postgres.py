@@ -74,25 +74,36 @@ def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[int, d
 
 
 # Which triples of adjacent words a profile holds in more than one context (the words just before
-# and after them), as a 64-bit signature: each such triple sets one bit (``triple_bit``). A profile
-# holding every quadruple of a longer phrase holds the phrase itself unless a triple where two of
-# those quadruples overlap stands in two contexts (``ambiguous_triples``); so a profile whose
-# signature has none of the phrase's bits needs no check (``index_query``). Migration 0019.
-ALL_AMBIGUOUS = -1  # every bit set: check every phrase (the column's default)
+# and after them), as two 64-bit signatures: each such triple sets one bit in each, from its own
+# byte of the triple's MD5 (``triple_bits``; a Bloom filter of two hash functions, one per
+# signature). A profile holding every quadruple of a longer phrase holds the phrase itself unless a
+# triple where two of those quadruples overlap stands in two contexts (``ambiguous_triples``); so a
+# profile where either signature has none of the phrase's bits needs no check (``index_query``).
+# Migration 0019 added the first signature, 0020 the second: with one, 6-36% of the matches of the
+# benchmark's long phrases were checked, most for a bit shared by chance (bench/RESULTS.md).
+ALL_AMBIGUOUS = -1  # every bit set: check every phrase (each signature's default)
+Signatures = tuple[int, int]
 
 
-def triple_bit(words: Sequence[str]) -> int:
-    """The bit of the signature for three adjacent words: one of 64, from their MD5 (migration
-    0019 computes the same in SQL: ``get_byte(decode(md5('a b c'), 'hex'), 0) & 63``)."""
+def triple_bits(words: Sequence[str]) -> Signatures:
+    """The bit of each signature for three adjacent words: one of 64, from the first and the
+    second byte of their MD5 (migrations 0019 and 0020 compute the same in SQL:
+    ``get_byte(decode(md5('a b c'), 'hex'), 0) & 63``, then byte 1)."""
     digest = hashlib.md5(" ".join(words).encode(), usedforsecurity=False).digest()
-    return 1 << (digest[0] & 63)
+    return 1 << (digest[0] & 63), 1 << (digest[1] & 63)
 
 
-def signature(bits: Iterable[int]) -> int:
-    """The bits as PostgreSQL's signed ``bigint``."""
-    value = 0
-    for bit in bits:
-        value |= bit
+def signatures(triples: Iterable[Sequence[str]]) -> Signatures:
+    """The two signatures of ``triples``, each as PostgreSQL's signed ``bigint``."""
+    first = second = 0
+    for triple in triples:
+        bit, other = triple_bits(triple)
+        first |= bit
+        second |= other
+    return _signed(first), _signed(second)
+
+
+def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
@@ -215,8 +226,8 @@ class SearchVectors:
 
     terms: str  # the matching vector: ``tsvector_literal``, the recency buckets and countries
     words: str  # the ranking vector: words with positions only, no pairs (under half the size)
-    # The signature of the triples standing in more than one context (``ambiguous_triples``).
-    ambiguous: int
+    # The signatures of the triples standing in more than one context (``ambiguous_triples``).
+    ambiguous: Signatures
     # The document length ranking normalises by: positions, plus one per pair. (Not per triple or
     # quadruple: ranking stays what it was before them, migrations 0016 and 0018.)
     length: int
@@ -232,7 +243,7 @@ def search_vectors(
     return SearchVectors(
         terms=" ".join([*words, *_adjacent_lexemes(adjacent), *buckets, *countries]),
         words=" ".join(words),
-        ambiguous=signature(triple_bit(triple) for triple in ambiguous_triples(document)),
+        ambiguous=signatures(ambiguous_triples(document)),
         length=sum(map(len, positions.values())) + len(adjacent[2]),
     )
 
@@ -361,9 +372,11 @@ class IndexQuery:
     literal: str
     # The literal matches a few profiles more than the query: each match must also match the
     # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``,
-    # unless its signature (``CandidateSearch.ambiguous_triples``) has none of ``ambiguous``' bits.
+    # unless either of its signatures (``CandidateSearch.ambiguous_triples``, ``_2``) has none of
+    # ``ambiguous``' bits for it.
     checked: bool
-    ambiguous: int = 0  # the bits of the triples where the relaxed phrases' quadruples overlap
+    # The bits of the triples where the relaxed phrases' quadruples overlap, in each signature.
+    ambiguous: Signatures = (0, 0)
 
 
 def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
@@ -378,17 +391,13 @@ def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
     profile the query does, and the few that hold the quadruples apart; so each match is checked
     against the query on its ranking words instead (``checked``), a small vector kept inline;
     but only a profile in which a triple where two of those quadruples overlap stands in more
-    than one context can hold them apart (``ambiguous_triples``), so a match whose signature has
-    none of those triples' bits (``ambiguous``) is a match without the check. A phrase under a
-    ``NOT`` keeps its positions: without them it would rule out too much."""
+    than one context can hold them apart (``ambiguous_triples``), so a match where either
+    signature has none of those triples' bits (``ambiguous``) is a match without the check. A
+    phrase under a ``NOT`` keeps its positions: without them it would rule out too much."""
     relaxed: list[Term] = []
     literal = _literal(node, hints=True, expansions=expansions or {}, relaxed=relaxed)
     overlaps = (term.words[start : start + 3] for term in relaxed for start in _overlaps(term))
-    return IndexQuery(
-        literal=literal,
-        checked=bool(relaxed),
-        ambiguous=signature(triple_bit(triple) for triple in overlaps),
-    )
+    return IndexQuery(literal=literal, checked=bool(relaxed), ambiguous=signatures(overlaps))
 
 
 def _overlaps(term: Term) -> range:

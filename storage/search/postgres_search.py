@@ -47,7 +47,7 @@ class Scope:
         values: dict[str, Any] = {"words": words.literal, "employer_id": self.employer_id}
         if words.checked:
             values["checked_words"] = self.query
-            values["ambiguous"] = words.ambiguous
+            values["ambiguous"], values["ambiguous_2"] = words.ambiguous
         if self.country_ids:
             values["countries"] = pg_search.countries_tsquery(self.country_ids)
         if self.since is not None:

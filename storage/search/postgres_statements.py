@@ -62,15 +62,21 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.since:
         conditions.append(CandidateSearch.last_active_at >= bindparam("since"))
     if shape.checked:
-        # Only a row whose signature holds one of the bits can be one of the few that hold the
-        # relaxed phrases' quadruples apart (``postgres.index_query``); the others are matches.
-        # Those few are checked by a subquery per row (a lookup by key in the ranking words'
-        # table, whose vectors are inline), never a join over that table.
+        # Only a row whose signatures both hold one of the bits can be one of the few that hold
+        # the relaxed phrases' quadruples apart (``postgres.index_query``); the others are
+        # matches. Those few are checked by a subquery per row (a lookup by key in the ranking
+        # words' table, whose vectors are inline), never a join over that table.
         words = CandidateSearchWords
+        signed = {
+            "ambiguous": CandidateSearch.ambiguous_triples,
+            "ambiguous_2": CandidateSearch.ambiguous_triples_2,
+        }
         conditions.append(
             or_(
-                CandidateSearch.ambiguous_triples.op("&")(bindparam("ambiguous", type_=BigInteger))
-                == 0,
+                *(
+                    column.op("&")(bindparam(name, type_=BigInteger)) == 0
+                    for name, column in signed.items()
+                ),
                 select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
                 .where(words.candidate_id == CandidateSearch.candidate_id)
                 .correlate(CandidateSearch)

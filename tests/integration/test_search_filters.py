@@ -501,20 +501,31 @@ def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
     # Under a NOT the positions are checked on the matching vectors (the counter counts).
     without, blocks = found('NOT "lead senior site reliability engineer"')
     assert without == {apart, shorter} and blocks > 0
-    # Only a match whose signature has the bit of the triple where the quadruples overlap
-    # ("senior site reliability", between "lead" and "team", then "team" and "engineer") is
-    # checked: given a signature without it, the profile holding them apart passes unchecked.
-    with database.engine.begin() as connection:
-        signed = connection.execute(
-            text("SELECT candidate_id, ambiguous_triples FROM candidate_search")
-        ).all()
-        overlap = pg_search.triple_bit(["senior", "site", "reliabl"])
-        assert {row[0] for row in signed if row[1] & overlap} == {apart}
-        connection.execute(
-            text("UPDATE candidate_search SET ambiguous_triples = 0 WHERE candidate_id = :id"),
-            {"id": apart},
-        )
-    assert found('"lead senior site reliability engineers"')[0] == {phrase, alone, apart}
+    # Only a match whose two signatures both have the bit of the triple where the quadruples
+    # overlap ("senior site reliability", between "lead" and "team", then "team" and "engineer")
+    # is checked: given either signature without it, the profile holding them apart passes
+    # unchecked.
+    overlap = pg_search.triple_bits(["senior", "site", "reliabl"])
+    for column, bit in zip(("ambiguous_triples", "ambiguous_triples_2"), overlap, strict=True):
+        with database.engine.begin() as connection:
+            signed = {
+                candidate: value
+                for candidate, value in connection.execute(
+                    text(f"SELECT candidate_id, {column} FROM candidate_search")
+                )
+            }
+            assert {candidate for candidate, value in signed.items() if value & bit} == {apart}
+            connection.execute(
+                text(f"UPDATE candidate_search SET {column} = 0 WHERE candidate_id = :id"),
+                {"id": apart},
+            )
+        assert found('"lead senior site reliability engineers"')[0] == {phrase, alone, apart}
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(f"UPDATE candidate_search SET {column} = :value WHERE candidate_id = :id"),
+                {"id": apart, "value": signed[apart]},
+            )
+        assert found('"lead senior site reliability engineers"')[0] == {phrase, alone}
 
 
 def test_concurrent_writers_of_the_same_new_words_all_commit(

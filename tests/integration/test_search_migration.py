@@ -47,18 +47,16 @@ def terms(conn: Connection) -> dict[int, str]:
 def profiles_at(database_url: str, revision: str, profiles: list[dict[str, Any]]) -> list[int]:
     """The database at ``revision``, with ``profiles`` written by today's code; their ids.
 
-    Today's code writes ``candidate_search.ambiguous_triples`` (migration 0019): at an earlier
-    revision the column is lent for the writes, then dropped."""
+    Today's code writes ``candidate_search``'s signatures (migrations 0019 and 0020): at an
+    earlier revision the columns it lacks are lent for the writes, then dropped."""
     migrate.upgrade(database_url, revision)
-    lent = False
+    lent: list[str] = []
     if database_url.startswith("postgresql"):
         with connect(database_url) as conn:
-            lent = not conn.execute(
-                "SELECT FROM pg_attribute WHERE attrelid = 'candidate_search'::regclass "
-                "AND attname = 'ambiguous_triples' AND NOT attisdropped"
-            ).fetchall()
-            if lent:
-                conn.execute("ALTER TABLE candidate_search ADD COLUMN ambiguous_triples bigint")
+            present = columns_of_search_rows(conn)
+            lent = [column for column in SIGNATURES if column not in present]
+            for column in lent:
+                conn.execute(f"ALTER TABLE candidate_search ADD COLUMN {column} bigint")
     database = db.Database(database_url, pool_size=1)
     try:
         with database.unit_of_work() as session:
@@ -78,7 +76,22 @@ def profiles_at(database_url: str, revision: str, profiles: list[dict[str, Any]]
         database.dispose()
         if lent:
             with connect(database_url) as conn:
-                conn.execute("ALTER TABLE candidate_search DROP COLUMN ambiguous_triples")
+                for column in lent:
+                    conn.execute(f"ALTER TABLE candidate_search DROP COLUMN {column}")
+
+
+# The signatures of ambiguous triples, by the migration that added each.
+SIGNATURES = {"ambiguous_triples": "0019", "ambiguous_triples_2": "0020"}
+
+
+def columns_of_search_rows(conn: Connection) -> set[str]:
+    return {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'candidate_search'::regclass "
+            "AND NOT attisdropped"
+        ).fetchall()
+    }
 
 
 def connect(database_url: str) -> Connection:
@@ -497,12 +510,19 @@ def test_0018_on_sqlite_cuts_long_profiles(tmp_path: Path) -> None:
         )
 
 
-def signatures(conn: Connection) -> dict[int, int]:
-    rows = conn.execute("SELECT candidate_id, ambiguous_triples FROM candidate_search").fetchall()
+def signatures(conn: Connection, column: str) -> dict[int, int]:
+    rows = conn.execute(f"SELECT candidate_id, {column} FROM candidate_search").fetchall()
     return {int(str(candidate_id)): int(str(value)) for candidate_id, value in rows}
 
 
-def test_0019_signs_the_ambiguous_triples_as_today_s_code_does(database_url: str) -> None:
+@pytest.mark.parametrize(("column", "half"), [("ambiguous_triples", 0), ("ambiguous_triples_2", 1)])
+def test_a_signature_s_migration_signs_the_ambiguous_triples_as_today_s_code_does(
+    database_url: str, column: str, half: int
+) -> None:
+    """Migrations 0019 and 0020 each compute one of the two signatures in SQL (their triples'
+    first and second byte of MD5): on existing rows, the same as today's code writes."""
+    revision = SIGNATURES[column]
+    earlier = f"{int(revision) - 1:04d}"
     generated = [
         {name: profile.fields[name] for name in ("headline", "summary", "skills", "cv_text")}
         for profile in synthetic.profiles(12, seed=19, now=datetime(2026, 11, 1, tzinfo=UTC))
@@ -521,18 +541,18 @@ def test_0019_signs_the_ambiguous_triples_as_today_s_code_does(database_url: str
         ],
     )
     with connect(database_url) as conn:
-        written = signatures(conn)  # by today's code
+        written = signatures(conn, column)  # by today's code
         apart, alone, gapped, empty = (written[candidate_id] for candidate_id in made[:4])
-        assert apart == pg_search.signature([pg_search.triple_bit(["senior", "site", "reliabl"])])
+        assert apart == pg_search.signatures([["senior", "site", "reliabl"]])[half]
         assert alone == 0 and empty == 0
-        assert gapped == pg_search.signature([pg_search.triple_bit(["java"] * 3)])
+        assert gapped == pg_search.signatures([["java"] * 3])[half]
         assert all(written[candidate_id] != 0 for candidate_id in made[4:])
-        command.downgrade(migrate.alembic_config(database_url), "0018")
+        command.downgrade(migrate.alembic_config(database_url), earlier)
         order = physical_order(conn)
         before = search_rows(conn)
 
-        migrate.upgrade(database_url, "0019")
-        assert signatures(conn) == written
+        migrate.upgrade(database_url, revision)
+        assert signatures(conn, column) == written
         assert search_rows(conn) == before
         assert storage_of_terms(conn) == "e"
         assert physical_order(conn) == order
@@ -544,13 +564,7 @@ def test_0019_signs_the_ambiguous_triples_as_today_s_code_does(database_url: str
             "VALUES (%s, true, now(), 'senior')",
             [made[1]],
         )
-        assert signatures(conn)[made[1]] == pg_search.ALL_AMBIGUOUS
+        assert signatures(conn, column)[made[1]] == pg_search.ALL_AMBIGUOUS
 
-        command.downgrade(migrate.alembic_config(database_url), "0018")
-        assert "ambiguous_triples" not in {
-            str(row[0])
-            for row in conn.execute(
-                "SELECT attname FROM pg_attribute WHERE attrelid = 'candidate_search'::regclass "
-                "AND NOT attisdropped"
-            ).fetchall()
-        }
+        command.downgrade(migrate.alembic_config(database_url), earlier)
+        assert column not in columns_of_search_rows(conn)

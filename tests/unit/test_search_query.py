@@ -260,18 +260,40 @@ def test_the_index_matches_a_required_long_phrase_by_its_quadruples_alone() -> N
 
 
 def test_a_long_phrase_is_checked_only_where_its_overlaps_are_ambiguous() -> None:
-    from storage.search.postgres import index_query, signature, triple_bit
+    from storage.search.postgres import index_query, signatures, triple_bits
 
     # The quadruples of five words overlap at words 2-4; of six, at 2-4 and 3-5 (and a
-    # wildcard's last word is in none); the bits of every required long phrase of the query.
+    # wildcard's last word is in none); the bits of every required long phrase of the query,
+    # in each of the two signatures.
     five = index_query(parse_query('"lead site reliability engineer team"'))
-    assert five.ambiguous == signature([triple_bit(["site", "reliabl", "engin"])])
+    assert five.ambiguous == triple_bits(["site", "reliabl", "engin"])
     both = index_query(parse_query('"a b c d e f" OR "lead site reliability engineer te*"'))
     overlaps = [["b", "c", "d"], ["c", "d", "e"], ["site", "reliabl", "engin"]]
-    assert both.ambiguous == signature(map(triple_bit, overlaps))
+    assert both.ambiguous == signatures(overlaps)
+    bits = [triple_bits(triple) for triple in overlaps]
+    assert both.ambiguous == tuple(bits[0][half] | bits[1][half] | bits[2][half] for half in (0, 1))
     # Nothing to check, no bits.
-    assert index_query(parse_query('"site reliability engineer team"')).ambiguous == 0
-    assert index_query(parse_query('NOT "lead site reliability engineer team"')).ambiguous == 0
+    assert index_query(parse_query('"site reliability engineer team"')).ambiguous == (0, 0)
+    assert index_query(parse_query('NOT "lead site reliability engineer team"')).ambiguous == (
+        0,
+        0,
+    )
+
+
+def test_the_two_signatures_take_their_bits_from_two_bytes_of_the_md5() -> None:
+    from hashlib import md5
+
+    from storage.search.postgres import signatures, triple_bits
+
+    digest = md5(b"senior site reliabl").digest()
+    assert triple_bits(["senior", "site", "reliabl"]) == (
+        1 << (digest[0] & 63),
+        1 << (digest[1] & 63),
+    )
+    # As PostgreSQL's signed bigint: the 64th bit is the sign.
+    high = next(f"w{n}" for n in range(1_000) if md5(f"w{n} a b".encode()).digest()[0] & 63 == 63)
+    assert signatures([[high, "a", "b"]])[0] == -(1 << 63)
+    assert signatures([]) == (0, 0)
 
 
 def test_a_triple_seen_in_two_contexts_is_ambiguous() -> None:
