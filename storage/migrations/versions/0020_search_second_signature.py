@@ -3,11 +3,12 @@
 A match of a quoted phrase of five words or more is checked on the ranking words only where the
 profile's 64-bit signature of ambiguous triples (0019) has a bit of the phrase's overlapping
 triples. With one bit per triple among 64, and six such triples in an average profile, a bit was
-shared by chance in 6-29% of the matches of the benchmark's long phrases, and each such match cost
-a check it did not need (bench/RESULTS.md). ``candidate_search`` gains ``ambiguous_triples_2``, a
-second signature of the same triples from another byte of their MD5; a match is checked only if
-both signatures have a bit of the phrase (``storage.search.postgres.triple_bits``): a Bloom filter
-of two hash functions, which leaves about a tenth of those chance checks.
+shared by chance in 6-27% of the matches of three of the benchmark's long phrases at 1M profiles,
+and each such match cost a check it did not need (bench/RESULTS.md). ``candidate_search`` gains
+``ambiguous_triples_2``, a second signature of the same triples from another byte of their MD5; a
+match is checked only if both signatures have a bit of the phrase
+(``storage.search.postgres.triple_bits``): a Bloom filter of two hash functions, which left a
+fifth to a thirtieth of those chance checks there.
 
 The column's default is every bit (-1), as 0019's: a row written without it is checked as before
 this release. Existing rows get the signature from the ranking vector's positions, in SQL, in one
