@@ -10,9 +10,21 @@ from connexion.jsonifier import Jsonifier
 
 from storage import strict_json
 
-# Every reply is written with this (Connexion's conventions for dates and decimals, and strict
-# JSON: a NaN or an infinity in a reply is an error, never a bare token in the body).
-JSONIFIER = Jsonifier(strict_json)
+
+class ReplyJsonifier(Jsonifier):  # type: ignore[misc]  # (connexion ships no types)
+    """Connexion's serialiser of replies, writing them with ``strict_json.encode``: Connexion's
+    conventions for dates and decimals, never a bare NaN or infinity, and bytes, which Connexion
+    passes on as the body (``Jsonifier.dumps`` makes text, which Starlette encodes again)."""
+
+    def __init__(self) -> None:
+        super().__init__(strict_json)
+
+    def dumps(self, data: Any, **kwargs: Any) -> bytes:
+        return strict_json.encode(data)
+
+
+# Every reply is written with this.
+JSONIFIER = ReplyJsonifier()
 
 # (body, status) or (body, status, headers), as Connexion takes them.
 Reply = tuple[dict[str, Any], int] | tuple[dict[str, Any], int, dict[str, str]]

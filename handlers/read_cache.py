@@ -87,8 +87,7 @@ class ReadCache:
 
 def _serialise(reply: Any) -> bytes:
     # The application's own serialiser: a cached reply is byte for byte the uncached one.
-    text: str = JSONIFIER.dumps(reply)
-    return text.encode()
+    return JSONIFIER.dumps(reply)
 
 
 def _ok(body: bytes) -> ConnexionResponse:
