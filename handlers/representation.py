@@ -109,6 +109,9 @@ def _advert(job: JobView) -> dict[str, Any]:
     }
 
 
+# The platform's words are its enums' values, written as ``str(member)``: the same text as
+# ``member.value`` for a ``StrEnum``, without the Python-level property that made ``.value`` a
+# fifth of a page's wire form (bench/RESULTS.md, issue 25).
 def _platform_words(job: JobView) -> dict[str, Any]:
     """The job's place and kinds as v1 and the public board say them.
 
@@ -118,9 +121,9 @@ def _platform_words(job: JobView) -> dict[str, Any]:
     return {
         "city": job.location if job.city is None else job.city,
         "country": job.country or "",
-        "employmentType": job.employment_type.value,
-        "remoteType": job.remote_type.value,
-        "applyMethod": job.apply_method.value,
+        "employmentType": str(job.employment_type),
+        "remoteType": str(job.remote_type),
+        "applyMethod": str(job.apply_method),
     }
 
 
@@ -130,7 +133,7 @@ def job_summary(job: JobView) -> dict[str, Any]:
         **_advert(job),
         **_platform_words(job),
         "reference": job.reference or "",
-        "status": job.status.value,
+        "status": str(job.status),
         "createdAt": timestamp(job.created_at),
         "updatedAt": timestamp(job.updated_at),
     }
@@ -240,7 +243,7 @@ def application(item: ApplicationSummary) -> dict[str, Any]:
             "city": item.candidate_city,
             "countryId": item.candidate_country_id,
         },
-        "applicationType": item.application_type.value,
+        "applicationType": str(item.application_type),
         "stage": {
             "id": str(item.stage_id),
             "name": item.stage_name,
@@ -332,7 +335,7 @@ def webhook_delivery(delivery: DeliverySummary) -> dict[str, Any]:
         "id": delivery.public_id,
         "eventId": delivery.event_public_id,
         "eventType": delivery.event_type,
-        "status": delivery.status.value,
+        "status": str(delivery.status),
         "failedAttempts": delivery.failed_attempts,
         "nextAttemptAt": timestamp(delivery.next_attempt_at),
         "createdAt": timestamp(delivery.created_at),

@@ -14,7 +14,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware.
 
     SQLite keeps no time zone, so values come back naive there; this type makes both databases
-    return the same aware UTC datetimes and refuses naive ones on the way in.
+    return the same aware UTC datetimes and refuses naive ones on the way in. PostgreSQL's
+    sessions run in UTC (``storage.db``), so its values come back in ``UTC`` already.
     """
 
     impl = DateTime(timezone=True)
@@ -29,8 +30,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
+        if value is None or value.tzinfo is UTC:
+            return value
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
