@@ -3,11 +3,13 @@ a process's CPU time."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import redis
@@ -66,3 +68,26 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Pop
         except redis.RedisError:
             time.sleep(0.05)
     raise SystemExit("redis-server did not start")
+
+
+_CALLGRIND_HELPER = """
+#include <valgrind/callgrind.h>
+void start(void) { CALLGRIND_START_INSTRUMENTATION; CALLGRIND_ZERO_STATS; }
+void dump(void) { CALLGRIND_DUMP_STATS; }
+"""
+
+
+def callgrind_helper(work_dir: Path) -> Any:
+    """``start()`` and ``dump()`` of valgrind's callgrind, to count the instructions of a stretch
+    of a benchmark run under ``valgrind --tool=callgrind --instr-atstart=no`` (compiled with
+    ``cc`` against valgrind's ``callgrind.h``). Each ``dump()`` writes ``<out-file>.<n>``."""
+    source, library = work_dir / "callgrind.c", work_dir / "callgrind.so"
+    source.write_text(_CALLGRIND_HELPER)
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return ctypes.CDLL(str(library))
+
+
+def callgrind_instructions(out_file: str, dump: int) -> int:
+    """The instructions callgrind counted in its ``dump``-th dump of ``out_file``."""
+    text = Path(f"{out_file}.{dump}").read_text()
+    return next(int(line.split()[1]) for line in text.splitlines() if line.startswith("summary:"))

@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import gc
 import json
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -51,23 +49,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.api import POST_JOB  # noqa: E402
 from bench.api_cpu import app_environment  # noqa: E402
-from bench.common import process_cpu  # noqa: E402
+from bench.common import callgrind_helper, callgrind_instructions, process_cpu  # noqa: E402
 from handlers.context import JSONIFIER  # noqa: E402
 
 DATABASE = "hirebridge_bench_post_parts"
 PIECES = ("admission", "request-log", "database", "service")
-_HELPER = """
-#include <valgrind/callgrind.h>
-void start(void) { CALLGRIND_START_INSTRUMENTATION; CALLGRIND_ZERO_STATS; }
-void dump(void) { CALLGRIND_DUMP_STATS; }
-"""
-
-
-def callgrind_helper(work_dir: Path) -> Any:
-    source, library = work_dir / "callgrind.c", work_dir / "callgrind.so"
-    source.write_text(_HELPER)
-    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
-    return ctypes.CDLL(str(library))
 
 
 def without(pieces: set[str]) -> None:
@@ -240,10 +226,7 @@ def main() -> None:
         helper = callgrind_helper(work_dir) if args.callgrind else None
         asyncio.run(measure(app, seeded.writer_key, args.calls, database_url, redis_url, helper))
         if args.callgrind:
-            dumped = Path(f"{args.callgrind}.1").read_text()
-            total = next(
-                int(line.split()[1]) for line in dumped.splitlines() if line.startswith("summary:")
-            )
+            total = callgrind_instructions(args.callgrind, 1)
             print(f"instructions per call: {total / args.calls / 1e6:.3f} M")
 
 
