@@ -73,9 +73,9 @@ def _configure_postgresql(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Sessions run in UTC whatever the server's or the database's zone (often 'Etc/UTC' or
         # a local one): psycopg then returns timestamps with Python's own UTC, not a zoneinfo
-        # zone whose conversions cost a third of reading a page of 50 jobs (bench/RESULTS.md,
-        # issue 25), and SQL's date arithmetic counts in UTC as the service does. Committed, so
-        # that no rollback of the connection's first transaction undoes it.
+        # zone whose conversions cost more than a quarter of reading a page of 50 jobs
+        # (bench/RESULTS.md, issue 25), and SQL's date arithmetic counts in UTC as the service
+        # does. Committed, so that no rollback of the connection's first transaction undoes it.
         cursor = dbapi_connection.cursor()
         cursor.execute("SET TIME ZONE 'UTC'")
         cursor.close()

@@ -3,8 +3,9 @@
 Python's ``json`` module reads ``NaN``, ``Infinity`` and ``-Infinity`` (and ``1e400`` as an
 infinity) and writes them back as bare tokens, which are not JSON: a browser's ``JSON.parse`` and
 every strict client refuse the whole document. So request bodies are decoded here, refusing those
-tokens, and everything the service writes (responses, cached replies, webhook payloads, JSON
-columns) is encoded here, refusing to write them.
+tokens, and everything the service writes is encoded here, never as those tokens: webhook
+payloads, JSON columns and error envelopes by ``dumps``, which refuses them; replies and cached
+replies by ``encode``, which writes a non-finite float as ``null``.
 
 The decoder also bounds what a body may make the parser do: nesting deeper than ``MAX_DEPTH`` and
 integers longer than ``MAX_INTEGER_DIGITS`` are refused (Python would otherwise overflow its stack

@@ -2,8 +2,9 @@
 
 Every timestamp the service reads then comes back with Python's own UTC ``tzinfo`` (psycopg maps
 a session zone of exactly ``UTC`` to ``datetime.UTC``; any other name, ``Etc/UTC`` included, to a
-``zoneinfo`` zone whose conversions cost a page of 50 jobs a third of its read: bench/RESULTS.md,
-issue 25), and SQL's own date arithmetic counts days and months in UTC, as the service does.
+``zoneinfo`` zone whose conversions cost a page of 50 jobs more than a quarter of its read:
+bench/RESULTS.md, issue 25), and SQL's own date arithmetic counts days and months in UTC, as the
+service does.
 """
 
 from __future__ import annotations
