@@ -14,7 +14,10 @@ Starts, on loopback:
 
 Then drives each with wrk (Debian's package) at a fixed number of connections, alternating
 floor and services, and prints one line per run and per operation: requests/s, p50 and p99
-latency, non-2xx answers, and each service's ratio to its floor. What is measured:
+latency, non-2xx answers, the milliseconds of CPU per request each group of processes used (the
+server's API workers, PostgreSQL, the benchmark's Redis, wrk: on a shared machine the requests/s
+of one and the same code move by 20% between runs minutes apart, the API workers' CPU per request
+less), and each service's ratio to its floor. What is measured:
 - ``GET /api/v1/jobs?pageSize=50`` and ``GET /api/v2/jobs?limit=50``: floor, cached, no cache;
 - ``POST /api/v1/jobs``: the bare POST, and the service creating a distinct draft per call (a
   wrk Lua script numbers the bodies), as a second employer so the read pages stay as they are;
@@ -53,6 +56,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -61,7 +65,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +134,51 @@ class Run:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    # Milliseconds of CPU per request by process group (``CpuMeter``), when measured.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+
+class CpuMeter:
+    """The CPU time a run costs each group of processes on the machine: the API workers of the
+    server driven (the gunicorn master's children), every PostgreSQL process, the benchmark's Redis
+    server, and wrk (this process's waited children). A process started during the run (a
+    PostgreSQL backend for a new connection) counts from zero; one that ended during it is lost."""
+
+    def __init__(self, redis_pid: int) -> None:
+        self.redis_pid = redis_pid
+
+    def _snapshot(self, master: subprocess.Popen[bytes]) -> dict[str, dict[int, float]]:
+        groups: dict[str, list[psutil.Process]] = {
+            "api": psutil.Process(master.pid).children(),
+            "pg": [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"],
+            "redis": [psutil.Process(self.redis_pid)],
+        }
+        snapshot: dict[str, dict[int, float]] = {}
+        for group, members in groups.items():
+            snapshot[group] = {}
+            for process in members:
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                snapshot[group][process.pid] = times.user + times.system
+        return snapshot
+
+    def measure(self, master: subprocess.Popen[bytes], seconds: int, run: Callable[[], Run]) -> Run:
+        """``run()`` (``seconds`` long), with its ``cpu_ms`` filled in."""
+        before = self._snapshot(master)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = run()
+        after = self._snapshot(master)
+        waited = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = {
+            group: sum(cpu - before[group].get(pid, 0.0) for pid, cpu in after[group].items())
+            for group in after
+        }
+        used["wrk"] = (waited.ru_utime - children.ru_utime) + (waited.ru_stime - children.ru_stime)
+        requests = max(result.requests_per_second * seconds, 1.0)
+        result.cpu_ms = {group: value / requests * 1e3 for group, value in used.items()}
+        return result
 
 
 def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
@@ -678,15 +727,26 @@ def main() -> None:
             flush=True,
         )
 
+        # Which server each target's URL reaches, for the CPU its workers use.
+        masters = {bare_url: bare, service_url: service, uncached_url: uncached}
+        meter = CpuMeter(redis_process.pid)
+
         def drive(target: Target, duration: int) -> Run:
-            return wrk(
-                target.target,
-                target.operation,
-                target.url,
-                target.key,
-                duration=duration,
-                connections=args.connections,
-                script=target.script,
+            master = next(
+                master for url, master in masters.items() if target.url.startswith(url + "/")
+            )
+            return meter.measure(
+                master,
+                duration,
+                lambda: wrk(
+                    target.target,
+                    target.operation,
+                    target.url,
+                    target.key,
+                    duration=duration,
+                    connections=args.connections,
+                    script=target.script,
+                ),
             )
 
         runs: list[Run] = []
@@ -702,7 +762,8 @@ def main() -> None:
                         f"{run.operation:34} {run.target:44} "
                         f"{run.requests_per_second:8.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
                         f"p99 {run.p99_ms:7.2f} ms  non-2xx {run.non_2xx}  "
-                        f"(load {os.getloadavg()[0]:.2f})",
+                        f"(load {os.getloadavg()[0]:.2f})  CPU ms/request: "
+                        + " ".join(f"{group} {ms:.3f}" for group, ms in run.cpu_ms.items()),
                         flush=True,
                     )
 
