@@ -76,7 +76,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_database, start_redis  # noqa: E402
+from bench.common import free_port, fresh_database, process_cpu, start_redis  # noqa: E402
 from hirebridge.keyed_calls import KeyedCall  # noqa: E402
 from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter  # noqa: E402
 from storage import (  # noqa: E402
@@ -158,10 +158,9 @@ class CpuMeter:
             snapshot[group] = {}
             for process in members:
                 try:
-                    times = process.cpu_times()
-                except psutil.Error:
+                    snapshot[group][process.pid] = process_cpu(process.pid)
+                except FileNotFoundError:  # it ended since it was listed
                     continue
-                snapshot[group][process.pid] = times.user + times.system
         return snapshot
 
     def measure(self, master: subprocess.Popen[bytes], seconds: int, run: Callable[[], Run]) -> Run:
