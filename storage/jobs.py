@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from storage import driver_rows
 from storage.cache_invalidation import JOBS_OF_EMPLOYER
 from storage.clock import rfc3339, utcnow
 from storage.countries import place_of
@@ -103,6 +104,38 @@ class JobSummary:
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> JobSummary:
+        """A summary from a row of the list statements as ``storage.driver_rows`` reads it: the
+        columns in the order of the fields, enums and salaries as stored."""
+        return cls(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            _EMPLOYMENT_TYPES[row[7]],
+            _REMOTE_TYPES[row[8]],
+            _APPLY_METHODS[row[9]],
+            row[10],
+            row[11],
+            driver_rows.finite(row[12]),
+            driver_rows.finite(row[13]),
+            row[14],
+            _JOB_STATUSES[row[15]],
+            row[16],
+            row[17],
+            row[18],
+            row[19],
+        )
+
+
+_EMPLOYMENT_TYPES = driver_rows.enum_of(EmploymentType)
+_REMOTE_TYPES = driver_rows.enum_of(RemoteType)
+_APPLY_METHODS = driver_rows.enum_of(ApplyMethod)
+_JOB_STATUSES = driver_rows.enum_of(JobStatus)
 
 _JOBS = Job.__table__
 _SUMMARY_COLUMNS = tuple(_JOBS.c[field] for field in JobSummary.__slots__)
@@ -176,14 +209,14 @@ def list_jobs(
     """
     values = _filter_values(employer_id, status)
     with_status = status is not None
-    rows = session.execute(
+    rows = driver_rows.rows(
+        session,
         _PAGE_STATEMENTS[with_status],
         {**values, "offset": (page - 1) * page_size, "limit": page_size},
-    ).all()
+    )
     if rows:
-        return JobSummaryPage(
-            total=rows[0].total_matches, items=[JobSummary(*row[:-1]) for row in rows]
-        )
+        # The count of all matches is the last column.
+        return JobSummaryPage(total=rows[0][-1], items=[JobSummary.of_row(row) for row in rows])
     total = session.scalar(_COUNT_STATEMENTS[with_status], values) or 0
     return JobSummaryPage(total=total, items=[])
 
@@ -204,8 +237,8 @@ def list_jobs_after(
     if after is not None:
         values.update(JOB_ORDER.bound_position(after))
     statement = _SLICE_STATEMENTS[(status is not None, after is not None)]
-    rows = session.execute(statement, values).all()
-    return Slice.of([JobSummary(*row) for row in rows], limit, JOB_ORDER)
+    rows = driver_rows.rows(session, statement, values)
+    return Slice.of([JobSummary.of_row(row) for row in rows], limit, JOB_ORDER)
 
 
 def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:

@@ -1,0 +1,106 @@
+"""Rows of a hot list read as the driver returns them, without SQLAlchemy's result machinery.
+
+Reading a page of 50 jobs with ``Connection.execute(...).all()`` executes about 2.5 M
+instructions, psycopg's own ``execute`` and ``fetchall`` of the same statement about 1.0 M: the
+rest is SQLAlchemy's execution context, cursor result and rows, and a Python call per value of
+every typed column. ``rows`` runs the same Core statement, compiled once per dialect, on the same
+connection of the same session (so a read marked for the replica still goes where
+``storage.replica`` routes it) and returns psycopg's plain tuples, when that connection reads
+outside a transaction (``Database.read_only``, which serves the hot reads). In a unit of work, and
+on SQLite, the statement runs through SQLAlchemy as usual. The caller converts the few values
+whose Python type differs from the driver's (``enum_of``, ``finite``), which works on both kinds
+of rows. Measured in bench/RESULTS.md (issue 25, "Rows straight from the driver").
+
+What stays as through SQLAlchemy:
+
+- the session's pending changes are flushed first (unless autoflush is off);
+- the engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners see the
+  statement (tests count statements with them);
+- an error of the driver is never raised as it is: the statement is run once more through
+  ``Connection.execute``, which raises SQLAlchemy's own error for it and, for a lost connection,
+  invalidates the pool as every other statement does (a read only: running it twice changes
+  nothing);
+- on SQLite, SQLAlchemy's result processors turn the stored text into the Python values
+  psycopg returns on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar, cast
+
+import psycopg
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.expression import ClauseElement
+
+E = TypeVar("E", bound=Enum)
+
+
+def rows(
+    session: Session, statement: Executable, values: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of ``statement`` with ``values``, as tuples of the driver's values (PostgreSQL)
+    or of SQLAlchemy's (SQLite): read ``enum_of`` and ``finite`` for the columns that differ."""
+    if session.autoflush:
+        # As ``Session.execute`` does first: the statement sees the session's pending changes.
+        session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statement, values).all()
+    driver = cast("psycopg.Connection[tuple[Any, ...]]", connection.connection.driver_connection)
+    if not driver.autocommit:
+        # In a transaction, a failed statement aborts it, and running it again through
+        # SQLAlchemy would only report that: there, it runs through SQLAlchemy in the first place.
+        return connection.execute(statement, values).all()
+    sql = _compiled(statement, connection.dialect)
+    parameters = {name: _plain(value) for name, value in values.items()}
+    dispatch = connection.dispatch
+    with driver.cursor() as cursor:
+        try:
+            for listener in dispatch.before_cursor_execute:
+                listener(connection, cursor, sql, parameters, None, False)
+            cursor.execute(sql, parameters)
+            found = cursor.fetchall()
+            for listener in dispatch.after_cursor_execute:
+                listener(connection, cursor, sql, parameters, None, False)
+        except psycopg.Error:
+            return _through_sqlalchemy(connection, statement, values)
+    return found
+
+
+def enum_of(members: type[E]) -> Mapping[Any, E]:
+    """A column's member by its stored value (a member also finds itself: a ``StrEnum`` is
+    equal to its value), for the enum columns of ``rows``."""
+    return members._value2member_map_  # type: ignore[return-value]
+
+
+def finite(value: Decimal | None) -> Decimal | None:
+    """A ``FiniteNumeric`` column's value as that type reads it: ``NaN`` and infinities stored
+    before the type existed read as ``None``."""
+    return value if value is None or value.is_finite() else None
+
+
+@functools.cache
+def _compiled(statement: ClauseElement, dialect: Dialect) -> str:
+    # Statements passed here are built once at import (bound parameters only), so this cache
+    # holds one text per statement and dialect.
+    return str(statement.compile(dialect=dialect))
+
+
+def _plain(value: Any) -> Any:
+    # A StrEnum is sent as its value, as SQLAlchemy's Enum type sends it.
+    return value.value if isinstance(value, Enum) else value
+
+
+def _through_sqlalchemy(
+    connection: Connection, statement: Executable, values: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The statement once more through SQLAlchemy, whose error is the one raised; if it
+    succeeds after all (the driver's failure did not last), its rows."""
+    return connection.execute(statement, values).all()
