@@ -113,7 +113,8 @@ def search(
     outcome = found[0]
     if outcome.everything:
         return outcome.total, [row.id for row in found if row.id is not None]
-    return outcome.total, most_recent_page(session, scope, outcome, page)
+    in_order = statistics is not None and statistics.in_recency_order
+    return outcome.total, most_recent_page(session, scope, outcome, page, ordered=in_order)
 
 
 # The words of the vocabulary (migration 0017) that begin with each of some letters, up to
@@ -263,6 +264,8 @@ def most_recent_page(
     scope: Scope,
     outcome: Any,
     page: dict[str, Any],
+    *,
+    ordered: bool = False,
 ) -> list[int]:
     """The requested page's ids when there are many more than 10,000 matches: the page of the
     ``keep`` most recent matches, given the moments of the most recent of 10,001 matches found
@@ -272,15 +275,22 @@ def most_recent_page(
     The GIN index can return only the matches active within a span of days (the query ANDed with
     recency buckets, ``storage.search.postgres``): the span from the day of the sample's keep-th
     most recent match holds enough matches, and the ``keep`` most recent of those are the most
-    recent of all. It may hold many more (the sample's part of all matches is unknown); so the
-    search first tries the span that should hold about twice ``keep`` matches, estimated from how
-    far through the table the sample reached, and falls back to that day when that span holds too
-    few. The statement that finds enough ranks them and restores the planner.
+    recent of all. Out of recency order (``ordered`` false) it may hold many more (the sample's
+    part of all matches is unknown); so the search first tries the span that should hold about
+    twice ``keep`` matches, estimated from how far through the table the sample reached, and
+    falls back to that day when that span holds too few. The statement that finds enough ranks
+    them and restores the planner.
+
+    In recency order the sample is the most recent matches, not a part of all of them taken
+    anywhere: its ``guess``-th most recent is about the ``guess``-th of all, so that span would
+    hold fewer than ``keep`` matches unless the day of the ``keep``-th is the same, and the
+    statement that tried it would be wasted. The span from the ``keep``-th's day holds about
+    ``keep`` there.
     """
     moments: list[datetime] = outcome.moments
     keep = len(moments)
     spans = [pg_search.activity_day(moments[-1])]
-    if outcome.share:
+    if outcome.share and not ordered:
         guess = math.ceil(2 * keep * min(1.0, outcome.share))
         if guess < keep:
             spans.insert(0, pg_search.activity_day(moments[guess - 1]))

@@ -230,6 +230,40 @@ def test_postgresql_reads_on_past_the_counted_window_when_few_matches_are_left(
         assert not hasattr(pages[0].hits[0].candidate, field)
 
 
+@pytest.mark.parametrize(
+    ("order", "recent_searches"), [(-1.0, 1), (0.2, 2)], ids=["in-recency-order", "out-of-order"]
+)
+def test_postgresql_serves_the_most_recent_from_the_sample_day_when_in_recency_order(
+    databases: dict[str, db.Database], order: float, recent_searches: int
+) -> None:
+    """Seven matches two days apart, a counted window of 3 and a sample found in a small part of
+    a table made to look huge: the second search needs the 2 most recent. Out of recency order
+    it first tries the day of the sample's most recent match (where twice 2 matches were expected
+    from how little of the table the sample took), which holds one, then the day of the 2nd. In
+    recency order the sample is the most recent matches, so it goes to the 2nd's day at once.
+    The page is the same either way."""
+    database = databases["postgresql"]
+    corpus = [
+        {"cv_text": "java", "preferred_country_ids": [], "hours_ago": hours, "kind": "platform"}
+        for hours in range(0, 7 * 48, 48)
+    ]
+    employer_id, made = load(database, corpus, datetime.now(UTC))
+    newest_first = sorted(made, key=lambda candidate_id: made[candidate_id]["hours_ago"])
+    moment = made[newest_first[-1]]["last_active_at"]
+    # So rare by its words that nothing is counted first.
+    statistics = breadth.Statistics.of([("java", 0.000_01)], [moment] * 11, 1000, order)
+    with recorded_statements(database) as statements, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "MAX_RESULT_WINDOW", 3)
+        patch.setattr(limits, "RESCORE_WINDOW", 2)
+        patch.setattr(postgres_statements, "TABLE_BLOCKS", "1000000")
+        patch.setattr(breadth, "statistics", lambda _: statistics)
+        pages = [run(database, employer_id, {"query": "java"}, page=n, page_size=1) for n in (1, 2)]
+    assert [hit.candidate.id for page in pages for hit in page.hits] == newest_first[:2]
+    assert {(page.total, page.total_is_exact) for page in pages} == {(3, False)}
+    recent = [sql for sql in statements if sql.startswith("WITH recent")]
+    assert len(recent) == 2 * recent_searches
+
+
 def test_postgresql_filters_countries_in_the_gin_query_alone(
     databases: dict[str, db.Database],
 ) -> None:
