@@ -422,6 +422,40 @@ def concurrent(
     return timings, len(timings) / elapsed
 
 
+def on_the_data_clock(pool_size: int = 1) -> db.Database:
+    """The benchmark's database configured for the service, whose clock is set to the moment the
+    profiles were made (``main`` explains why); they must be loaded."""
+    _count, _version, made_at = loaded_data()
+    assert made_at is not None, "load the benchmark's profiles first (bench/search.py)"
+    clock.set_offset(made_at - datetime.now(UTC))
+    return db.configure(BENCH_URL, pool_size=pool_size)
+
+
+def new_searcher(database: db.Database) -> int:
+    """A new employer on an unlimited contract to search as, the earlier runs' charges cleared:
+    its id."""
+    with database.unit_of_work() as session:
+        session.execute(text("DELETE FROM credit_ledger"))
+        return employers.create_employer(session, name="Benchmark", contract_unlimited=True).id
+
+
+def add_query_arguments(parser: argparse.ArgumentParser) -> None:
+    """A script's ``--only CLASS`` and ``--query TEXT`` options, for ``chosen_queries``."""
+    parser.add_argument("--only", action="append", help="a query class (repeatable)")
+    parser.add_argument("--query", action="append", help="a query, no filters (repeatable)")
+
+
+def chosen_queries(
+    texts: list[str] | None, classes: list[str] | None, default: list[str]
+) -> list[Query]:
+    """The queries a script's command line names: ``--query`` texts (no filters), then the
+    queries of each ``--only`` class; the ``default`` classes when it names neither."""
+    queries: list[Query] = [(query, {}) for query in texts or []]
+    for name in classes or ([] if queries else default):
+        queries.extend(QUERIES[name])
+    return queries
+
+
 def _load_average() -> str:
     return "/".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -455,12 +489,7 @@ def main() -> None:
     # whenever the benchmark runs.
     offset = made_at - datetime.now(UTC)
     clock.set_offset(offset)
-    database = db.configure(BENCH_URL, pool_size=2)
-    with database.unit_of_work() as session:
-        session.execute(text("DELETE FROM credit_ledger"))
-        employer_id = employers.create_employer(
-            session, name="Benchmark", contract_unlimited=True
-        ).id
+    employer_id = new_searcher(db.configure(BENCH_URL, pool_size=2))
 
     # Other work on the machine inflates every figure: each line carries the load averages
     # (1, 5 and 15 minutes) when its class started.

@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,28 +30,17 @@ import search as bench  # bench/search.py: the queries, the database and the clo
 from sqlalchemy import text
 
 from bench.common import process_cpu
-from storage import clock, db, employers
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", help="a query class of bench/search.py")
-    parser.add_argument("--query", action="append", help="a query (no filters)")
+    bench.add_query_arguments(parser)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    queries: list[bench.Query] = [(query, {}) for query in args.query or []]
-    for name in args.only or ([] if queries else ["broad"]):
-        queries.extend(bench.QUERIES[name])
-
-    _count, _version, made_at = bench.loaded_data()
-    assert made_at is not None, "load the benchmark's profiles first (bench/search.py)"
-    clock.set_offset(made_at - datetime.now(UTC))
-    database = db.configure(bench.BENCH_URL, pool_size=1)
+    queries = bench.chosen_queries(args.query, args.only, ["broad"])
+    database = bench.on_the_data_clock()
+    employer_id = bench.new_searcher(database)
     with database.unit_of_work() as session:
-        session.execute(text("DELETE FROM credit_ledger"))
-        employer_id = employers.create_employer(
-            session, name="Benchmark", contract_unlimited=True
-        ).id
         backend = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
     print(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import search as bench  # bench/search.py: the queries, the database and the clock
 from sqlalchemy import event, text
 
-from storage import clock, db, employers
+from storage import db
 
 _notices: list[str] = []
 
@@ -42,20 +41,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    _count, _version, made_at = bench.loaded_data()
-    assert made_at is not None, "load the benchmark's profiles first (bench/search.py)"
-    clock.set_offset(made_at - datetime.now(UTC))
-    database = db.configure(bench.BENCH_URL, pool_size=1)
+    database = bench.on_the_data_clock()
 
     @event.listens_for(database.engine, "connect")
     def _explained(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.add_notice_handler(lambda notice: _notices.append(notice.message_primary))
 
-    with database.unit_of_work() as session:
-        session.execute(text("DELETE FROM credit_ledger"))
-        employer_id = employers.create_employer(
-            session, name="Benchmark", contract_unlimited=True
-        ).id
+    employer_id = bench.new_searcher(database)
 
     for query in args.query:
         bench.timed_searches(query, {}, 2, employer_id)
