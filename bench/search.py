@@ -450,6 +450,9 @@ def chosen_queries(
 ) -> list[Query]:
     """The queries a script's command line names: ``--query`` texts (no filters), then the
     queries of each ``--only`` class; the ``default`` classes when it names neither."""
+    unknown = sorted(set(classes or []) - set(QUERIES))
+    if unknown:
+        raise SystemExit(f"--only: no class {unknown}; choose from {list(QUERIES)}")
     queries: list[Query] = [(query, {}) for query in texts or []]
     for name in classes or ([] if queries else default):
         queries.extend(QUERIES[name])
@@ -475,6 +478,8 @@ def main() -> None:
         "--verbose", action="store_true", help="also print each query's figures (to stderr)"
     )
     args = parser.parse_args()
+    if args.only not in (None, "concurrent", *QUERIES):
+        parser.error(f"--only: no class {args.only!r}; choose from {[*QUERIES, 'concurrent']}")
 
     ensure_database()
     count, version, made_at = loaded_data()
