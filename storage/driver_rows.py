@@ -51,13 +51,24 @@ def rows(
         # As ``Session.execute`` does first: the statement sees the session's pending changes.
         session.flush()
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        return connection.execute(statement, values).all()
+    if connection.dialect.name == "postgresql":
+        found = _from_the_driver(connection, statement, values)
+        if found is not None:
+            return found
+    # SQLite; a unit of work; or the driver failed, and SQLAlchemy's error is the one raised
+    # (if the statement succeeds after all, its rows).
+    return connection.execute(statement, values).all()
+
+
+def _from_the_driver(
+    connection: Connection, statement: Executable, values: Mapping[str, Any]
+) -> Sequence[Sequence[Any]] | None:
+    """The rows from psycopg's cursor on ``connection``; ``None`` when the statement must run
+    through SQLAlchemy instead: in a transaction (a failed statement aborts it, and running it
+    again would only report that), or after the driver's error."""
     driver = cast("psycopg.Connection[tuple[Any, ...]]", connection.connection.driver_connection)
     if not driver.autocommit:
-        # In a transaction, a failed statement aborts it, and running it again through
-        # SQLAlchemy would only report that: there, it runs through SQLAlchemy in the first place.
-        return connection.execute(statement, values).all()
+        return None
     sql = _compiled(statement, connection.dialect)
     parameters = {name: _plain(value) for name, value in values.items()}
     dispatch = connection.dispatch
@@ -70,7 +81,7 @@ def rows(
             for listener in dispatch.after_cursor_execute:
                 listener(connection, cursor, sql, parameters, None, False)
         except psycopg.Error:
-            return _through_sqlalchemy(connection, statement, values)
+            return None
     return found
 
 
@@ -96,11 +107,3 @@ def _compiled(statement: ClauseElement, dialect: Dialect) -> str:
 def _plain(value: Any) -> Any:
     # A StrEnum is sent as its value, as SQLAlchemy's Enum type sends it.
     return value.value if isinstance(value, Enum) else value
-
-
-def _through_sqlalchemy(
-    connection: Connection, statement: Executable, values: Mapping[str, Any]
-) -> Sequence[Sequence[Any]]:
-    """The statement once more through SQLAlchemy, whose error is the one raised; if it
-    succeeds after all (the driver's failure did not last), its rows."""
-    return connection.execute(statement, values).all()
