@@ -17,7 +17,9 @@ floor and services, and prints one line per run and per operation: requests/s, p
 latency, non-2xx answers, the milliseconds of CPU per request each group of processes used (the
 server's API workers, PostgreSQL, the benchmark's Redis, wrk: on a shared machine the requests/s
 of one and the same code move by 20% between runs minutes apart, the API workers' CPU per request
-less), and each service's ratio to its floor. What is measured:
+less), the share of the machine's CPU time that was busy (a run that leaves the cores idle part
+of the time is bounded by waiting, not by CPU alone), and each service's ratio to its floor.
+What is measured:
 - ``GET /api/v1/jobs?pageSize=50`` and ``GET /api/v2/jobs?limit=50``: floor, cached, no cache;
 - ``POST /api/v1/jobs``: the bare POST, and the service creating a distinct draft per call (a
   wrk Lua script numbers the bodies), as a second employer so the read pages stay as they are;
@@ -136,6 +138,8 @@ class Run:
     non_2xx: int
     # Milliseconds of CPU per request by process group (``CpuMeter``), when measured.
     cpu_ms: dict[str, float] = field(default_factory=dict)
+    # The share of the machine's CPU time (every core) that was not idle during the run.
+    busy: float | None = None
 
 
 class CpuMeter:
@@ -167,9 +171,11 @@ class CpuMeter:
         """``run()`` (``seconds`` long), with its ``cpu_ms`` filled in."""
         before = self._snapshot(master)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine = psutil.cpu_times()
         result = run()
         after = self._snapshot(master)
         waited = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result.busy = _busy(machine, psutil.cpu_times())
         used = {
             group: sum(cpu - before[group].get(pid, 0.0) for pid, cpu in after[group].items())
             for group in after
@@ -178,6 +184,17 @@ class CpuMeter:
         requests = max(result.requests_per_second * seconds, 1.0)
         result.cpu_ms = {group: value / requests * 1e3 for group, value in used.items()}
         return result
+
+
+def _busy(before: Any, after: Any) -> float:
+    """The share of the CPU time between two ``psutil.cpu_times()`` that no core spent idle (or
+    waiting for I/O): below 1 when the run left the machine idle part of the time, so that its
+    requests/s were not bounded by CPU alone."""
+    spent = {name: getattr(after, name) - getattr(before, name) for name in after._fields}
+    # ``guest`` time is counted in ``user`` already.
+    total = sum(v for name, v in spent.items() if name not in ("guest", "guest_nice"))
+    idle = spent["idle"] + spent.get("iowait", 0.0)
+    return 1.0 - idle / total if total > 0 else 0.0
 
 
 def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
@@ -762,7 +779,8 @@ def main() -> None:
                         f"{run.requests_per_second:8.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
                         f"p99 {run.p99_ms:7.2f} ms  non-2xx {run.non_2xx}  "
                         f"(load {os.getloadavg()[0]:.2f})  CPU ms/request: "
-                        + " ".join(f"{group} {ms:.3f}" for group, ms in run.cpu_ms.items()),
+                        + " ".join(f"{group} {ms:.3f}" for group, ms in run.cpu_ms.items())
+                        + ("" if run.busy is None else f"  machine busy {run.busy:.0%}"),
                         flush=True,
                     )
 

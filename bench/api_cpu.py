@@ -34,8 +34,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,25 @@ def app_environment(
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
+@asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """The application's ASGI lifespan around the calls, as a server runs it (httpx's transport
+    does not): what it opens on the event loop (``storage.loop_reads``) serves them."""
+    received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    running = asyncio.create_task(app(scope, received.get, sent.put))
+    await received.put({"type": "lifespan.startup"})
+    started = await sent.get()
+    assert started["type"] == "lifespan.startup.complete", started
+    try:
+        yield
+    finally:
+        await received.put({"type": "lifespan.shutdown"})
+        await sent.get()
+        await running
+
+
 async def measure(
     app: object,
     calls: int,
@@ -93,7 +112,10 @@ async def measure(
     prints the CPU per call; returns the labels measured, in order (callgrind's dumps)."""
     key, writer_key = seeded.key, seeded.writer_key
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with (
+        lifespan(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
         reader, writer = {"X-Api-Key": key}, {"X-Api-Key": writer_key}
         numbers = iter(range(10**9))
         operations: dict[str, Callable[[], Awaitable[httpx.Response]]] = {

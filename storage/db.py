@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage import strict_json
 from storage.cache_invalidation import CacheInvalidation
+from storage.loop_reads import LoopReads
 from storage.replica import Replica, RoutingSession, primary_only
 
 
@@ -131,6 +132,13 @@ class Database:
             self.replica = Replica(
                 replica_engine, self.engine, max_lag_seconds=replica_max_lag_seconds
             )
+        # The hot list reads on the event loop (PostgreSQL; opened by the application's
+        # lifespan): at most as many connections per loop as the engine's pool keeps.
+        self.loop_reads: LoopReads | None = (
+            LoopReads(self.engine, self.replica, max_size=pool_size)
+            if self.dialect == "postgresql"
+            else None
+        )
         self.session_factory: Callable[[], Session] = sessionmaker(
             self.engine, class_=RoutingSession, expire_on_commit=False, replica=self.replica
         )
@@ -270,6 +278,11 @@ def read_only() -> Iterator[Session]:
     """A session for reads only on the process's database (see ``Database.read_only``)."""
     with current().read_only() as session:
         yield session
+
+
+def loop_reads() -> LoopReads | None:
+    """The process's database's reads on the event loop, if it has them (see ``LoopReads``)."""
+    return current().loop_reads
 
 
 @contextmanager

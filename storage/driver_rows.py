@@ -69,8 +69,8 @@ def _from_the_driver(
     driver = cast("psycopg.Connection[tuple[Any, ...]]", connection.connection.driver_connection)
     if not driver.autocommit:
         return None
-    sql = _compiled(statement, connection.dialect)
-    parameters = {name: _plain(value) for name, value in values.items()}
+    sql = compiled(statement, connection.dialect)
+    parameters = {name: plain(value) for name, value in values.items()}
     dispatch = connection.dispatch
     with driver.cursor() as cursor:
         try:
@@ -98,12 +98,12 @@ def finite(value: Decimal | None) -> Decimal | None:
 
 
 @functools.cache
-def _compiled(statement: ClauseElement, dialect: Dialect) -> str:
+def compiled(statement: ClauseElement, dialect: Dialect) -> str:
     # Statements passed here are built once at import (bound parameters only), so this cache
     # holds one text per statement and dialect.
     return str(statement.compile(dialect=dialect))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     # A StrEnum is sent as its value, as SQLAlchemy's Enum type sends it.
     return value.value if isinstance(value, Enum) else value

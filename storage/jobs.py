@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql import Executable
 
 from storage import driver_rows
 from storage.cache_invalidation import JOBS_OF_EMPLOYER
@@ -18,6 +19,7 @@ from storage.countries import place_of
 from storage.credits import charge_credit
 from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
+from storage.loop_reads import LoopReads
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
 from storage.paging import Order, Position, Slice
@@ -193,6 +195,19 @@ def _filter_values(employer_id: int, status: JobStatus | None) -> dict[str, Any]
     return values
 
 
+def _page_query(
+    employer_id: int, status: JobStatus | None, page: int, page_size: int
+) -> tuple[Executable, dict[str, Any]]:
+    values = _filter_values(employer_id, status)
+    values.update(offset=(page - 1) * page_size, limit=page_size)
+    return _PAGE_STATEMENTS[status is not None], values
+
+
+def _page_of(rows: Sequence[Sequence[Any]]) -> JobSummaryPage:
+    # The count of all matches is the last column.
+    return JobSummaryPage(total=rows[0][-1], items=[JobSummary.of_row(row) for row in rows])
+
+
 @replica_safe
 def list_jobs(
     session: Session,
@@ -207,18 +222,36 @@ def list_jobs(
     The page and the count of all matches come from one statement (``count(*) OVER ()`` is
     computed before the offset and limit); only a page past the end needs a count of its own.
     """
-    values = _filter_values(employer_id, status)
-    with_status = status is not None
-    rows = driver_rows.rows(
-        session,
-        _PAGE_STATEMENTS[with_status],
-        {**values, "offset": (page - 1) * page_size, "limit": page_size},
-    )
+    rows = driver_rows.rows(session, *_page_query(employer_id, status, page, page_size))
     if rows:
-        # The count of all matches is the last column.
-        return JobSummaryPage(total=rows[0][-1], items=[JobSummary.of_row(row) for row in rows])
-    total = session.scalar(_COUNT_STATEMENTS[with_status], values) or 0
-    return JobSummaryPage(total=total, items=[])
+        return _page_of(rows)
+    total = session.scalar(
+        _COUNT_STATEMENTS[status is not None], _filter_values(employer_id, status)
+    )
+    return JobSummaryPage(total=total or 0, items=[])
+
+
+async def list_jobs_on_loop(
+    reads: LoopReads, employer_id: int, *, status: JobStatus | None, page: int, page_size: int
+) -> JobSummaryPage | None:
+    """``list_jobs`` on the event loop (``storage.loop_reads``); ``None`` when the page must be
+    read on a thread instead, a page past the end among them (it needs a count of its own)."""
+    rows = await reads.rows(*_page_query(employer_id, status, page, page_size), replica_safe=True)
+    return _page_of(rows) if rows else None
+
+
+def _slice_query(
+    employer_id: int, status: JobStatus | None, after: Position | None, limit: int
+) -> tuple[Executable, dict[str, Any]]:
+    # One row more than asked is read, to know whether another page follows without counting.
+    values = {**_filter_values(employer_id, status), "limit": limit + 1}
+    if after is not None:
+        values.update(JOB_ORDER.bound_position(after))
+    return _SLICE_STATEMENTS[(status is not None, after is not None)], values
+
+
+def _slice_of(rows: Sequence[Sequence[Any]], limit: int) -> Slice[JobSummary]:
+    return Slice.of([JobSummary.of_row(row) for row in rows], limit, JOB_ORDER)
 
 
 @replica_safe
@@ -231,14 +264,24 @@ def list_jobs_after(
     limit: int,
 ) -> Slice[JobSummary]:
     """The employer's jobs after ``after`` in the order of ``list_jobs`` (keyset paging),
-    without their descriptions. One row more than asked is read, to know whether another
-    page follows without counting."""
-    values = {**_filter_values(employer_id, status), "limit": limit + 1}
-    if after is not None:
-        values.update(JOB_ORDER.bound_position(after))
-    statement = _SLICE_STATEMENTS[(status is not None, after is not None)]
-    rows = driver_rows.rows(session, statement, values)
-    return Slice.of([JobSummary.of_row(row) for row in rows], limit, JOB_ORDER)
+    without their descriptions."""
+    return _slice_of(
+        driver_rows.rows(session, *_slice_query(employer_id, status, after, limit)), limit
+    )
+
+
+async def list_jobs_after_on_loop(
+    reads: LoopReads,
+    employer_id: int,
+    *,
+    status: JobStatus | None,
+    after: Position | None,
+    limit: int,
+) -> Slice[JobSummary] | None:
+    """``list_jobs_after`` on the event loop (``storage.loop_reads``); ``None`` when the slice
+    must be read on a thread instead."""
+    rows = await reads.rows(*_slice_query(employer_id, status, after, limit), replica_safe=True)
+    return None if rows is None else _slice_of(rows, limit)
 
 
 def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool = False) -> Job:

@@ -91,14 +91,20 @@ class Replica:
         self.connections_served += 1
         return connection
 
-    def _usable(self) -> bool:
+    def usable_without_checking(self) -> bool | None:
+        """Whether the replica may serve a read now, as far as that is known without a check of
+        its lag; ``None`` when a check is due (it runs on the thread of the next ``connect``)."""
         now = time.monotonic()
         if now < self._retry_after:
             return False
         if self.max_lag_seconds <= 0:
             return True
-        if now < self._verdict_until:
-            return self._verdict
+        return self._verdict if now < self._verdict_until else None
+
+    def _usable(self) -> bool:
+        known = self.usable_without_checking()
+        if known is not None:
+            return known
         # One thread checks; the others keep the last verdict meanwhile.
         if not self._lock.acquire(blocking=False):
             return self._verdict
@@ -247,6 +253,11 @@ def replica_safe(
             return read(session, *args, **kwargs)
 
     return routed
+
+
+def primary_is_asked() -> bool:
+    """Whether this context is inside ``primary_only``."""
+    return _primary_only.get()
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from handlers.read_cache import job_pages
 from handlers.representation import job_detail, job_fields, job_summary, parse_timestamp
 from handlers.shared import jobs as shared
 from storage import jobs
-from storage.db import read_only
+from storage.db import loop_reads, read_only
 from storage.models import JobStatus
 
 
@@ -21,19 +21,29 @@ async def list_jobs(
     """The hot read of the partner API: pages are cached per generation of the employer's jobs
     (``handlers.read_cache``), and a cached page is answered without a worker thread."""
 
-    def read() -> dict[str, Any]:
-        with read_only() as session:
-            result = jobs.list_jobs(
-                session,
-                employer_id(token_info),
-                status=JobStatus(status) if status else None,
-                page=page,
-                page_size=page_size,
-            )
-            items = [job_summary(job) for job in result.items]
+    employer = employer_id(token_info)
+    chosen = JobStatus(status) if status else None
+
+    def reply(result: jobs.JobSummaryPage) -> dict[str, Any]:
+        items = [job_summary(job) for job in result.items]
         return {"total": result.total, "page": page, "pageSize": page_size, "items": items}
 
-    return await job_pages.reply(token_info, ("v1", status, page, page_size), read)
+    def read() -> dict[str, Any]:
+        with read_only() as session:
+            return reply(
+                jobs.list_jobs(session, employer, status=chosen, page=page, page_size=page_size)
+            )
+
+    async def read_on_loop() -> dict[str, Any] | None:
+        reads = loop_reads()
+        if reads is None:
+            return None
+        found = await jobs.list_jobs_on_loop(
+            reads, employer, status=chosen, page=page, page_size=page_size
+        )
+        return None if found is None else reply(found)
+
+    return await job_pages.reply(token_info, ("v1", status, page, page_size), read, read_on_loop)
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

@@ -18,8 +18,9 @@ from handlers.representation import (
     v2_job_summary,
 )
 from handlers.shared import jobs as shared
-from handlers.v2.pages import cursor_page
+from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import jobs
+from storage.db import loop_reads
 from storage.errors import InvalidRequest
 from storage.models import JobStatus
 from storage.paging import Position, Slice
@@ -33,18 +34,36 @@ async def list_jobs(
 ) -> ConnexionResponse:
     """Cached like v1's pages (``handlers.read_cache``); a cursor is checked before any read."""
 
+    chosen = V2_JOB_STATUS.member(status) if status else None
+    arguments = {"status": status}
+
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
     ) -> Slice[jobs.JobSummary]:
-        chosen = V2_JOB_STATUS.member(status) if status else None
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
+
+    async def fetch_on_loop(
+        employer: int, after: Position | None, size: int
+    ) -> Slice[jobs.JobSummary] | None:
+        reads = loop_reads()
+        if reads is None:
+            return None
+        return await jobs.list_jobs_after_on_loop(
+            reads, employer, status=chosen, after=after, limit=size
+        )
 
     def read() -> dict[str, Any]:
         return cursor_page(
-            token_info, "listJobs", {"status": status}, (cursor, limit), fetch, v2_job_summary
+            token_info, "listJobs", arguments, (cursor, limit), fetch, v2_job_summary
         )[0]
 
-    return await job_pages.reply(token_info, ("v2", status, cursor, limit), read)
+    async def read_on_loop() -> dict[str, Any] | None:
+        found = await cursor_page_on_loop(
+            token_info, "listJobs", arguments, (cursor, limit), fetch_on_loop, v2_job_summary
+        )
+        return None if found is None else found[0]
+
+    return await job_pages.reply(token_info, ("v2", status, cursor, limit), read, read_on_loop)
 
 
 def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

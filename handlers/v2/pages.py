@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -28,12 +28,41 @@ def cursor_page(
     ``arguments`` are the path and filter arguments the cursor is bound to, ``page`` the request's
     ``(cursor, limit)``.
     """
-    cursor, limit = page
-    employer = employer_id(token_info)
-    scope = cursors.ListScope(operation, employer, arguments)
-    after = cursors.read(scope, cursor)
+    scope, after = _position(token_info, operation, arguments, page[0])
     with read_only() as session:
-        found = fetch(session, employer, after, limit)
+        found = fetch(session, scope.employer_id, after, page[1])
         items = [show(item) for item in found.items]
+    return _page(scope, found, items, page[1])
+
+
+async def cursor_page_on_loop(
+    token_info: dict[str, Any],
+    operation: str,
+    arguments: dict[str, Any],
+    page: tuple[str | None, int],
+    fetch: Callable[[int, Position | None, int], Awaitable[Slice[T] | None]],
+    show: Callable[[T], dict[str, Any]],
+) -> Reply | None:
+    """``cursor_page`` read on the event loop (``storage.loop_reads``): ``fetch(employer_id,
+    after, limit)`` returns the slice, or ``None`` when it must be read on a thread (and then so
+    is this page)."""
+    scope, after = _position(token_info, operation, arguments, page[0])
+    found = await fetch(scope.employer_id, after, page[1])
+    if found is None:
+        return None
+    return _page(scope, found, [show(item) for item in found.items], page[1])
+
+
+def _position(
+    token_info: dict[str, Any], operation: str, arguments: dict[str, Any], cursor: str | None
+) -> tuple[cursors.ListScope, Position | None]:
+    """The list's scope and the position its cursor names (a cursor of another list refused)."""
+    scope = cursors.ListScope(operation, employer_id(token_info), arguments)
+    return scope, cursors.read(scope, cursor)
+
+
+def _page(
+    scope: cursors.ListScope, found: Slice[Any], items: list[dict[str, Any]], limit: int
+) -> Reply:
     next_cursor = cursors.issue(scope, found.last) if found.has_more else None
     return v2_page(items, next_cursor, limit)

@@ -19,7 +19,6 @@ from typing import Any
 import psycopg
 import pytest
 
-from handlers.read_cache import job_pages
 from handlers.representation import job_fields
 from storage import db, jobs
 from storage.models import CreditKind
@@ -94,14 +93,6 @@ def session_unreachable_api(
     )
 
 
-@pytest.fixture
-def uncached_job_reads() -> Iterator[None]:
-    """Job reads as with ``READ_CACHE_SECONDS=0``: every call reads the database."""
-    job_pages.configure(0)
-    yield
-    job_pages.configure(60)
-
-
 def as_new_employer(api: Api, make_employer: EmployerFactory, make_key: KeyFactory) -> int:
     api.activate()
     employer_id = make_employer(job_posting=5, cv_search=5, cv_download=5)
@@ -154,6 +145,8 @@ def test_reads_that_may_lag_come_from_the_replica_and_charges_do_not(
     assert api.post(f"/api/v1/jobs/{first}/publish", json={}).status_code == 200
     replica_pair.wait_for_replay()
     served = replica_of(api).connections_served
+    assert api.database.loop_reads is not None
+    served_on_the_loop = api.database.loop_reads.served_by_replica
 
     with replica_pair.replay_paused():
         created = api.post("/api/v1/jobs", json={**SEED_JOB, "reference": "LAG-1"})
@@ -184,6 +177,8 @@ def test_reads_that_may_lag_come_from_the_replica_and_charges_do_not(
         assert own.status_code == 201
         assert api.get("/api/v1/candidates").json()["total"] == 0
         assert replica_of(api).connections_served > served
+        # The job lists among them, read on the event loop (``storage.loop_reads``).
+        assert api.database.loop_reads.served_by_replica >= served_on_the_loop + 2
         name = lagging_database[0]
         assert on_standby(replica_pair, name, "SELECT count(*) FROM jobs WHERE id = %s", job) == 0
 

@@ -159,3 +159,13 @@ def session_pg_api(
 @pytest.fixture
 def pg_api(session_pg_api: Api) -> Api:
     return session_pg_api.activate()
+
+
+@pytest.fixture
+def uncached_job_reads() -> Iterator[None]:
+    """Job reads as with ``READ_CACHE_SECONDS=0``: every call reads the database."""
+    from handlers.read_cache import job_pages
+
+    job_pages.configure(0)
+    yield
+    job_pages.configure(60)
