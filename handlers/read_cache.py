@@ -26,10 +26,11 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
-from starlette.concurrency import run_in_threadpool
 
+from handlers import loop_first
 from handlers.context import JSONIFIER, employer_id
 from storage import db, runtime
+from storage.loop_reads import LoopReads
 
 MAX_ENTRIES = 4_096
 
@@ -61,18 +62,18 @@ class ReadCache:
         token_info: dict[str, Any],
         key: tuple[Hashable, ...],
         read: Callable[[], Any],
-        read_on_loop: Callable[[], Awaitable[Any | None]] | None = None,
+        read_on_loop: Callable[[LoopReads], Awaitable[Any | None]] | None = None,
     ) -> ConnexionResponse:
         """A 200 with the JSON of ``read()`` (run in a worker thread), cached under ``key`` and
         the caller's data generation. A hit is answered on the event loop, without a thread.
 
-        ``read_on_loop()``, if given, is tried first: the same reply read on the event loop
+        ``read_on_loop(reads)``, if given, is tried first: the same reply read on the event loop
         (``storage.loop_reads``), or ``None`` when ``read()`` must run instead.
         """
         self._follow_runtime()
         generation = token_info.get("data_generation")
         if generation is None or self.ttl <= 0:
-            return _ok(_serialise(await _read(read, read_on_loop)))
+            return _ok(_serialise(await loop_first.read(read, read_on_loop)))
         # Replies of different databases served by one process (the tests) must not mix.
         full_key = (str(db.current().url), employer_id(token_info), generation, *key)
         now = time.monotonic()
@@ -84,23 +85,13 @@ class ReadCache:
         # Kept until the generation moves, so read from the primary: a replica that has not yet
         # replayed the change that moved it would have the old state cached as the new one.
         with db.on_primary():
-            body = _serialise(await _read(read, read_on_loop))
+            body = _serialise(await loop_first.read(read, read_on_loop))
         with self._lock:
             self._entries[full_key] = (now + self.ttl, body)
             self._entries.move_to_end(full_key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return _ok(body)
-
-
-async def _read(
-    read: Callable[[], Any], read_on_loop: Callable[[], Awaitable[Any | None]] | None
-) -> Any:
-    if read_on_loop is not None:
-        found = await read_on_loop()
-        if found is not None:
-            return found
-    return await run_in_threadpool(read)
 
 
 def _serialise(reply: Any) -> bytes:

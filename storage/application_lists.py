@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from storage import driver_rows
 from storage.jobs import get_job
+from storage.loop_reads import LoopReads
 from storage.models import Application, ApplicationType, Candidate, Job, PipelineStage
 from storage.paging import Order, Position, Slice
 from storage.pipeline import get_stage
@@ -190,6 +192,29 @@ def _require_listed(session: Session, listed: ListedApplications) -> None:
         get_stage(session, listed.employer_id, listed.stage_id)
 
 
+def _page_query(
+    listed: ListedApplications, page: int, page_size: int
+) -> tuple[Executable, dict[str, Any]]:
+    values = {**listed.values(), "offset": (page - 1) * page_size, "limit": page_size}
+    return _PAGES[listed.filters], values
+
+
+def _page_of(rows: Sequence[Sequence[Any]]) -> ApplicationPage:
+    # The count of all matches is the last column.
+    return ApplicationPage(total=rows[0][-1], items=[_summary(row[:-1]) for row in rows])
+
+
+def _summary(row: Sequence[Any]) -> ApplicationSummary:
+    # The driver's rows (``storage.loop_reads``) hold the application's type as stored.
+    fields = list(row)
+    fields[_TYPE_AT] = _APPLICATION_TYPES[fields[_TYPE_AT]]
+    return ApplicationSummary(*fields)
+
+
+_TYPE_AT = _SHOWN.index(_APPLICATIONS.c.application_type)
+_APPLICATION_TYPES = driver_rows.enum_of(ApplicationType)
+
+
 def _page(
     session: Session, listed: ListedApplications, *, page: int, page_size: int
 ) -> ApplicationPage:
@@ -201,34 +226,55 @@ def _page(
     primary, as every single-object read: a replica that lags must not hide a new job) and
     counts on its own.
     """
-    values = listed.values()
-    rows = _read(
-        session,
-        _PAGES[listed.filters],
-        {**values, "offset": (page - 1) * page_size, "limit": page_size},
-    )
+    rows = _read(session, *_page_query(listed, page, page_size))
     if rows:
-        return ApplicationPage(
-            total=rows[0].total_matches, items=[ApplicationSummary(*row[:-1]) for row in rows]
-        )
+        return _page_of(rows)
     _require_listed(session, listed)
-    [(total,)] = _read(session, _COUNTS[listed.filters], values)
+    [(total,)] = _read(session, _COUNTS[listed.filters], listed.values())
     return ApplicationPage(total=total, items=[])
+
+
+async def _page_on_loop(
+    reads: LoopReads, listed: ListedApplications, *, page: int, page_size: int
+) -> ApplicationPage | None:
+    """``_page`` on the event loop (``storage.loop_reads``); ``None`` when it must be read on a
+    thread instead, an empty page among them (it checks the job and the stage, and counts)."""
+    rows = await reads.rows(*_page_query(listed, page, page_size), replica_safe=True)
+    return _page_of(rows) if rows else None
+
+
+def _slice_query(
+    listed: ListedApplications, after: Position | None, limit: int
+) -> tuple[Executable, dict[str, Any]]:
+    # One row more than asked is read, to know whether another page follows without counting.
+    values = {**listed.values(), "limit": limit + 1}
+    if after is not None:
+        values.update(APPLICATION_ORDER.bound_position(after))
+    return _SLICES[(listed.filters, after is not None)], values
+
+
+def _slice_of(rows: Sequence[Sequence[Any]], limit: int) -> Slice[ApplicationSummary]:
+    return Slice.of([_summary(row) for row in rows], limit, APPLICATION_ORDER)
 
 
 def _slice(
     session: Session, listed: ListedApplications, *, after: Position | None, limit: int
 ) -> Slice[ApplicationSummary]:
     """``_page``'s applications after ``after`` (keyset paging): one statement, and the
-    checks of ``_page`` when it is empty. One row more than asked is read, to know whether
-    another page follows without counting."""
-    values = {**listed.values(), "limit": limit + 1}
-    if after is not None:
-        values.update(APPLICATION_ORDER.bound_position(after))
-    rows = _read(session, _SLICES[(listed.filters, after is not None)], values)
+    checks of ``_page`` when it is empty."""
+    rows = _read(session, *_slice_query(listed, after, limit))
     if not rows:
         _require_listed(session, listed)
-    return Slice.of([ApplicationSummary(*row) for row in rows], limit, APPLICATION_ORDER)
+    return _slice_of(rows, limit)
+
+
+async def _slice_on_loop(
+    reads: LoopReads, listed: ListedApplications, *, after: Position | None, limit: int
+) -> Slice[ApplicationSummary] | None:
+    """``_slice`` on the event loop (``storage.loop_reads``); ``None`` when it must be read on a
+    thread instead, an empty slice among them (it checks the job and the stage)."""
+    rows = await reads.rows(*_slice_query(listed, after, limit), replica_safe=True)
+    return _slice_of(rows, limit) if rows else None
 
 
 def list_stage_applications(
@@ -245,6 +291,23 @@ def list_stage_applications_after(
     """``list_stage_applications`` after ``after`` in the same order (keyset paging)."""
     listed = ListedApplications(employer_id, stage_id=stage_id)
     return _slice(session, listed, after=after, limit=limit)
+
+
+async def list_stage_applications_on_loop(
+    reads: LoopReads, employer_id: int, stage_id: uuid.UUID, *, page: int, page_size: int
+) -> ApplicationPage | None:
+    """``list_stage_applications`` on the event loop, or ``None`` (see ``_page_on_loop``)."""
+    listed = ListedApplications(employer_id, stage_id=stage_id)
+    return await _page_on_loop(reads, listed, page=page, page_size=page_size)
+
+
+async def list_stage_applications_after_on_loop(
+    reads: LoopReads, employer_id: int, stage_id: uuid.UUID, *, after: Position | None, limit: int
+) -> Slice[ApplicationSummary] | None:
+    """``list_stage_applications_after`` on the event loop, or ``None`` (see
+    ``_slice_on_loop``)."""
+    listed = ListedApplications(employer_id, stage_id=stage_id)
+    return await _slice_on_loop(reads, listed, after=after, limit=limit)
 
 
 def list_job_applications(

@@ -37,6 +37,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 E = TypeVar("E", bound=Enum)
@@ -100,8 +101,12 @@ def finite(value: Decimal | None) -> Decimal | None:
 @functools.cache
 def compiled(statement: ClauseElement, dialect: Dialect) -> str:
     # Statements passed here are built once at import (bound parameters only), so this cache
-    # holds one text per statement and dialect.
-    return str(statement.compile(dialect=dialect))
+    # holds one text per statement and dialect. A value SQLAlchemy renders into the text only as
+    # it executes (``aggregate_strings``' separator) is fixed when the statement is built: it is
+    # rendered here; the parameters a call binds stay placeholders.
+    text = cast(SQLCompiler, statement.compile(dialect=dialect))
+    unbound = {bind.key: None for bind in text.binds.values() if bind.value is None}
+    return text.construct_expanded_state(unbound).statement
 
 
 def plain(value: Any) -> Any:

@@ -3,14 +3,17 @@ first, read as plain rows (v1's numbered pages, v2's keyset slices)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from storage.candidate_scopes import in_talent_pool
+from storage.loop_reads import LoopReads
 from storage.models import Candidate, CandidatePreferredCountry
 from storage.paging import Order, Position, Slice
 from storage.replica import replica_safe
@@ -95,6 +98,15 @@ def _summary(row: Any) -> CandidateSummary:
     return CandidateSummary(*fields)
 
 
+def _page_values(employer_id: int, page: int, page_size: int) -> dict[str, Any]:
+    return {"employer_id": employer_id, "offset": (page - 1) * page_size, "limit": page_size}
+
+
+def _page_of(rows: Sequence[Sequence[Any]]) -> CandidateSummaryPage:
+    # The count of all records is the last column.
+    return CandidateSummaryPage(total=rows[0][-1], items=[_summary(row) for row in rows])
+
+
 @replica_safe
 def list_talent_pool(
     session: Session, employer_id: int, *, page: int, page_size: int
@@ -104,26 +116,49 @@ def list_talent_pool(
     The page and the count of all its records come from one statement; only a page past the
     end counts on its own.
     """
-    rows = session.execute(
-        _POOL_PAGE,
-        {"employer_id": employer_id, "offset": (page - 1) * page_size, "limit": page_size},
-    ).all()
+    rows = session.execute(_POOL_PAGE, _page_values(employer_id, page, page_size)).all()
     if rows:
-        return CandidateSummaryPage(
-            total=rows[0].total_matches, items=[_summary(row) for row in rows]
-        )
+        return _page_of(rows)
     total = session.scalar(_POOL_COUNT, {"employer_id": employer_id}) or 0
     return CandidateSummaryPage(total=total, items=[])
+
+
+async def list_talent_pool_on_loop(
+    reads: LoopReads, employer_id: int, *, page: int, page_size: int
+) -> CandidateSummaryPage | None:
+    """``list_talent_pool`` on the event loop (``storage.loop_reads``); ``None`` when the page
+    must be read on a thread instead, a page past the end among them (it counts on its own)."""
+    values = _page_values(employer_id, page, page_size)
+    rows = await reads.rows(_POOL_PAGE, values, replica_safe=True)
+    return _page_of(rows) if rows else None
+
+
+def _slice_query(
+    employer_id: int, after: Position | None, limit: int
+) -> tuple[Executable, dict[str, Any]]:
+    # One row more than asked is read, to know whether another page follows without counting.
+    values: dict[str, Any] = {"employer_id": employer_id, "limit": limit + 1}
+    if after is not None:
+        values.update(TALENT_POOL_ORDER.bound_position(after))
+    return _POOL_SLICES[after is not None], values
+
+
+def _slice_of(rows: Sequence[Sequence[Any]], limit: int) -> Slice[CandidateSummary]:
+    return Slice.of([_summary(row) for row in rows], limit, TALENT_POOL_ORDER)
 
 
 @replica_safe
 def list_talent_pool_after(
     session: Session, employer_id: int, *, after: Position | None, limit: int
 ) -> Slice[CandidateSummary]:
-    """``list_talent_pool`` after ``after`` in the same order (keyset paging). One row more than
-    asked is read, to know whether another page follows without counting."""
-    values: dict[str, Any] = {"employer_id": employer_id, "limit": limit + 1}
-    if after is not None:
-        values.update(TALENT_POOL_ORDER.bound_position(after))
-    rows = session.execute(_POOL_SLICES[after is not None], values).all()
-    return Slice.of([_summary(row) for row in rows], limit, TALENT_POOL_ORDER)
+    """``list_talent_pool`` after ``after`` in the same order (keyset paging)."""
+    return _slice_of(session.execute(*_slice_query(employer_id, after, limit)).all(), limit)
+
+
+async def list_talent_pool_after_on_loop(
+    reads: LoopReads, employer_id: int, *, after: Position | None, limit: int
+) -> Slice[CandidateSummary] | None:
+    """``list_talent_pool_after`` on the event loop (``storage.loop_reads``); ``None`` when the
+    slice must be read on a thread instead."""
+    rows = await reads.rows(*_slice_query(employer_id, after, limit), replica_safe=True)
+    return None if rows is None else _slice_of(rows, limit)

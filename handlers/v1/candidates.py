@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.context import Reply, employer_id
+from handlers import loop_first
+from handlers.context import Reply, employer_id, v1_page
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
 from storage import talent_pool
 from storage.db import read_only, unit_of_work
 from storage.employers import get_employer
+from storage.loop_reads import LoopReads
 from storage.search.service import search_candidates as run_search
 
 
-def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
-    with read_only() as session:
-        result = talent_pool.list_talent_pool(
-            session, employer_id(token_info), page=page, page_size=page_size
+async def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
+    employer = employer_id(token_info)
+
+    def read() -> talent_pool.CandidateSummaryPage:
+        with read_only() as session:
+            return talent_pool.list_talent_pool(session, employer, page=page, page_size=page_size)
+
+    async def read_on_loop(reads: LoopReads) -> talent_pool.CandidateSummaryPage | None:
+        return await talent_pool.list_talent_pool_on_loop(
+            reads, employer, page=page, page_size=page_size
         )
-        items = [owned_candidate(candidate) for candidate in result.items]
-    return {"total": result.total, "page": page, "pageSize": page_size, "items": items}, 200
+
+    result = await loop_first.read(read, read_on_loop)
+    items = [owned_candidate(candidate) for candidate in result.items]
+    return v1_page(result.total, page, page_size, items)
 
 
 def create_candidate(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

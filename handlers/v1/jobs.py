@@ -11,7 +11,8 @@ from handlers.read_cache import job_pages
 from handlers.representation import job_detail, job_fields, job_summary, parse_timestamp
 from handlers.shared import jobs as shared
 from storage import jobs
-from storage.db import loop_reads, read_only
+from storage.db import read_only
+from storage.loop_reads import LoopReads
 from storage.models import JobStatus
 
 
@@ -34,10 +35,7 @@ async def list_jobs(
                 jobs.list_jobs(session, employer, status=chosen, page=page, page_size=page_size)
             )
 
-    async def read_on_loop() -> dict[str, Any] | None:
-        reads = loop_reads()
-        if reads is None:
-            return None
+    async def read_on_loop(reads: LoopReads) -> dict[str, Any] | None:
         found = await jobs.list_jobs_on_loop(
             reads, employer, status=chosen, page=page, page_size=page_size
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import loop_first
 from handlers.context import Reply, employer_id, stage_uuid, v1_page
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
 from storage import application_lists, pipeline
 from storage.db import read_only
+from storage.loop_reads import LoopReads
 
 
 def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
@@ -19,15 +21,24 @@ def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: i
     return v1_page(len(stages), page, page_size, items)
 
 
-def list_stage_candidates(
+async def list_stage_candidates(
     token_info: dict[str, Any], stage_id: str, page: int = 1, page_size: int = 50
 ) -> Reply:
-    with read_only() as session:
-        result = application_lists.list_stage_applications(
-            session, employer_id(token_info), stage_uuid(stage_id), page=page, page_size=page_size
+    employer, stage = employer_id(token_info), stage_uuid(stage_id)
+
+    def read() -> application_lists.ApplicationPage:
+        with read_only() as session:
+            return application_lists.list_stage_applications(
+                session, employer, stage, page=page, page_size=page_size
+            )
+
+    async def read_on_loop(reads: LoopReads) -> application_lists.ApplicationPage | None:
+        return await application_lists.list_stage_applications_on_loop(
+            reads, employer, stage, page=page, page_size=page_size
         )
-        items = [application(item) for item in result.items]
-    return v1_page(result.total, page, page_size, items)
+
+    result = await loop_first.read(read, read_on_loop)
+    return v1_page(result.total, page, page_size, [application(item) for item in result.items])
 
 
 def move_application(

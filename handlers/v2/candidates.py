@@ -6,19 +6,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import cursors
+from handlers import cursors, loop_first
 from handlers.context import Reply, employer_id, v2_one, v2_page
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
-from handlers.v2.pages import cursor_page
+from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import talent_pool
 from storage.db import unit_of_work
 from storage.employers import get_employer
+from storage.loop_reads import LoopReads
 from storage.paging import Position, Slice
 from storage.search import walk as search_walk
 
 
-def list_candidates(
+async def list_candidates(
     token_info: dict[str, Any], limit: int = 20, cursor: str | None = None
 ) -> Reply:
     def fetch(
@@ -26,7 +27,20 @@ def list_candidates(
     ) -> Slice[talent_pool.CandidateSummary]:
         return talent_pool.list_talent_pool_after(session, employer, after=after, limit=size)
 
-    return cursor_page(token_info, "listCandidates", {}, (cursor, limit), fetch, owned_candidate)
+    async def fetch_on_loop(
+        reads: LoopReads, employer: int, after: Position | None, size: int
+    ) -> Slice[talent_pool.CandidateSummary] | None:
+        return await talent_pool.list_talent_pool_after_on_loop(
+            reads, employer, after=after, limit=size
+        )
+
+    page = (cursor, limit)
+    return await loop_first.read(
+        lambda: cursor_page(token_info, "listCandidates", {}, page, fetch, owned_candidate),
+        lambda reads: cursor_page_on_loop(
+            reads, token_info, "listCandidates", {}, page, fetch_on_loop, owned_candidate
+        ),
+    )
 
 
 def create_candidate(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:

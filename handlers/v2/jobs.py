@@ -20,8 +20,8 @@ from handlers.representation import (
 from handlers.shared import jobs as shared
 from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import jobs
-from storage.db import loop_reads
 from storage.errors import InvalidRequest
+from storage.loop_reads import LoopReads
 from storage.models import JobStatus
 from storage.paging import Position, Slice
 
@@ -43,11 +43,8 @@ async def list_jobs(
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
 
     async def fetch_on_loop(
-        employer: int, after: Position | None, size: int
+        reads: LoopReads, employer: int, after: Position | None, size: int
     ) -> Slice[jobs.JobSummary] | None:
-        reads = loop_reads()
-        if reads is None:
-            return None
         return await jobs.list_jobs_after_on_loop(
             reads, employer, status=chosen, after=after, limit=size
         )
@@ -57,9 +54,9 @@ async def list_jobs(
             token_info, "listJobs", arguments, (cursor, limit), fetch, v2_job_summary
         )[0]
 
-    async def read_on_loop() -> dict[str, Any] | None:
+    async def read_on_loop(reads: LoopReads) -> dict[str, Any] | None:
         found = await cursor_page_on_loop(
-            token_info, "listJobs", arguments, (cursor, limit), fetch_on_loop, v2_job_summary
+            reads, token_info, "listJobs", arguments, (cursor, limit), fetch_on_loop, v2_job_summary
         )
         return None if found is None else found[0]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from handlers import cursors
 from handlers.context import Reply, employer_id, v2_page
 from storage.db import read_only
+from storage.loop_reads import LoopReads
 from storage.paging import Position, Slice
 
 T = TypeVar("T")
@@ -36,18 +37,19 @@ def cursor_page(
 
 
 async def cursor_page_on_loop(
+    reads: LoopReads,
     token_info: dict[str, Any],
     operation: str,
     arguments: dict[str, Any],
     page: tuple[str | None, int],
-    fetch: Callable[[int, Position | None, int], Awaitable[Slice[T] | None]],
+    fetch: Callable[[LoopReads, int, Position | None, int], Awaitable[Slice[T] | None]],
     show: Callable[[T], dict[str, Any]],
 ) -> Reply | None:
-    """``cursor_page`` read on the event loop (``storage.loop_reads``): ``fetch(employer_id,
-    after, limit)`` returns the slice, or ``None`` when it must be read on a thread (and then so
-    is this page)."""
+    """``cursor_page`` read on the event loop (``storage.loop_reads``): ``fetch(reads,
+    employer_id, after, limit)`` returns the slice, or ``None`` when it must be read on a thread
+    (and then so is this page)."""
     scope, after = _position(token_info, operation, arguments, page[0])
-    found = await fetch(scope.employer_id, after, page[1])
+    found = await fetch(reads, scope.employer_id, after, page[1])
     if found is None:
         return None
     return _page(scope, found, [show(item) for item in found.items], page[1])

@@ -6,12 +6,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import loop_first
 from handlers.context import Reply, stage_uuid, v2_one
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
-from handlers.v2.pages import cursor_page
+from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import application_lists, pipeline
 from storage.application_lists import ApplicationSummary
+from storage.loop_reads import LoopReads
 from storage.models import PipelineStage
 from storage.paging import Position, Slice
 
@@ -27,19 +29,32 @@ def list_pipeline_stages(
     return cursor_page(token_info, "listPipelineStages", {}, (cursor, limit), fetch, pipeline_stage)
 
 
-def list_stage_candidates(
+async def list_stage_candidates(
     token_info: dict[str, Any], stage_id: str, limit: int = 20, cursor: str | None = None
 ) -> Reply:
+    stage = stage_uuid(stage_id)
+
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
     ) -> Slice[ApplicationSummary]:
         return application_lists.list_stage_applications_after(
-            session, employer, stage_uuid(stage_id), after=after, limit=size
+            session, employer, stage, after=after, limit=size
         )
 
-    arguments = {"stageId": stage_id}
-    return cursor_page(
-        token_info, "listStageCandidates", arguments, (cursor, limit), fetch, application
+    async def fetch_on_loop(
+        reads: LoopReads, employer: int, after: Position | None, size: int
+    ) -> Slice[ApplicationSummary] | None:
+        return await application_lists.list_stage_applications_after_on_loop(
+            reads, employer, stage, after=after, limit=size
+        )
+
+    arguments, page = {"stageId": stage_id}, (cursor, limit)
+    operation = "listStageCandidates"
+    return await loop_first.read(
+        lambda: cursor_page(token_info, operation, arguments, page, fetch, application),
+        lambda reads: cursor_page_on_loop(
+            reads, token_info, operation, arguments, page, fetch_on_loop, application
+        ),
     )
 
 

@@ -4,6 +4,7 @@ replies as read on a worker thread, and the thread still serves whatever the loo
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Any
 
 import psycopg
@@ -21,6 +22,13 @@ LISTS = [
     "/api/v2/jobs",
     "/api/v2/jobs?status=open",
     "/api/v2/jobs?limit=2",
+    "/api/v1/candidates",
+    "/api/v1/candidates?pageSize=1&page=2",
+    "/api/v2/candidates",
+    "/api/v2/candidates?limit=1",
+    "/api/v1/pipeline/stages/{stage}/candidates",
+    "/api/v2/pipeline/stages/{stage}/candidates",
+    "/api/v2/pipeline/stages/{stage}/candidates?limit=1",
 ]
 
 
@@ -33,9 +41,10 @@ async def reopen(reads: LoopReads) -> None:
     reads.open()
 
 
-def as_employer_with_jobs(api: Api, make_employer: EmployerFactory, make_key: KeyFactory) -> None:
-    """A new employer with jobs of every shape a list shows: salaries whole, with cents and none,
-    each kind of place, published and closed, and text that JSON must escape."""
+def as_employer_with_lists(api: Api, make_employer: EmployerFactory, make_key: KeyFactory) -> str:
+    """A new employer with jobs of every shape a list shows (salaries whole, with cents and none,
+    each kind of place, published and closed, text that JSON must escape), a talent pool and
+    applications at the first stage of its pipeline, whose id is returned."""
     employer_id = make_employer(job_posting=5)
     _key_id, api.default_key = make_key(employer_id)
     bodies: list[dict[str, Any]] = [
@@ -61,15 +70,39 @@ def as_employer_with_jobs(api: Api, make_employer: EmployerFactory, make_key: Ke
     assert api.post(f"/api/v1/jobs/{made[1]}/publish", json={}).status_code == 200
     assert api.post(f"/api/v1/jobs/{made[2]}/publish", json={}).status_code == 200
     assert api.delete(f"/api/v1/jobs/{made[2]}").status_code in (200, 204)
+    # The talent pool: a record of the employer's own, with every field, and two applicants.
+    own = {
+        "fullName": "Priya Evans",
+        "email": "priya@example.com",
+        "phone": "+44 20 7946 0958",
+        "headline": "Process engineer",
+        "skills": ["HVAC", "AutoCAD"],
+        "city": "London",
+        "countryId": 44,
+        "preferredCountryIds": [971, 44],
+        "lastActiveAt": "2026-05-20T08:12:00Z",
+    }
+    assert api.post("/api/v1/candidates", json=own).status_code == 201
+    for name in ("Tom Jones", "Ana Lima"):
+        applicant = {
+            "fullName": name,
+            "email": f"{secrets.token_hex(6)}@example.com",
+            "cvText": "Process engineer, twelve years of HVAC design.",
+        }
+        applied = api.client.post(f"/public/v1/jobs/{made[1]}/apply", json=applicant)
+        assert applied.status_code in (200, 201, 202), applied.text
+    stages = api.get("/api/v1/pipeline/stages").json()["items"]
+    return str(stages[0]["id"])
 
 
 def test_uncached_lists_are_read_on_the_loop_and_answer_as_on_a_thread(
     pg_api: Api, make_employer: EmployerFactory, make_key: KeyFactory, uncached_job_reads: None
 ) -> None:
-    as_employer_with_jobs(pg_api, make_employer, make_key)
+    stage = as_employer_with_lists(pg_api, make_employer, make_key)
+    lists = [path.format(stage=stage) for path in LISTS]
     reads = loop_reads(pg_api)
     on_the_loop = {}
-    for path in LISTS:
+    for path in lists:
         served = reads.served
         reply = pg_api.get(path)
         assert reply.status_code == 200, reply.text
@@ -86,7 +119,7 @@ def test_uncached_lists_are_read_on_the_loop_and_answer_as_on_a_thread(
     portal.call(reads.close)
     try:
         served = reads.served
-        for path in LISTS:
+        for path in lists:
             assert pg_api.get(path).content == on_the_loop[path], path
         next_page = pg_api.get("/api/v2/jobs", params={"limit": 2, "cursor": cursor})
         assert next_page.content == on_the_loop["next"]
@@ -102,7 +135,7 @@ def test_uncached_lists_are_read_on_the_loop_and_answer_as_on_a_thread(
 def test_a_page_past_the_end_is_counted_on_a_thread(
     pg_api: Api, make_employer: EmployerFactory, make_key: KeyFactory, uncached_job_reads: None
 ) -> None:
-    as_employer_with_jobs(pg_api, make_employer, make_key)
+    as_employer_with_lists(pg_api, make_employer, make_key)
     reply = pg_api.get("/api/v1/jobs", params={"page": 9})
     assert reply.status_code == 200
     assert reply.json()["total"] == 4 and reply.json()["items"] == []
@@ -120,7 +153,7 @@ def loop_connections(database: str) -> list[int]:
 def test_a_lost_connection_is_read_again_on_a_thread_and_replaced(
     pg_api: Api, make_employer: EmployerFactory, make_key: KeyFactory, uncached_job_reads: None
 ) -> None:
-    as_employer_with_jobs(pg_api, make_employer, make_key)
+    as_employer_with_lists(pg_api, make_employer, make_key)
     reads = loop_reads(pg_api)
     before = pg_api.get("/api/v1/jobs")
     name = pg_api.database.url.database
