@@ -14,7 +14,7 @@ from storage import applications, candidates, clock, credits, db
 from storage.models import Candidate, CandidateUnlock, CreditKind
 from storage.search import limits
 from tests.support.apps import Api
-from tests.support.factories import SEED_JOB, EmployerFactory, KeyFactory, Tenant
+from tests.support.factories import FULL_CANDIDATE, SEED_JOB, EmployerFactory, KeyFactory, Tenant
 from tests.support.statements import recorded_statements
 
 # Once more on a PostgreSQL primary with a streaming replica serving CV search's matching and
@@ -380,18 +380,7 @@ class TestFullProfile:
 
 class TestTalentPool:
     def test_create_list_and_update(self, api: Api, tenant: Tenant) -> None:
-        body = {
-            "fullName": "Priya Evans",
-            "email": "priya@example.com",
-            "phone": "+44 20 7946 0958",
-            "headline": "Process engineer",
-            "skills": ["HVAC", "AutoCAD"],
-            "city": "London",
-            "countryId": 44,
-            "preferredCountryIds": [971, 44],
-            "lastActiveAt": "2026-05-20T08:12:00Z",
-        }
-        created = api.post("/api/v1/candidates", json=body)
+        created = api.post("/api/v1/candidates", json=FULL_CANDIDATE)
         assert created.status_code == 201
         record = created.json()
         assert created.headers["location"] == f"/api/v1/candidates/{record['id']}"

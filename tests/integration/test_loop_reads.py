@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, select
 from storage.loop_reads import APPLICATION_NAME, LoopReads
 from tests.support.apps import Api
 from tests.support.databases import admin_conninfo
-from tests.support.factories import SEED_JOB, V2_JOB, EmployerFactory, KeyFactory
+from tests.support.factories import FULL_CANDIDATE, SEED_JOB, V2_JOB, EmployerFactory, KeyFactory
 
 LISTS = [
     "/api/v1/jobs",
@@ -71,18 +71,7 @@ def as_employer_with_lists(api: Api, make_employer: EmployerFactory, make_key: K
     assert api.post(f"/api/v1/jobs/{made[2]}/publish", json={}).status_code == 200
     assert api.delete(f"/api/v1/jobs/{made[2]}").status_code in (200, 204)
     # The talent pool: a record of the employer's own, with every field, and two applicants.
-    own = {
-        "fullName": "Priya Evans",
-        "email": "priya@example.com",
-        "phone": "+44 20 7946 0958",
-        "headline": "Process engineer",
-        "skills": ["HVAC", "AutoCAD"],
-        "city": "London",
-        "countryId": 44,
-        "preferredCountryIds": [971, 44],
-        "lastActiveAt": "2026-05-20T08:12:00Z",
-    }
-    assert api.post("/api/v1/candidates", json=own).status_code == 201
+    assert api.post("/api/v1/candidates", json=FULL_CANDIDATE).status_code == 201
     for name in ("Tom Jones", "Ana Lima"):
         applicant = {
             "fullName": name,

@@ -29,6 +29,18 @@ SEED_JOB: dict[str, Any] = {
     "applyMethod": "EmailApply",
     "applyEmailAddress": "jobs@example.com",
 }
+# A talent-pool record of the employer's own, with every field a create takes but the texts.
+FULL_CANDIDATE: dict[str, Any] = {
+    "fullName": "Priya Evans",
+    "email": "priya@example.com",
+    "phone": "+44 20 7946 0958",
+    "headline": "Process engineer",
+    "skills": ["HVAC", "AutoCAD"],
+    "city": "London",
+    "countryId": 44,
+    "preferredCountryIds": [971, 44],
+    "lastActiveAt": "2026-05-20T08:12:00Z",
+}
 # The same job in v2's words.
 V2_JOB: dict[str, Any] = {
     "title": "Senior Platform Engineer",
