@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 from sqlalchemy import Engine
 from sqlalchemy.sql import Executable
 
@@ -56,11 +57,15 @@ class _Connections:
     def __init__(self, engine: Engine, max_size: int) -> None:
         self.engine = engine
         self.max_size = max_size
-        url = engine.url.set(drivername="postgresql")
-        if "application_name" not in url.query:
-            # Told apart from the engine's in pg_stat_activity.
-            url = url.update_query_dict({"application_name": APPLICATION_NAME})
-        self._conninfo = url.render_as_string(hide_password=False)
+        # What the engine's own connections are opened with (host, database, user, the URL's
+        # query), named apart in pg_stat_activity unless the URL names them, in the session's
+        # zone as ``storage.db`` sets it on the engine's connections.
+        _args, parameters = engine.dialect.create_connect_args(engine.url)
+        # The types SQLAlchemy's dialect adapts (psycopg's ``context``): the same on both paths.
+        self._context = parameters.pop("context", None)
+        parameters.setdefault("application_name", APPLICATION_NAME)
+        parameters["options"] = f"{parameters.get('options', '')} -c TimeZone=UTC".strip()
+        self._conninfo = psycopg.conninfo.make_conninfo("", **parameters)
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._open = 0
 
@@ -70,12 +75,13 @@ class _Connections:
         elif self._open < self.max_size:
             self._open += 1
             try:
-                # The session's zone as ``storage.db`` sets it on the engine's connections.
                 connection = await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True, options="-c TimeZone=UTC"
+                    self._conninfo, autocommit=True, context=self._context
                 )
-            except psycopg.Error:
+            except BaseException as error:  # cancelled while connecting, among others
                 self._open -= 1
+                if not isinstance(error, psycopg.Error):
+                    raise
                 logger.warning("no connection for a read on the event loop", exc_info=True)
                 return None
         else:

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 import psycopg
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, create_engine, func, select, text
 
 from storage.loop_reads import APPLICATION_NAME, LoopReads
 from tests.support.apps import Api
@@ -191,3 +191,28 @@ def test_a_loop_opens_at_most_its_pool_and_waits_for_none(pg_api: Api) -> None:
     found = asyncio.run(three_at_once())
     assert sorted(found, key=lambda rows: rows is None) == [[("",)], [("",)], None]
     assert set(loop_connections(name)) == kept
+
+
+def test_loop_connections_are_opened_as_the_database_url_says_and_run_in_utc(pg_api: Api) -> None:
+    """The URL's own options and connection name are kept; the session's zone is UTC, as on the
+    engine's connections, whatever the URL asks."""
+    url = pg_api.database.url.update_query_dict(
+        {
+            "application_name": "partner-board",
+            "options": "-c statement_timeout=4321 -c TimeZone=Asia/Dubai",
+        }
+    )
+    reads = LoopReads(create_engine(url), None, max_size=1)
+    settings = text(
+        "SELECT current_setting('application_name'), current_setting('statement_timeout'),"
+        " current_setting('TimeZone')"
+    )
+
+    async def read() -> Any:
+        reads.open()
+        try:
+            return await reads.rows(settings, {}, replica_safe=False)
+        finally:
+            await reads.close()
+
+    assert asyncio.run(read()) == [("partner-board", "4321ms", "UTC")]
