@@ -27,7 +27,7 @@ What stays as through SQLAlchemy:
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar, cast
@@ -70,20 +70,38 @@ def _from_the_driver(
     driver = cast("psycopg.Connection[tuple[Any, ...]]", connection.connection.driver_connection)
     if not driver.autocommit:
         return None
-    sql = compiled(statement, connection.dialect)
-    parameters = {name: plain(value) for name, value in values.items()}
+    sql, parameters = driver_statement(statement, connection.dialect, values)
     dispatch = connection.dispatch
     with driver.cursor() as cursor:
         try:
-            for listener in dispatch.before_cursor_execute:
-                listener(connection, cursor, sql, parameters, None, False)
+            tell(dispatch.before_cursor_execute, connection, cursor, sql, parameters)
             cursor.execute(sql, parameters)
             found = cursor.fetchall()
-            for listener in dispatch.after_cursor_execute:
-                listener(connection, cursor, sql, parameters, None, False)
+            tell(dispatch.after_cursor_execute, connection, cursor, sql, parameters)
         except psycopg.Error:
             return None
     return found
+
+
+def driver_statement(
+    statement: Executable, dialect: Dialect, values: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The text (compiled once) and the parameters psycopg is given for ``statement`` with
+    ``values``; also for the reads on the event loop (``storage.loop_reads``)."""
+    return _compiled(statement, dialect), {name: _plain(value) for name, value in values.items()}
+
+
+def tell(
+    listeners: Iterable[Callable[..., Any]],
+    connection: Connection | None,
+    cursor: Any,
+    sql: str,
+    parameters: Mapping[str, Any],
+) -> None:
+    """The engine's ``before_cursor_execute`` or ``after_cursor_execute`` listeners, called as
+    SQLAlchemy calls them for a statement it runs (``connection`` ``None`` where there is none)."""
+    for listener in listeners:
+        listener(connection, cursor, sql, parameters, None, False)
 
 
 def enum_of(members: type[E]) -> Mapping[Any, E]:
@@ -99,7 +117,7 @@ def finite(value: Decimal | None) -> Decimal | None:
 
 
 @functools.cache
-def compiled(statement: ClauseElement, dialect: Dialect) -> str:
+def _compiled(statement: ClauseElement, dialect: Dialect) -> str:
     # Statements passed here are built once at import (bound parameters only), so this cache
     # holds one text per statement and dialect. A value SQLAlchemy renders into the text only as
     # it executes (``aggregate_strings``' separator) is fixed when the statement is built: it is
@@ -109,6 +127,6 @@ def compiled(statement: ClauseElement, dialect: Dialect) -> str:
     return text.construct_expanded_state(unbound).statement
 
 
-def plain(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     # A StrEnum is sent as its value, as SQLAlchemy's Enum type sends it.
     return value.value if isinstance(value, Enum) else value

@@ -89,12 +89,10 @@ class _Connections:
         dispatch = self.engine.dispatch
         try:
             cursor = connection.cursor()
-            for listener in dispatch.before_cursor_execute:
-                listener(None, cursor, sql, values, None, False)
+            driver_rows.tell(dispatch.before_cursor_execute, None, cursor, sql, values)
             await cursor.execute(sql, values)
             found = await cursor.fetchall()
-            for listener in dispatch.after_cursor_execute:
-                listener(None, cursor, sql, values, None, False)
+            driver_rows.tell(dispatch.after_cursor_execute, None, cursor, sql, values)
         except psycopg.Error:
             # A restart breaks every connection: drop the idle ones too, as SQLAlchemy drops its
             # pool. The caller reads on a thread, where the error (if it lasts) is reported.
@@ -174,8 +172,9 @@ class LoopReads:
                 return None
             if usable:
                 target = connections.replica
-        sql = driver_rows.compiled(statement, self._engine.dialect)
-        found = await target.rows(sql, {name: driver_rows.plain(v) for name, v in values.items()})
+        found = await target.rows(
+            *driver_rows.driver_statement(statement, self._engine.dialect, values)
+        )
         if found is not None:
             self.served += 1
             if target is connections.replica:
