@@ -411,12 +411,13 @@ class CandidateSearch(Base):
     (a few dozen bytes each), not the wide candidates table. ``terms`` (each word with its
     positions, every pair and, since migrations 0016 and 0018, every triple and quadruple of
     adjacent words, so that a phrase of two to four words is one index key, recency buckets of
-    ``last_active_at`` and the preferred countries; ``storage.search.postgres``) is what the GIN
-    index matches, filters included; it is kept out of line (``toast_tuple_target`` 128) and
-    uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check the
-    positions of a phrase of five or more words under a NOT (a required one is checked on
-    ``CandidateSearchWords``, and only where its signatures of ambiguous triples say it could be
-    wanting).
+    ``last_active_at``, the preferred countries, and since migration 0021 the marks and five-word
+    contexts of triples that stand in more than one context; ``storage.search.postgres``) is what
+    the GIN index matches, filters included; it is kept out of line (``toast_tuple_target`` 128)
+    and uncompressed (``STORAGE EXTERNAL``, migration 0009), and read back only to check the
+    positions of a phrase of five or more words under a NOT (a required one of six or more is
+    checked on ``CandidateSearchWords``, and only where its signatures of ambiguous triples say it
+    could be wanting).
     Written by the service with the candidate, in its transaction.
 
     The rows are kept in order of recency, most recent first (``CLUSTER`` on
@@ -444,9 +445,9 @@ class CandidateSearch(Base):
     terms: Mapped[str] = mapped_column(TSVECTOR, deferred=True)
     # Which triples of adjacent words stand in the profile in more than one context, as two 64-bit
     # signatures, each from its own byte of a triple's MD5 (``postgres.ambiguous_triples``,
-    # migrations 0019 and 0020): a match of a phrase of five words or more is checked on the
-    # ranking words only if both have one of its bits. A writer that leaves them out gets every
-    # bit (``ALL_AMBIGUOUS``): every such match checked, as before 0019.
+    # migrations 0019 and 0020): a match of a phrase of six words or more is checked on the
+    # ranking words only if both hold the bits of two of its overlaps (``postgres.index_query``).
+    # A writer that leaves them out gets every bit (``ALL_AMBIGUOUS``): every such match checked.
     ambiguous_triples: Mapped[int] = mapped_column(
         BigInteger, server_default=text_clause("-1"), nullable=False
     )

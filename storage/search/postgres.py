@@ -116,14 +116,55 @@ def ambiguous_triples(document: Sequence[str]) -> list[tuple[str, str, str]]:
     phrase of five words or more is in a profile that holds all its quadruples unless one of the
     triples where they overlap is ambiguous here (for six words and more, by the same argument
     from one overlap to the next)."""
+    return list(_ambiguous_contexts(document))
+
+
+Context = tuple[str | None, str | None]
+
+
+def _ambiguous_contexts(
+    document: Sequence[str],
+) -> dict[tuple[str, str, str], set[Context]]:
+    """``ambiguous_triples``, each with its contexts: the (word before, word after) it stands
+    between, ``None`` for no word."""
     # No word (``None``) at either end: each window of five is a triple with its context.
     words = [None, *(None if word == FILLER else word for word in document), None]
-    contexts: dict[tuple[str, str, str], set[tuple[str | None, str | None]]] = defaultdict(set)
+    contexts: dict[tuple[str, str, str], set[Context]] = defaultdict(set)
     windows = zip(words, words[1:], words[2:], words[3:], words[4:], strict=False)
     for before, first, second, third, after in windows:
         if first is not None and second is not None and third is not None:
             contexts[(first, second, third)].add((before, after))
-    return [triple for triple, seen in contexts.items() if len(seen) > 1]
+    return {triple: seen for triple, seen in contexts.items() if len(seen) > 1}
+
+
+# An ambiguous triple's mark and its contexts as lexemes (migration 0021): where a triple stands
+# in more than one context, ``terms`` also lists the triple behind four ``FILLER``s
+# (``ambiguous_mark``: "ambiguous here") and each five words it stands in, behind five
+# (``context_lexeme``). A long phrase's overlap then needs no check on the ranking words: the
+# profile's triple there is either unambiguous (no mark) or stands in the phrase's own context
+# (that five-word key); see ``index_query``. Each is behind more ``FILLER``s than any shorter run,
+# so no prefix reaches them.
+def ambiguous_mark(first: str, second: str, third: str) -> str:
+    return f"{FILLER * 4}{first} {second} {third}"
+
+
+def context_lexeme(before: str, first: str, second: str, third: str, after: str) -> str:
+    return f"{FILLER * 5}{before} {first} {second} {third} {after}"
+
+
+def _context_lexemes(ambiguous: dict[tuple[str, str, str], set[Context]]) -> list[str]:
+    """The marks of ``_ambiguous_contexts``' triples and their contexts of five words (not those
+    at an end or a ``FILLER``: no phrase names them), each once, in order."""
+    lexemes: list[str] = []
+    for triple, contexts in ambiguous.items():
+        lexemes.append(_lexeme(ambiguous_mark(*triple)))
+        fives = {
+            context_lexeme(before, *triple, after)
+            for before, after in contexts
+            if before is not None and after is not None
+        }
+        lexemes.extend(_lexeme(five) for five in sorted(fives))
+    return lexemes
 
 
 def _adjacent_lexemes(adjacent: dict[int, dict[str, None]]) -> list[str]:
@@ -145,7 +186,8 @@ def tsvector_literal(document: Sequence[str]) -> str:
     (``candidate_search.terms``).
     """
     positions, adjacent = _entries(document)
-    return " ".join([*_words(positions), *_adjacent_lexemes(adjacent)])
+    contexts = _context_lexemes(_ambiguous_contexts(document))
+    return " ".join([*_words(positions), *_adjacent_lexemes(adjacent), *contexts])
 
 
 # Recency buckets: each profile's matching vector also holds the day it was last active, and the
@@ -237,13 +279,15 @@ def search_vectors(
     document: Sequence[str], last_active_at: datetime, preferred_country_ids: Sequence[int] = ()
 ) -> SearchVectors:
     positions, adjacent = _entries(document)
+    ambiguous = _ambiguous_contexts(document)
     words = _words(positions)
     buckets = recency_lexemes(activity_day(last_active_at))
     countries = [country_lexeme(country) for country in sorted(set(preferred_country_ids))]
+    contexts = _context_lexemes(ambiguous)
     return SearchVectors(
-        terms=" ".join([*words, *_adjacent_lexemes(adjacent), *buckets, *countries]),
+        terms=" ".join([*words, *_adjacent_lexemes(adjacent), *contexts, *buckets, *countries]),
         words=" ".join(words),
-        ambiguous=signatures(ambiguous_triples(document)),
+        ambiguous=signatures(ambiguous),
         length=sum(map(len, positions.values())) + len(adjacent[2]),
     )
 
@@ -348,11 +392,10 @@ def _term(term: Term, *, hints: bool, expansions: Expansions, relaxed: list[Term
     if len(hinted) == 1:
         return hinted[0]
     if relaxed is not None:
-        # A longer phrase's quadruples without its positions (``index_query``): a profile
-        # holding them all almost always holds the phrase, and the query itself decides on the
-        # ranking words.
+        # A longer phrase's quadruples without its positions, and at each overlap the triple
+        # unambiguous or in the phrase's own context (``index_query``).
         relaxed.append(term)
-        return f"({' & '.join(hinted)})"
+        return f"({' & '.join([*hinted, *_overlap_tests(term)])})"
     return f"({phrase} & {' & '.join(hinted)})"
 
 
@@ -372,38 +415,70 @@ class IndexQuery:
     literal: str
     # The literal matches a few profiles more than the query: each match must also match the
     # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``,
-    # unless either of its signatures (``CandidateSearch.ambiguous_triples``, ``_2``) has none of
-    # ``ambiguous``' bits for it.
+    # unless its signatures (``CandidateSearch.ambiguous_triples``, ``_2``) hold both bits of at
+    # most one of ``overlaps``.
     checked: bool
-    # The bits of the triples where the relaxed phrases' quadruples overlap, in each signature.
+    # The bits, in each signature, of the triples where the quadruples of a relaxed phrase of six
+    # words or more overlap: all of them (``ambiguous``), and each one's (``overlaps``).
     ambiguous: Signatures = (0, 0)
+    overlaps: tuple[Signatures, ...] = ()
 
 
 def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
     """The tsquery the GIN index answers for ``node``: ``tsquery_literal`` with hints, except
     that a phrase of five words or more that a match must hold (not one under a ``NOT``) is its
-    quadruples alone.
+    quadruples, and a test at each triple where two of them overlap.
 
     A phrase's positions are not in the index: PostgreSQL checks them on every profile the index
     returns, reading that profile's whole matching vector (pairs and triples included, 7.4 KB at
     1M profiles) back from TOAST; for a phrase with 10,000 matches that check was most of the
-    search. Without positions, the literal is answered by the index alone and matches every
-    profile the query does, and the few that hold the quadruples apart; so each match is checked
-    against the query on its ranking words instead (``checked``), a small vector kept inline;
-    but only a profile in which a triple where two of those quadruples overlap stands in more
-    than one context can hold them apart (``ambiguous_triples``), so a match where either
-    signature has none of those triples' bits (``ambiguous``) is a match without the check. A
-    phrase under a ``NOT`` keeps its positions: without them it would rule out too much."""
+    search. Without positions, a profile holding every quadruple can still hold them apart, but
+    only where the triple at an overlap stands in more than one context
+    (``ambiguous_triples``). So at each overlap the literal also requires that triple's mark to be
+    absent (it stands one way only) or the phrase's five words around it to be there
+    (``ambiguous_mark``, ``context_lexeme``). Then a profile holds the phrase: from the one
+    overlap where the five words stand, or from the first quadruple when there is none, each
+    unambiguous overlap carries the phrase on by one word. That fails only where two overlaps or
+    more of the phrase are ambiguous in the profile, each five words standing somewhere else; so
+    a match of a phrase of six words or more is checked against the query on its ranking words
+    (``checked``), a small vector kept inline, where its signatures hold the bits of two of the
+    phrase's overlaps (``overlaps``). A phrase under a ``NOT`` keeps its positions: without them
+    it would rule out too much."""
     relaxed: list[Term] = []
     literal = _literal(node, hints=True, expansions=expansions or {}, relaxed=relaxed)
-    overlaps = (term.words[start : start + 3] for term in relaxed for start in _overlaps(term))
-    return IndexQuery(literal=literal, checked=bool(relaxed), ambiguous=signatures(overlaps))
+    triples = [
+        term.words[start : start + 3]
+        for term in relaxed
+        if len(_overlaps(term)) > 1
+        for start in _overlaps(term)
+    ]
+    return IndexQuery(
+        literal=literal,
+        checked=bool(triples),
+        ambiguous=signatures(triples),
+        overlaps=tuple(signatures([triple]) for triple in triples),
+    )
 
 
 def _overlaps(term: Term) -> range:
     """Where the triples start at which a long phrase's consecutive quadruples overlap (words 2-4
     of a five-word phrase; 2-4 and 3-5 of six words). A wildcard's last word is in none."""
     return range(1, len(term.words) - 3)
+
+
+def _overlap_tests(term: Term) -> list[str]:
+    """For each overlap of a long phrase's quadruples: the triple there is not ambiguous in the
+    profile, or stands between the phrase's words before and after it (with a wildcard, the last
+    five words end in its letters or their stem, as its last quadruple does)."""
+    words, stem = term.words, term.prefix_stem
+    tests = []
+    for start in _overlaps(term):
+        five = words[start - 1 : start + 4]
+        context = _lexeme(context_lexeme(*five))
+        if term.prefix and start + 4 == len(words):
+            context = _either(context, stem and _lexeme(context_lexeme(*five[:-1], stem)))
+        tests.append(f"(!{_lexeme(ambiguous_mark(*five[1:4]))} | {context})")
+    return tests
 
 
 def _literal(node: Node, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:

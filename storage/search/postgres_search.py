@@ -41,13 +41,15 @@ class Scope:
         ``first_day`` (or ``since``'s day) to the newest profile's; then the tests of the rows it
         returns: the employer's scope, the exact moment of ``since`` (the buckets are days), and
         the query on the ranking words when the index's words match a few profiles more
-        (``postgres.index_query``: a phrase of five words or more).
+        (``postgres.index_query``: a phrase of six words or more).
         As the shape of the conditions and their values (``postgres_statements`` makes the SQL)."""
         words = self.words
         values: dict[str, Any] = {"words": words.literal, "employer_id": self.employer_id}
         if words.checked:
             values["checked_words"] = self.query
-            values["ambiguous"], values["ambiguous_2"] = words.ambiguous
+            values["ambiguous_0"], values["ambiguous_1"] = words.ambiguous
+            for index, bits in enumerate(words.overlaps):
+                values[f"overlap_0_{index}"], values[f"overlap_1_{index}"] = bits
         if self.country_ids:
             values["countries"] = pg_search.countries_tsquery(self.country_ids)
         if self.since is not None:
@@ -61,7 +63,7 @@ class Scope:
             countries="countries" in values,
             days="days" in values,
             since="since" in values,
-            checked=words.checked,
+            overlaps=len(words.overlaps),
         )
         return shape, values
 

@@ -48,7 +48,9 @@ class Shape:
     countries: bool
     days: bool
     since: bool
-    checked: bool = False  # the words checked on the ranking words too (``checked_words``)
+    # The words checked on the ranking words too (``checked_words``) where the row's signatures
+    # hold the bits of two of this many overlaps (``postgres.IndexQuery``).
+    overlaps: int = 0
 
 
 def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
@@ -61,22 +63,34 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
     conditions.append(searchable_by(bindparam("employer_id"), CandidateSearch))
     if shape.since:
         conditions.append(CandidateSearch.last_active_at >= bindparam("since"))
-    if shape.checked:
-        # Only a row whose signatures both hold one of the bits can be one of the few that hold
-        # the relaxed phrases' quadruples apart (``postgres.index_query``); the others are
-        # matches. Those few are checked by a subquery per row (a lookup by key in the ranking
-        # words' table, whose vectors are inline), never a join over that table.
+    if shape.overlaps:
+        # Only a row whose signatures both hold the bits of two of a long phrase's overlaps can
+        # be one of the few that hold its quadruples apart (``postgres.index_query``); the others
+        # are matches. Most rows have none of the bits at all, which is tested first. Those few
+        # are checked by a subquery per row (a lookup by key in the ranking words' table, whose
+        # vectors are inline), never a join over that table.
         words = CandidateSearchWords
-        signed = {
-            "ambiguous": CandidateSearch.ambiguous_triples,
-            "ambiguous_2": CandidateSearch.ambiguous_triples_2,
-        }
+        signatures = (CandidateSearch.ambiguous_triples, CandidateSearch.ambiguous_triples_2)
+
+        def holds(column: Any, name: str) -> ColumnElement[bool]:
+            return column.op("&")(bindparam(name, type_=BigInteger)) != 0
+
+        flagged = [
+            cast(
+                and_(
+                    *(
+                        holds(column, f"overlap_{half}_{index}")
+                        for half, column in enumerate(signatures)
+                    )
+                ),
+                Integer,
+            )
+            for index in range(shape.overlaps)
+        ]
         conditions.append(
             or_(
-                *(
-                    column.op("&")(bindparam(name, type_=BigInteger)) == 0
-                    for name, column in signed.items()
-                ),
+                *(~holds(column, f"ambiguous_{half}") for half, column in enumerate(signatures)),
+                sum(flagged[1:], flagged[0]) < 2,
                 select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
                 .where(words.candidate_id == CandidateSearch.candidate_id)
                 .correlate(CandidateSearch)

@@ -471,17 +471,24 @@ def test_postgresql_searches_a_wildcard_as_the_words_it_reaches(
 def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
     databases: dict[str, db.Database],
 ) -> None:
-    """A required phrase of five words is matched by its quadruples in the GIN index and checked
-    on the ranking words: the matching vectors (``terms``, out of line) are never read back from
-    TOAST, where PostgreSQL read each candidate's to check the phrase's positions. A profile
-    holding both quadruples apart is not a match; a phrase under a NOT keeps its positions; a
-    phrase of four words is one quadruple, which needs no check."""
+    """A required phrase of five words is matched by its quadruples and the test at their overlap
+    in the GIN index alone: the matching vectors (``terms``, out of line) are never read back
+    from TOAST, where PostgreSQL read each candidate's to check the phrase's positions, and no
+    match is checked. A profile holding both quadruples apart is not a match: the triple where
+    they overlap stands two ways in it, and not between the phrase's words. A phrase of six words
+    is checked on the ranking words only where both its overlaps could be ambiguous. A phrase
+    under a NOT keeps its positions; a phrase of four words is one quadruple."""
     database = databases["postgresql"]
     texts = [
         "lead senior site reliability engineer, kubernetes",  # the phrase
         "lead senior site reliability team; senior site reliability engineer",  # both, apart
         "senior site reliability engineer",
         "lead senior site reliability engineer",
+        "chief lead senior site reliability engineer",  # the six-word phrase
+        # Every quadruple of the six-word phrase, and the five words at each of its overlaps,
+        # and not the phrase.
+        "chief lead senior site reliability team, lead senior site reliability engineer team, "
+        "senior site reliability team",
     ]
     # Long enough for PostgreSQL to keep each matching vector out of line (over 2 KB a row).
     history = " ".join(f"project{number}" for number in range(200))
@@ -495,7 +502,7 @@ def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
         for hour, cv_text in enumerate(texts)
     ]
     employer_id, made = load(database, corpus, datetime.now(UTC))
-    phrase, apart, shorter, alone = sorted(made)
+    phrase, apart, shorter, alone, six, six_apart = sorted(made)
 
     def toast_blocks() -> int:
         # A backend's counters reach the statistics when it goes idle, at most once a second
@@ -523,24 +530,27 @@ def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
         checks.append(any("checked_words" in statement for statement in statements))
         return {hit.candidate.id for hit in page.hits}, toast_blocks() - before
 
-    assert found('"lead senior site reliability engineers"') == ({phrase, alone}, 0)
+    five = '"lead senior site reliability engineers"'
+    holding = {phrase, alone, six, six_apart}
+    assert found(five) == (holding, 0)
     assert found('"lead senior site reliability engineer" kubernetes') == ({phrase}, 0)
-    assert found('"lead senior site reliability engineer" OR "reliability team"') == (
-        {phrase, alone, apart},
-        0,
-    )
-    assert checks == [True, True, True]
-    assert found('"senior site reliability engineer"') == ({phrase, apart, shorter, alone}, 0)
-    assert checks[-1] is False  # one quadruple, exact: nothing to check
+    assert found(f'{five} OR "reliability team"') == ({*holding, apart}, 0)
+    assert found('"senior site reliability engineer"') == ({*holding, apart, shorter}, 0)
+    assert checks == [False, False, False, False]
     # Under a NOT the positions are checked on the matching vectors (the counter counts).
     without, blocks = found('NOT "lead senior site reliability engineer"')
     assert without == {apart, shorter} and blocks > 0
-    # Only a match whose two signatures both have the bit of the triple where the quadruples
-    # overlap ("senior site reliability", between "lead" and "team", then "team" and "engineer")
-    # is checked: given either signature without it, the profile holding them apart passes
-    # unchecked.
-    overlap = pg_search.triple_bits(["senior", "site", "reliabl"])
-    for column, bit in zip(("ambiguous_triples", "ambiguous_triples_2"), overlap, strict=True):
+    sixth = '"chief lead senior site reliability engineers"'
+    assert found(sixth) == ({six}, 0)
+    assert checks[-1] is True
+    # Only a match whose two signatures both hold the bits of both triples where the six-word
+    # phrase's quadruples overlap is checked: given either signature without one of them, the
+    # profile holding them apart passes unchecked.
+    overlaps = [
+        pg_search.triple_bits(["lead", "senior", "site"]),
+        pg_search.triple_bits(["senior", "site", "reliabl"]),
+    ]
+    for half, column in enumerate(("ambiguous_triples", "ambiguous_triples_2")):
         with database.engine.begin() as connection:
             signed = {
                 candidate: value
@@ -548,18 +558,23 @@ def test_postgresql_checks_a_long_phrase_on_the_ranking_words(
                     text(f"SELECT candidate_id, {column} FROM candidate_search")
                 )
             }
-            assert {candidate for candidate, value in signed.items() if value & bit} == {apart}
+            both = {
+                candidate
+                for candidate, value in signed.items()
+                if all(value & bits[half] for bits in overlaps)
+            }
+            assert both == {six_apart}
             connection.execute(
-                text(f"UPDATE candidate_search SET {column} = 0 WHERE candidate_id = :id"),
-                {"id": apart},
+                text(f"UPDATE candidate_search SET {column} = :value WHERE candidate_id = :id"),
+                {"id": six_apart, "value": signed[six_apart] & ~overlaps[0][half]},
             )
-        assert found('"lead senior site reliability engineers"')[0] == {phrase, alone, apart}
+        assert found(sixth)[0] == {six, six_apart}
         with database.engine.begin() as connection:
             connection.execute(
                 text(f"UPDATE candidate_search SET {column} = :value WHERE candidate_id = :id"),
-                {"id": apart, "value": signed[apart]},
+                {"id": six_apart, "value": signed[six_apart]},
             )
-        assert found('"lead senior site reliability engineers"')[0] == {phrase, alone}
+        assert found(sixth)[0] == {six}
 
 
 def test_concurrent_writers_of_the_same_new_words_all_commit(

@@ -469,7 +469,8 @@ def test_0018_adds_the_word_quadruples_and_cuts_long_profiles(database_url: str)
     kept = document_words([LONG_CV])
     assert 0 < len(kept) < len(long_words)
     with connect(database_url) as conn:
-        written = search_rows(conn)  # by today's code: quadruples, the long profile cut
+        command.downgrade(migrate.alembic_config(database_url), "0020")  # (no contexts: 0021)
+        written = search_rows(conn)  # by today's code, less 0021's contexts: quadruples, the cut
         assert quad in written[made[0]][0] and quad not in written[made[1]][0]
         gapped = written[made[2]][0]
         assert gapped.count(f"'{chr(8291) * 3}") == 1
@@ -568,3 +569,51 @@ def test_a_signature_s_migration_signs_the_ambiguous_triples_as_today_s_code_doe
 
         command.downgrade(migrate.alembic_config(database_url), earlier)
         assert column not in columns_of_search_rows(conn)
+
+
+def test_0021_adds_the_overlap_contexts_and_downgrade_removes_them(database_url: str) -> None:
+    """Migration 0021 lists each ambiguous triple's mark and five-word contexts in the matching
+    vectors, in SQL, as today's code writes them, keeping the table's order and storage; a
+    five-word phrase whose quadruples stand apart then matches nothing."""
+    generated = [
+        {name: profile.fields[name] for name in ("headline", "summary", "skills", "cv_text")}
+        for profile in synthetic.profiles(12, seed=21, now=datetime(2026, 11, 1, tzinfo=UTC))
+    ]
+    made = profiles_at(
+        database_url,
+        "head",
+        [
+            # "senior site reliability" between "lead" and "team", then "team" and "engineer".
+            {"cv_text": "lead senior site reliability team; senior site reliability engineer"},
+            {"cv_text": "lead senior site reliability engineer"},  # nothing twice
+            # Past PostgreSQL's 256 positions a word is a gap: "java java java" stands between
+            # "java" and no word, and between "java" and "java".
+            {"cv_text": "java " * 257 + "python rust go"},
+            {"cv_text": "", "city": "Dubai"},
+            *generated,
+        ],
+    )
+    mark = f"'{chr(8291) * 4}senior site reliabl'"
+    phrase = (
+        f"'{chr(8291) * 3}lead senior site reliabl' & '{chr(8291) * 3}senior site reliabl engin'"
+    )
+    context = f"'{chr(8291) * 5}lead senior site reliabl engin'"
+    with connect(database_url) as conn:
+        written = search_rows(conn)  # by today's code
+        apart, alone, gapped, _ = (written[candidate_id][0] for candidate_id in made[:4])
+        assert mark in apart and chr(8291) * 5 + "team senior site reliabl engin" in apart
+        assert chr(8291) * 4 not in alone
+        assert f"'{chr(8291) * 5}java java java java java'" in gapped
+        assert sum(chr(8291) * 4 in written[candidate_id][0] for candidate_id in made[4:]) > 6
+        command.downgrade(migrate.alembic_config(database_url), "0020")
+        before = search_rows(conn)
+        assert all(chr(8291) * 4 not in row[0] for row in before.values())
+        assert before[made[1]] == written[made[1]]
+        order = physical_order(conn)
+        assert found(conn, phrase) == [made[0], made[1]]
+
+        migrate.upgrade(database_url, "0021")
+        assert_rewritten_in_order(conn, written, order, mark)
+        assert found(conn, f"{phrase} & (!{mark} | {context})") == [made[1]]
+        command.downgrade(migrate.alembic_config(database_url), "0020")
+        assert search_rows(conn) == before
