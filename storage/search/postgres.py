@@ -476,7 +476,10 @@ def _overlap_tests(term: Term) -> list[str]:
         five = words[start - 1 : start + 4]
         context = _lexeme(context_lexeme(*five))
         if term.prefix and start + 4 == len(words):
-            context = _either(context, stem and _lexeme(context_lexeme(*five[:-1], stem)))
+            before, first, second, third, _ = five
+            context = _either(
+                context, stem and _lexeme(context_lexeme(before, first, second, third, stem))
+            )
         tests.append(f"(!{_lexeme(ambiguous_mark(*five[1:4]))} | {context})")
     return tests
 

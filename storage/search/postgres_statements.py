@@ -70,26 +70,17 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
         # are checked by a subquery per row (a lookup by key in the ranking words' table, whose
         # vectors are inline), never a join over that table.
         words = CandidateSearchWords
-        signatures = (CandidateSearch.ambiguous_triples, CandidateSearch.ambiguous_triples_2)
-
-        def holds(column: Any, name: str) -> ColumnElement[bool]:
-            return column.op("&")(bindparam(name, type_=BigInteger)) != 0
-
+        halves = list(enumerate(_SIGNATURES))
         flagged = [
             cast(
-                and_(
-                    *(
-                        holds(column, f"overlap_{half}_{index}")
-                        for half, column in enumerate(signatures)
-                    )
-                ),
+                and_(*(_holds(column, f"overlap_{half}_{index}") for half, column in halves)),
                 Integer,
             )
             for index in range(shape.overlaps)
         ]
         conditions.append(
             or_(
-                *(~holds(column, f"ambiguous_{half}") for half, column in enumerate(signatures)),
+                *(~_holds(column, f"ambiguous_{half}") for half, column in halves),
                 sum(flagged[1:], flagged[0]) < 2,
                 select(words.words.op("@@")(bindparam("checked_words", type_=TSQUERY)))
                 .where(words.candidate_id == CandidateSearch.candidate_id)
@@ -98,6 +89,17 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
             )
         )
     return conditions
+
+
+# A row's two signatures of ambiguous triples (``postgres.triple_bits``: the first byte of each
+# triple's MD5, then the second).
+_SIGNATURES = (CandidateSearch.ambiguous_triples, CandidateSearch.ambiguous_triples_2)
+
+
+def _holds(signature: Any, bits: str) -> ColumnElement[bool]:
+    """Whether ``signature`` has any of the parameter ``bits``."""
+    holds: ColumnElement[bool] = signature.op("&")(bindparam(bits, type_=BigInteger)) != 0
+    return holds
 
 
 _statements: dict[tuple[str, Shape, str], Select[Any]] = {}
