@@ -77,10 +77,12 @@ def _entries(document: Sequence[str]) -> tuple[dict[str, list[int]], dict[int, d
 # and after them), as two 64-bit signatures: each such triple sets one bit in each, from its own
 # byte of the triple's MD5 (``triple_bits``; a Bloom filter of two hash functions, one per
 # signature). A profile holding every quadruple of a longer phrase holds the phrase itself unless a
-# triple where two of those quadruples overlap stands in two contexts (``ambiguous_triples``); so a
-# profile where either signature has none of the phrase's bits needs no check (``index_query``).
-# Migration 0019 added the first signature, 0020 the second: with one, 6-36% of the matches of the
-# benchmark's long phrases were checked, most for a bit shared by chance (bench/RESULTS.md).
+# triple where two of those quadruples overlap stands in two contexts (``ambiguous_triples``), and
+# since migration 0021 the index itself rules out all but a profile where two such triples do; so
+# a profile where the signatures do not both hold the bits of two of the phrase's overlaps needs
+# no check (``index_query``). Migration 0019 added the first signature, 0020 the second: with one,
+# 6-36% of the matches of the benchmark's long phrases were checked, most for a bit shared by
+# chance (bench/RESULTS.md).
 ALL_AMBIGUOUS = -1  # every bit set: check every phrase (each signature's default)
 Signatures = tuple[int, int]
 
@@ -486,7 +488,8 @@ def _overlap_tests(term: Term) -> list[str]:
 
 def _literal(node: Node, *, hints: bool, expansions: Expansions, relaxed: list[Term] | None) -> str:
     """``tsquery_literal``; with ``relaxed`` (a list), required phrases of five words or more as
-    their quadruples alone, each such phrase appended to it (``index_query``)."""
+    their quadruples and the tests at their overlaps, each such phrase appended to it
+    (``index_query``)."""
     if isinstance(node, Term):
         return _term(node, hints=hints, expansions=expansions, relaxed=relaxed)
     if isinstance(node, Not):
