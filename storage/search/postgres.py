@@ -415,15 +415,26 @@ class IndexQuery:
     """What the GIN index of ``candidate_search.terms`` matches for a query (``index_query``)."""
 
     literal: str
-    # The literal matches a few profiles more than the query: each match must also match the
-    # query itself (``tsquery_literal(node)``) on its ranking words, ``candidate_search_words``,
-    # unless its signatures (``CandidateSearch.ambiguous_triples``, ``_2``) hold both bits of at
-    # most one of ``overlaps``.
-    checked: bool
-    # The bits, in each signature, of the triples where the quadruples of a relaxed phrase of six
-    # words or more overlap: all of them (``ambiguous``), and each one's (``overlaps``).
-    ambiguous: Signatures = (0, 0)
+    # The bits, in each signature, of each triple where the quadruples of a relaxed phrase of six
+    # words or more overlap.
     overlaps: tuple[Signatures, ...] = ()
+
+    @property
+    def checked(self) -> bool:
+        """The literal matches a few profiles more than the query: each match must also match
+        the query itself (``tsquery_literal(node)``) on its ranking words,
+        ``candidate_search_words``, unless its signatures (``CandidateSearch.ambiguous_triples``,
+        ``_2``) hold both bits of at most one of ``overlaps``."""
+        return bool(self.overlaps)
+
+    @property
+    def ambiguous(self) -> Signatures:
+        """The bits of all of ``overlaps``, in each signature."""
+        first = second = 0
+        for bit, other in self.overlaps:
+            first |= bit
+            second |= other
+        return first, second
 
 
 def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
@@ -454,12 +465,7 @@ def index_query(node: Node, expansions: Expansions | None = None) -> IndexQuery:
         if len(_overlaps(term)) > 1
         for start in _overlaps(term)
     ]
-    return IndexQuery(
-        literal=literal,
-        checked=bool(triples),
-        ambiguous=signatures(triples),
-        overlaps=tuple(signatures([triple]) for triple in triples),
-    )
+    return IndexQuery(literal=literal, overlaps=tuple(signatures([triple]) for triple in triples))
 
 
 def _overlaps(term: Term) -> range:
@@ -475,14 +481,13 @@ def _overlap_tests(term: Term) -> list[str]:
     words, stem = term.words, term.prefix_stem
     tests = []
     for start in _overlaps(term):
-        five = words[start - 1 : start + 4]
-        context = _lexeme(context_lexeme(*five))
+        before, first, second, third, after = words[start - 1 : start + 4]
+        context = _lexeme(context_lexeme(before, first, second, third, after))
         if term.prefix and start + 4 == len(words):
-            before, first, second, third, _ = five
             context = _either(
                 context, stem and _lexeme(context_lexeme(before, first, second, third, stem))
             )
-        tests.append(f"(!{_lexeme(ambiguous_mark(*five[1:4]))} | {context})")
+        tests.append(f"(!{_lexeme(ambiguous_mark(first, second, third))} | {context})")
     return tests
 
 
