@@ -84,7 +84,7 @@ def app_environment(
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
     """The application's ASGI lifespan around the calls, as a server runs it (httpx's transport
-    does not): what it opens on the event loop (``storage.loop_reads``) serves them."""
+    does not): what it opens on the event loop (``storage.loop_statements``) serves them."""
     received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}

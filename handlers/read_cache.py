@@ -30,7 +30,7 @@ from connexion.lifecycle import ConnexionResponse
 from handlers import loop_first
 from handlers.context import JSONIFIER, employer_id
 from storage import db, runtime
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 
 MAX_ENTRIES = 4_096
 
@@ -62,18 +62,18 @@ class ReadCache:
         token_info: dict[str, Any],
         key: tuple[Hashable, ...],
         read: Callable[[], Any],
-        read_on_loop: Callable[[LoopReads], Awaitable[Any | None]] | None = None,
+        read_on_loop: Callable[[LoopStatements], Awaitable[Any | None]] | None = None,
     ) -> ConnexionResponse:
         """A 200 with the JSON of ``read()`` (run in a worker thread), cached under ``key`` and
         the caller's data generation. A hit is answered on the event loop, without a thread.
 
         ``read_on_loop(reads)``, if given, is tried first: the same reply read on the event loop
-        (``storage.loop_reads``), or ``None`` when ``read()`` must run instead.
+        (``storage.loop_statements``), or ``None`` when ``read()`` must run instead.
         """
         self._follow_runtime()
         generation = token_info.get("data_generation")
         if generation is None or self.ttl <= 0:
-            return _ok(_serialise(await loop_first.read(read, read_on_loop)))
+            return _ok(_serialise(await loop_first.run(read, read_on_loop)))
         # Replies of different databases served by one process (the tests) must not mix.
         full_key = (str(db.current().url), employer_id(token_info), generation, *key)
         now = time.monotonic()
@@ -85,7 +85,7 @@ class ReadCache:
         # Kept until the generation moves, so read from the primary: a replica that has not yet
         # replayed the change that moved it would have the old state cached as the new one.
         with db.on_primary():
-            body = _serialise(await loop_first.read(read, read_on_loop))
+            body = _serialise(await loop_first.run(read, read_on_loop))
         with self._lock:
             self._entries[full_key] = (now + self.ttl, body)
             self._entries.move_to_end(full_key)

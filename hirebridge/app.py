@@ -110,11 +110,11 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        if database.loop_reads is not None:
-            database.loop_reads.open()
+        if database.loop_statements is not None:
+            database.loop_statements.open()
         yield
-        if database.loop_reads is not None:
-            await database.loop_reads.close()
+        if database.loop_statements is not None:
+            await database.loop_statements.close()
         await request_log_writer.close()
         await request_log_reader.close()
         pump_waker.close()

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hirebridge.middleware import MIB, read_body, replay_body
-from storage import db, idempotency
+from storage import commit_hooks, db, idempotency
 from storage.idempotency import Claimed, StoredResponse
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class IdempotencyMiddleware:
                 parts.append(message.get("body", b""))
 
         try:
-            with db.joined_to_next_commit(
+            with commit_hooks.joined_to_next_commit(
                 lambda session: idempotency.mark_committed(session, claim.record_id)
             ):
                 await self.app(scope, receive, capture)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import redis
+import redis.asyncio as aioredis
 
 from hirebridge_floor.settings import Settings
 
@@ -74,6 +75,11 @@ def redis_url(settings: Settings) -> str:
 
 def connect(url: str, *, timeout: float = 2.0) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+
+def connect_on_loop(url: str, *, timeout: float = 2.0) -> aioredis.Redis:
+    """``connect``'s asyncio client, for the event loop it is first used on."""
+    return aioredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 class PerLoop(Generic[T]):

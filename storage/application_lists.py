@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage import driver_rows
 from storage.jobs import get_job
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import Application, ApplicationType, Candidate, Job, PipelineStage
 from storage.paging import Order, Position, Slice
 from storage.pipeline import get_stage
@@ -205,7 +205,7 @@ def _page_of(rows: Sequence[Sequence[Any]]) -> ApplicationPage:
 
 
 def _summary(row: Sequence[Any]) -> ApplicationSummary:
-    # The driver's rows (``storage.loop_reads``) hold the application's type as stored.
+    # The driver's rows (``storage.loop_statements``) hold the application's type as stored.
     fields = list(row)
     fields[_TYPE_AT] = _APPLICATION_TYPES[fields[_TYPE_AT]]
     return ApplicationSummary(*fields)
@@ -235,9 +235,9 @@ def _page(
 
 
 async def _page_on_loop(
-    reads: LoopReads, listed: ListedApplications, *, page: int, page_size: int
+    reads: LoopStatements, listed: ListedApplications, *, page: int, page_size: int
 ) -> ApplicationPage | None:
-    """``_page`` on the event loop (``storage.loop_reads``); ``None`` when it must be read on a
+    """``_page`` on the event loop (``storage.loop_statements``); ``None`` when it must be read on a
     thread instead, an empty page among them (it checks the job and the stage, and counts)."""
     rows = await reads.rows(*_page_query(listed, page, page_size), replica_safe=True)
     return _page_of(rows) if rows else None
@@ -269,10 +269,10 @@ def _slice(
 
 
 async def _slice_on_loop(
-    reads: LoopReads, listed: ListedApplications, *, after: Position | None, limit: int
+    reads: LoopStatements, listed: ListedApplications, *, after: Position | None, limit: int
 ) -> Slice[ApplicationSummary] | None:
-    """``_slice`` on the event loop (``storage.loop_reads``); ``None`` when it must be read on a
-    thread instead, an empty slice among them (it checks the job and the stage)."""
+    """``_slice`` on the event loop (``storage.loop_statements``); ``None`` when it must be read
+    on a thread instead, an empty slice among them (it checks the job and the stage)."""
     rows = await reads.rows(*_slice_query(listed, after, limit), replica_safe=True)
     return _slice_of(rows, limit) if rows else None
 
@@ -294,7 +294,7 @@ def list_stage_applications_after(
 
 
 async def list_stage_applications_on_loop(
-    reads: LoopReads, employer_id: int, stage_id: uuid.UUID, *, page: int, page_size: int
+    reads: LoopStatements, employer_id: int, stage_id: uuid.UUID, *, page: int, page_size: int
 ) -> ApplicationPage | None:
     """``list_stage_applications`` on the event loop, or ``None`` (see ``_page_on_loop``)."""
     listed = ListedApplications(employer_id, stage_id=stage_id)
@@ -302,7 +302,12 @@ async def list_stage_applications_on_loop(
 
 
 async def list_stage_applications_after_on_loop(
-    reads: LoopReads, employer_id: int, stage_id: uuid.UUID, *, after: Position | None, limit: int
+    reads: LoopStatements,
+    employer_id: int,
+    stage_id: uuid.UUID,
+    *,
+    after: Position | None,
+    limit: int,
 ) -> Slice[ApplicationSummary] | None:
     """``list_stage_applications_after`` on the event loop, or ``None`` (see
     ``_slice_on_loop``)."""

@@ -13,6 +13,8 @@ Changes are noted as a session flushes or executes a statement (ORM or Core: ``u
 ``update(jobs_table)`` alike; a statement executed with ``JOBS_OF_EMPLOYER`` moves only that
 employer's job generation), and published only after its commit: a transaction that rolls
 back moves nothing, and a reader cannot see the new generation before the data it stands for.
+A draft written on the event loop (``storage.loop_statements``), which has no session, is noted
+by ``keys_moved_by_insert`` and published by ``publish_on_loop`` after its commit, the same way.
 The commit's caller waits for the ``INCR`` (well under a millisecond), so a client that has its
 answer reads its own writes from any process.
 
@@ -29,10 +31,11 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
 from sqlalchemy import Connection, Engine, Table, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.dml import UpdateBase
@@ -116,19 +119,60 @@ def _written_table(statement: object) -> str | None:
 
 
 def _note_statement(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete or state.is_insert):
+    if state.is_update or state.is_delete or state.is_insert:
+        _note_write(
+            _changes(state.session),
+            state.statement,
+            state.execution_options,
+            inserted=state.is_insert,
+        )
+
+
+def _note_write(
+    changes: _Changes, statement: object, options: Mapping[str, Any], *, inserted: bool
+) -> None:
+    if options.get(CACHE_NEUTRAL):
         return
-    if state.execution_options.get(CACHE_NEUTRAL):
-        return
-    table = _written_table(state.statement)
+    table = _written_table(statement)
     if table == _JOBS:
-        employer_id = state.execution_options.get(JOBS_OF_EMPLOYER)
+        employer_id = options.get(JOBS_OF_EMPLOYER)
         if employer_id is None:
-            _changes(state.session).all_jobs = True
+            changes.all_jobs = True
         else:
-            _changes(state.session).jobs_of.add(employer_id)
-    elif table in _PRINCIPAL_TABLES and not state.is_insert:
-        _changes(state.session).principals = True
+            changes.jobs_of.add(employer_id)
+    elif table in _PRINCIPAL_TABLES and not inserted:
+        changes.principals = True
+
+
+def keys_moved_by_insert(statement: object, execution_options: Mapping[str, Any]) -> list[str]:
+    """The generations a Core ``insert`` executed with ``execution_options`` moves once it is
+    committed, as a session notes them: for a write without a session
+    (``storage.loop_statements``), which publishes them with ``publish_on_loop``."""
+    changes = _Changes()
+    _note_write(changes, statement, execution_options, inserted=True)
+    return changes.keys()
+
+
+async def publish_on_loop(client: aioredis.Redis, keys: list[str]) -> None:
+    """``CacheInvalidation.publish`` on the event loop, with the loop's asyncio client."""
+    if not keys:
+        return
+    try:
+        if len(keys) == 1:
+            await client.incr(keys[0])
+        else:
+            async with client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.incr(key)
+                await pipe.execute()
+    except (redis.RedisError, OSError) as error:
+        _not_published(keys, error)
+
+
+def _not_published(keys: list[str], error: BaseException) -> None:
+    logger.warning(
+        "could not invalidate cached principals or job pages (%s): %r", ", ".join(keys), error
+    )
 
 
 class CacheInvalidation:
@@ -163,11 +207,7 @@ class CacheInvalidation:
                         pipe.incr(key)
                     pipe.execute()
         except (redis.RedisError, OSError) as error:
-            logger.warning(
-                "could not invalidate cached principals or job pages (%s): %r",
-                ", ".join(keys),
-                error,
-            )
+            _not_published(keys, error)
 
 
 _by_engine: weakref.WeakKeyDictionary[Engine, CacheInvalidation] = weakref.WeakKeyDictionary()

@@ -12,18 +12,19 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import strict_json
 from storage.cache_invalidation import CacheInvalidation
-from storage.loop_reads import LoopReads
+from storage.commit_hooks import run_joined_work
+from storage.loop_statements import LoopStatements
 from storage.replica import Replica, RoutingSession, primary_only
 
 
@@ -101,6 +102,7 @@ class Database:
         pool_size: int = 10,
         echo: bool = False,
         cache_redis: Callable[[], redis.Redis] | None = None,
+        cache_redis_on_loop: Callable[[], aioredis.Redis] | None = None,
         replica_url: str | None = None,
         replica_max_lag_seconds: float = 1.0,
     ) -> None:
@@ -134,8 +136,10 @@ class Database:
             )
         # The hot list reads on the event loop (PostgreSQL; opened by the application's
         # lifespan): at most as many connections per loop as the engine's pool keeps.
-        self.loop_reads: LoopReads | None = (
-            LoopReads(self.engine, self.replica, max_size=pool_size)
+        self.loop_statements: LoopStatements | None = (
+            LoopStatements(
+                self.engine, self.replica, max_size=pool_size, cache_redis=cache_redis_on_loop
+            )
             if self.dialect == "postgresql"
             else None
         )
@@ -154,7 +158,7 @@ class Database:
         session = self.session_factory()
         try:
             yield session
-            _run_commit_hook(session)
+            run_joined_work(session)
             session.commit()
         except BaseException:
             session.rollback()
@@ -211,37 +215,6 @@ class Database:
 _current: Database | None = None
 
 
-class _CommitHook:
-    """Work to join to the next unit of work that commits, once."""
-
-    def __init__(self, work: Callable[[Session], None]) -> None:
-        self.work: Callable[[Session], None] | None = work
-
-
-_next_commit: ContextVar[_CommitHook | None] = ContextVar("next_commit", default=None)
-
-
-@contextmanager
-def joined_to_next_commit(work: Callable[[Session], None]) -> Iterator[None]:
-    """Run ``work`` inside the next unit of work of this context, just before it commits.
-
-    The request's own transaction then carries ``work`` too: both commit, or neither does. The
-    hook travels with the context into the threads Starlette runs handlers on, and runs once.
-    """
-    token = _next_commit.set(_CommitHook(work))
-    try:
-        yield
-    finally:
-        _next_commit.reset(token)
-
-
-def _run_commit_hook(session: Session) -> None:
-    hook = _next_commit.get()
-    if hook is not None and hook.work is not None:
-        work, hook.work = hook.work, None
-        work(session)
-
-
 def configure(url: str, **kwargs: Any) -> Database:
     """Open the process's database (called once at start-up, and by tests).
 
@@ -280,9 +253,9 @@ def read_only() -> Iterator[Session]:
         yield session
 
 
-def loop_reads() -> LoopReads | None:
-    """The process's database's reads on the event loop, if it has them (see ``LoopReads``)."""
-    return current().loop_reads
+def loop_statements() -> LoopStatements | None:
+    """The process's database's reads on the event loop, if it has them (see ``LoopStatements``)."""
+    return current().loop_statements
 
 
 @contextmanager

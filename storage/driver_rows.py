@@ -87,8 +87,22 @@ def driver_statement(
     statement: Executable, dialect: Dialect, values: Mapping[str, Any]
 ) -> tuple[str, dict[str, Any]]:
     """The text (compiled once) and the parameters psycopg is given for ``statement`` with
-    ``values``; also for the reads on the event loop (``storage.loop_reads``)."""
+    ``values``; also for the reads on the event loop (``storage.loop_statements``)."""
     return _compiled(statement, dialect), {name: _plain(value) for name, value in values.items()}
+
+
+def driver_write(
+    statement: Executable, dialect: Dialect, values: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """``driver_statement`` for a write (``storage.loop_statements``): each value is passed
+    through its column's type as SQLAlchemy passes it (a naive timestamp or a ``NaN`` refused,
+    an enum member stored as its value), as a unit of work would write it."""
+    processors = _bind_processors(statement, dialect)
+    parameters = {
+        name: value if (process := processors.get(name)) is None else process(value)
+        for name, value in values.items()
+    }
+    return _compiled(statement, dialect), parameters
 
 
 def tell(
@@ -125,6 +139,19 @@ def _compiled(statement: ClauseElement, dialect: Dialect) -> str:
     text = cast(SQLCompiler, statement.compile(dialect=dialect))
     unbound = {bind.key: None for bind in text.binds.values() if bind.value is None}
     return text.construct_expanded_state(unbound).statement
+
+
+@functools.cache
+def _bind_processors(statement: ClauseElement, dialect: Dialect) -> dict[str, Callable[[Any], Any]]:
+    # What SQLAlchemy applies to each bound value as it executes: the type's processor for the
+    # dialect (a ``TypeDecorator``'s ``process_bind_param`` among them), where it has one.
+    text = cast(SQLCompiler, statement.compile(dialect=dialect))
+    processors: dict[str, Callable[[Any], Any]] = {}
+    for bind in text.binds.values():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors[bind.key] = process
+    return processors
 
 
 def _plain(value: Any) -> Any:

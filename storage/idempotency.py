@@ -3,10 +3,10 @@
 A request carrying an ``Idempotency-Key`` first *claims* the key for its API key in a short
 transaction of its own, so that a concurrent duplicate sees the claim and is refused (409). The
 request's own unit of work then marks the claim committed in the same transaction as its work
-(``mark_committed``, joined by ``storage.db.joined_to_next_commit``): from then on the request can
-never run a second time, whatever happens to its response. The response of a successful request is
-kept (``keep_response``) before it is sent; a failed request changed nothing, and its claim is
-released so that a retry runs afresh.
+(``mark_committed``, joined by ``storage.commit_hooks.joined_to_next_commit``): from then on the
+request can never run a second time, whatever happens to its response. The response of a
+successful request is kept (``keep_response``) before it is sent; a failed request changed
+nothing, and its claim is released so that a retry runs afresh.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from storage.countries import place_of
 from storage.credits import charge_credit
 from storage.employers import get_employer
 from storage.errors import InvalidRequest, InvalidState, NotFound
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
 from storage.paging import Order, Position, Slice
@@ -232,9 +232,9 @@ def list_jobs(
 
 
 async def list_jobs_on_loop(
-    reads: LoopReads, employer_id: int, *, status: JobStatus | None, page: int, page_size: int
+    reads: LoopStatements, employer_id: int, *, status: JobStatus | None, page: int, page_size: int
 ) -> JobSummaryPage | None:
-    """``list_jobs`` on the event loop (``storage.loop_reads``); ``None`` when the page must be
+    """``list_jobs`` on the event loop (``storage.loop_statements``); ``None`` when the page must be
     read on a thread instead, a page past the end among them (it needs a count of its own)."""
     rows = await reads.rows(*_page_query(employer_id, status, page, page_size), replica_safe=True)
     return _page_of(rows) if rows else None
@@ -271,14 +271,14 @@ def list_jobs_after(
 
 
 async def list_jobs_after_on_loop(
-    reads: LoopReads,
+    reads: LoopStatements,
     employer_id: int,
     *,
     status: JobStatus | None,
     after: Position | None,
     limit: int,
 ) -> Slice[JobSummary] | None:
-    """``list_jobs_after`` on the event loop (``storage.loop_reads``); ``None`` when the slice
+    """``list_jobs_after`` on the event loop (``storage.loop_statements``); ``None`` when the slice
     must be read on a thread instead."""
     rows = await reads.rows(*_slice_query(employer_id, status, after, limit), replica_safe=True)
     return None if rows is None else _slice_of(rows, limit)
@@ -298,9 +298,14 @@ def get_job(session: Session, employer_id: int, job_id: int, *, for_update: bool
 # A new draft is one INSERT ... RETURNING of every column, built once: the unit of work's flush
 # of a single new object made creating a draft cost 40% more CPU than this statement does
 # (bench/RESULTS.md, issue 25). The session still sees the write (cache invalidation, replica
-# routing), and the SQL sent is the same INSERT.
+# routing), and the SQL sent is the same INSERT. Its values are bound parameters by name, so that
+# the statement compiled alone names them too, as a write on the event loop runs it.
 _NEW_JOB_COLUMNS = tuple(column.key for column in _JOBS.c if column.key != "id")
-_INSERT_JOB = insert(cast(Table, _JOBS)).returning(_JOBS.c.id)
+_INSERT_JOB = (
+    insert(cast(Table, _JOBS))
+    .values({name: bindparam(name, type_=_JOBS.c[name].type) for name in _NEW_JOB_COLUMNS})
+    .returning(_JOBS.c.id)
+)
 
 
 def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) -> Job:
@@ -311,11 +316,36 @@ def create_job(session: Session, employer_id: int, fields: Mapping[str, Any]) ->
     id included, to read; change it through ``get_job`` (``update_job``, ``publish_job``).
     """
     job = _new_job(employer_id, fields)
-    values = {name: getattr(job, name) for name in _NEW_JOB_COLUMNS}
     job.id = session.execute(
-        _INSERT_JOB, values, execution_options={JOBS_OF_EMPLOYER: employer_id}
+        _INSERT_JOB, _new_job_values(job), execution_options=_new_job_options(employer_id)
     ).scalar_one()
     return job
+
+
+async def create_job_on_loop(
+    statements: LoopStatements, employer_id: int, fields: Mapping[str, Any]
+) -> Job | None:
+    """``create_job`` on the event loop (``storage.loop_statements``): the same draft, checked the
+    same way, written by the same statement in a transaction of its own; ``None`` when nothing
+    was written and the caller must create it on a thread. A draft records no event and costs no
+    credit, which is what lets it be written without a session."""
+    job = _new_job(employer_id, fields)
+    row = await statements.insert(
+        _INSERT_JOB, _new_job_values(job), execution_options=_new_job_options(employer_id)
+    )
+    if row is None:
+        return None
+    job.id = row[0]
+    return job
+
+
+def _new_job_values(job: Job) -> dict[str, Any]:
+    return {name: getattr(job, name) for name in _NEW_JOB_COLUMNS}
+
+
+def _new_job_options(employer_id: int) -> dict[str, Any]:
+    # Only this employer's cached job pages are out of date.
+    return {JOBS_OF_EMPLOYER: employer_id}
 
 
 def create_and_publish_job(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import redis
 
 from hirebridge_floor.logging_setup import configure_logging
-from hirebridge_floor.redis_client import connect, redis_url
+from hirebridge_floor.redis_client import connect, connect_on_loop, redis_url
 from hirebridge_floor.settings import Settings
 from storage import db, secret_box, webhook_targets
 
@@ -69,6 +69,10 @@ class Runtime:
             settings.resolved_database_url,
             pool_size=traits.pool_size,
             cache_redis=self.redis,
+            # The API's event loop publishes what it writes itself (``storage.loop_statements``).
+            cache_redis_on_loop=lambda: connect_on_loop(
+                redis_url(settings), timeout=traits.redis_timeout
+            ),
             replica_url=replica_url or None,
             replica_max_lag_seconds=settings.database_replica_max_lag_seconds,
         )

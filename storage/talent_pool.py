@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from storage.candidate_scopes import in_talent_pool
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import Candidate, CandidatePreferredCountry
 from storage.paging import Order, Position, Slice
 from storage.replica import replica_safe
@@ -124,9 +124,9 @@ def list_talent_pool(
 
 
 async def list_talent_pool_on_loop(
-    reads: LoopReads, employer_id: int, *, page: int, page_size: int
+    reads: LoopStatements, employer_id: int, *, page: int, page_size: int
 ) -> CandidateSummaryPage | None:
-    """``list_talent_pool`` on the event loop (``storage.loop_reads``); ``None`` when the page
+    """``list_talent_pool`` on the event loop (``storage.loop_statements``); ``None`` when the page
     must be read on a thread instead, a page past the end among them (it counts on its own)."""
     values = _page_values(employer_id, page, page_size)
     rows = await reads.rows(_POOL_PAGE, values, replica_safe=True)
@@ -156,9 +156,9 @@ def list_talent_pool_after(
 
 
 async def list_talent_pool_after_on_loop(
-    reads: LoopReads, employer_id: int, *, after: Position | None, limit: int
+    reads: LoopStatements, employer_id: int, *, after: Position | None, limit: int
 ) -> Slice[CandidateSummary] | None:
-    """``list_talent_pool_after`` on the event loop (``storage.loop_reads``); ``None`` when the
+    """``list_talent_pool_after`` on the event loop (``storage.loop_statements``); ``None`` when the
     slice must be read on a thread instead."""
     rows = await reads.rows(*_slice_query(employer_id, after, limit), replica_safe=True)
     return None if rows is None else _slice_of(rows, limit)

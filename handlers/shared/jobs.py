@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from handlers import loop_first
 from handlers.context import employer_id
 from storage import jobs
 from storage.db import read_only, unit_of_work
@@ -26,6 +27,16 @@ def create_job(
                 session, employer_id(token_info), fields, expiry_date=expiry_date
             )
         return jobs.create_job(session, employer_id(token_info), fields)
+
+
+async def create_draft(token_info: dict[str, Any], fields: dict[str, Any]) -> Job:
+    """A new draft, written on the event loop where the database can write it there (no worker
+    thread: ``storage.loop_statements``), otherwise as ``create_job`` writes it."""
+    employer = employer_id(token_info)
+    return await loop_first.run(
+        lambda: create_job(token_info, fields),
+        lambda statements: jobs.create_job_on_loop(statements, employer, fields),
+    )
 
 
 def get_job(token_info: dict[str, Any], job_id: int) -> Job:

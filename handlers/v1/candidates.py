@@ -11,7 +11,7 @@ from handlers.shared import candidates as shared
 from storage import talent_pool
 from storage.db import read_only, unit_of_work
 from storage.employers import get_employer
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.search.service import search_candidates as run_search
 
 
@@ -22,12 +22,12 @@ async def list_candidates(token_info: dict[str, Any], page: int = 1, page_size: 
         with read_only() as session:
             return talent_pool.list_talent_pool(session, employer, page=page, page_size=page_size)
 
-    async def read_on_loop(reads: LoopReads) -> talent_pool.CandidateSummaryPage | None:
+    async def read_on_loop(reads: LoopStatements) -> talent_pool.CandidateSummaryPage | None:
         return await talent_pool.list_talent_pool_on_loop(
             reads, employer, page=page, page_size=page_size
         )
 
-    result = await loop_first.read(read, read_on_loop)
+    result = await loop_first.run(read, read_on_loop)
     items = [owned_candidate(candidate) for candidate in result.items]
     return v1_page(result.total, page, page_size, items)
 

@@ -12,7 +12,7 @@ from handlers.representation import job_detail, job_fields, job_summary, parse_t
 from handlers.shared import jobs as shared
 from storage import jobs
 from storage.db import read_only
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import JobStatus
 
 
@@ -35,7 +35,7 @@ async def list_jobs(
                 jobs.list_jobs(session, employer, status=chosen, page=page, page_size=page_size)
             )
 
-    async def read_on_loop(reads: LoopReads) -> dict[str, Any] | None:
+    async def read_on_loop(reads: LoopStatements) -> dict[str, Any] | None:
         found = await jobs.list_jobs_on_loop(
             reads, employer, status=chosen, page=page, page_size=page_size
         )
@@ -44,8 +44,8 @@ async def list_jobs(
     return await job_pages.reply(token_info, ("v1", status, page, page_size), read, read_on_loop)
 
 
-def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
-    job = job_detail(shared.create_job(token_info, job_fields(body)))
+async def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
+    job = job_detail(await shared.create_draft(token_info, job_fields(body)))
     return job, 201, {"Location": f"/api/v1/jobs/{job['id']}"}
 
 

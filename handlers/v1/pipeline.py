@@ -10,7 +10,7 @@ from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
 from storage import application_lists, pipeline
 from storage.db import read_only
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 
 
 def list_pipeline_stages(token_info: dict[str, Any], page: int = 1, page_size: int = 50) -> Reply:
@@ -32,12 +32,12 @@ async def list_stage_candidates(
                 session, employer, stage, page=page, page_size=page_size
             )
 
-    async def read_on_loop(reads: LoopReads) -> application_lists.ApplicationPage | None:
+    async def read_on_loop(reads: LoopStatements) -> application_lists.ApplicationPage | None:
         return await application_lists.list_stage_applications_on_loop(
             reads, employer, stage, page=page, page_size=page_size
         )
 
-    result = await loop_first.read(read, read_on_loop)
+    result = await loop_first.run(read, read_on_loop)
     return v1_page(result.total, page, page_size, [application(item) for item in result.items])
 
 

@@ -14,7 +14,7 @@ from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import talent_pool
 from storage.db import unit_of_work
 from storage.employers import get_employer
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.paging import Position, Slice
 from storage.search import walk as search_walk
 
@@ -28,14 +28,14 @@ async def list_candidates(
         return talent_pool.list_talent_pool_after(session, employer, after=after, limit=size)
 
     async def fetch_on_loop(
-        reads: LoopReads, employer: int, after: Position | None, size: int
+        reads: LoopStatements, employer: int, after: Position | None, size: int
     ) -> Slice[talent_pool.CandidateSummary] | None:
         return await talent_pool.list_talent_pool_after_on_loop(
             reads, employer, after=after, limit=size
         )
 
     page = (cursor, limit)
-    return await loop_first.read(
+    return await loop_first.run(
         lambda: cursor_page(token_info, "listCandidates", {}, page, fetch, owned_candidate),
         lambda reads: cursor_page_on_loop(
             reads, token_info, "listCandidates", {}, page, fetch_on_loop, owned_candidate

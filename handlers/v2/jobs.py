@@ -6,6 +6,7 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from handlers.context import Reply, v2_one
 from handlers.read_cache import job_pages
@@ -21,7 +22,7 @@ from handlers.shared import jobs as shared
 from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import jobs
 from storage.errors import InvalidRequest
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import JobStatus
 from storage.paging import Position, Slice
 
@@ -43,7 +44,7 @@ async def list_jobs(
         return jobs.list_jobs_after(session, employer, status=chosen, after=after, limit=size)
 
     async def fetch_on_loop(
-        reads: LoopReads, employer: int, after: Position | None, size: int
+        reads: LoopStatements, employer: int, after: Position | None, size: int
     ) -> Slice[jobs.JobSummary] | None:
         return await jobs.list_jobs_after_on_loop(
             reads, employer, status=chosen, after=after, limit=size
@@ -54,7 +55,7 @@ async def list_jobs(
             token_info, "listJobs", arguments, (cursor, limit), fetch, v2_job_summary
         )[0]
 
-    async def read_on_loop(reads: LoopReads) -> dict[str, Any] | None:
+    async def read_on_loop(reads: LoopStatements) -> dict[str, Any] | None:
         found = await cursor_page_on_loop(
             reads, token_info, "listJobs", arguments, (cursor, limit), fetch_on_loop, v2_job_summary
         )
@@ -63,13 +64,19 @@ async def list_jobs(
     return await job_pages.reply(token_info, ("v2", status, cursor, limit), read, read_on_loop)
 
 
-def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
+async def create_job(token_info: dict[str, Any], body: dict[str, Any]) -> Reply:
     """A draft, or with ``"status": "open"`` a job published at once (one credit)."""
     expiry = parse_timestamp(body.get("expiryDate"), "expiryDate")
     publish = v2_job_status(body) is JobStatus.ACTIVE
     if expiry is not None and not publish:
         raise InvalidRequest('expiryDate is given only with "status": "open".')
-    job = shared.create_job(token_info, v2_job_fields(body), publish=publish, expiry_date=expiry)
+    fields = v2_job_fields(body)
+    if publish:
+        job = await run_in_threadpool(
+            shared.create_job, token_info, fields, publish=True, expiry_date=expiry
+        )
+    else:
+        job = await shared.create_draft(token_info, fields)
     return v2_one(v2_job_detail(job), 201, {"Location": f"/api/v2/jobs/{job.id}"})
 
 

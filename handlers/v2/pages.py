@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers import cursors
 from handlers.context import Reply, employer_id, v2_page
 from storage.db import read_only
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.paging import Position, Slice
 
 T = TypeVar("T")
@@ -37,15 +37,15 @@ def cursor_page(
 
 
 async def cursor_page_on_loop(
-    reads: LoopReads,
+    reads: LoopStatements,
     token_info: dict[str, Any],
     operation: str,
     arguments: dict[str, Any],
     page: tuple[str | None, int],
-    fetch: Callable[[LoopReads, int, Position | None, int], Awaitable[Slice[T] | None]],
+    fetch: Callable[[LoopStatements, int, Position | None, int], Awaitable[Slice[T] | None]],
     show: Callable[[T], dict[str, Any]],
 ) -> Reply | None:
-    """``cursor_page`` read on the event loop (``storage.loop_reads``): ``fetch(reads,
+    """``cursor_page`` read on the event loop (``storage.loop_statements``): ``fetch(reads,
     employer_id, after, limit)`` returns the slice, or ``None`` when it must be read on a thread
     (and then so is this page)."""
     scope, after = _position(token_info, operation, arguments, page[0])

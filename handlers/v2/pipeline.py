@@ -13,7 +13,7 @@ from handlers.shared import pipeline as shared
 from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import application_lists, pipeline
 from storage.application_lists import ApplicationSummary
-from storage.loop_reads import LoopReads
+from storage.loop_statements import LoopStatements
 from storage.models import PipelineStage
 from storage.paging import Position, Slice
 
@@ -42,7 +42,7 @@ async def list_stage_candidates(
         )
 
     async def fetch_on_loop(
-        reads: LoopReads, employer: int, after: Position | None, size: int
+        reads: LoopStatements, employer: int, after: Position | None, size: int
     ) -> Slice[ApplicationSummary] | None:
         return await application_lists.list_stage_applications_after_on_loop(
             reads, employer, stage, after=after, limit=size
@@ -50,7 +50,7 @@ async def list_stage_candidates(
 
     arguments, page = {"stageId": stage_id}, (cursor, limit)
     operation = "listStageCandidates"
-    return await loop_first.read(
+    return await loop_first.run(
         lambda: cursor_page(token_info, operation, arguments, page, fetch, application),
         lambda reads: cursor_page_on_loop(
             reads, token_info, operation, arguments, page, fetch_on_loop, application

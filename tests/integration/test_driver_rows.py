@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from handlers.representation import job_fields
-from storage import db, jobs
+from storage import db, driver_rows, jobs
 from storage.jobs import JobSummary
 from storage.models import ApplyMethod, EmploymentType, JobStatus, RemoteType
 from storage.paging import Position
@@ -135,3 +135,30 @@ def test_a_lost_connection_fails_as_sqlalchemy_fails_and_the_next_read_reconnect
         page = jobs.list_jobs(session, employer_id, status=None, page=1, page_size=50)
         assert page.total == 1
         assert session.scalar(text("SELECT pg_backend_pid()")) != backend
+
+
+def test_a_write_passes_its_values_through_the_columns_types() -> None:
+    """What a draft written on the event loop sends (``driver_write``) is what SQLAlchemy sends:
+    an enum member as its stored value, a timestamp in UTC; a naive timestamp or a NaN salary is
+    refused before anything is sent, as a unit of work refuses it."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+
+    dialect = psycopg_dialect()
+    job = jobs._new_job(1, job_fields(SEED_JOB))
+    values = jobs._new_job_values(job)
+    dubai = datetime(2026, 12, 7, 16, 0, tzinfo=timezone(timedelta(hours=4)))
+    sql, sent = driver_rows.driver_write(jobs._INSERT_JOB, dialect, {**values, "created_at": dubai})
+    assert sql.startswith("INSERT INTO jobs (employer_id, ") and "%(id)s" not in sql
+    assert sent["status"] == "Draft" and type(sent["status"]) is str
+    assert sent["employment_type"] == "FullTime" and type(sent["employment_type"]) is str
+    assert sent["created_at"] == dubai and sent["created_at"].tzinfo is UTC
+    with pytest.raises(ValueError, match="naive"):
+        driver_rows.driver_write(
+            jobs._INSERT_JOB, dialect, {**values, "created_at": datetime(2026, 12, 7)}
+        )
+    with pytest.raises(ValueError, match="NaN"):
+        driver_rows.driver_write(
+            jobs._INSERT_JOB, dialect, {**values, "salary_min": Decimal("NaN")}
+        )

@@ -145,8 +145,8 @@ def test_reads_that_may_lag_come_from_the_replica_and_charges_do_not(
     assert api.post(f"/api/v1/jobs/{first}/publish", json={}).status_code == 200
     replica_pair.wait_for_replay()
     served = replica_of(api).connections_served
-    assert api.database.loop_reads is not None
-    served_on_the_loop = api.database.loop_reads.served_by_replica
+    assert api.database.loop_statements is not None
+    served_on_the_loop = api.database.loop_statements.served_by_replica
 
     with replica_pair.replay_paused():
         created = api.post("/api/v1/jobs", json={**SEED_JOB, "reference": "LAG-1"})
@@ -177,8 +177,8 @@ def test_reads_that_may_lag_come_from_the_replica_and_charges_do_not(
         assert own.status_code == 201
         assert api.get("/api/v1/candidates").json()["total"] == 0
         assert replica_of(api).connections_served > served
-        # The job lists among them, read on the event loop (``storage.loop_reads``).
-        assert api.database.loop_reads.served_by_replica >= served_on_the_loop + 2
+        # The job lists among them, read on the event loop (``storage.loop_statements``).
+        assert api.database.loop_statements.served_by_replica >= served_on_the_loop + 2
         name = lagging_database[0]
         assert on_standby(replica_pair, name, "SELECT count(*) FROM jobs WHERE id = %s", job) == 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from storage import db
+from storage import commit_hooks, db
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def marks(database: db.Database) -> list[str]:
 
 
 def test_the_work_commits_with_the_next_unit_of_work_only(database: db.Database) -> None:
-    with db.joined_to_next_commit(mark("joined")):
+    with commit_hooks.joined_to_next_commit(mark("joined")):
         with database.unit_of_work() as session:
             session.execute(text("INSERT INTO marks VALUES ('own')"))
         with database.unit_of_work() as session:
@@ -44,7 +44,7 @@ def test_the_work_commits_with_the_next_unit_of_work_only(database: db.Database)
 
 def test_the_work_rolls_back_with_a_failed_unit_of_work(database: db.Database) -> None:
     with (
-        db.joined_to_next_commit(mark("joined")),
+        commit_hooks.joined_to_next_commit(mark("joined")),
         pytest.raises(RuntimeError),
         database.unit_of_work() as session,
     ):
@@ -55,7 +55,7 @@ def test_the_work_rolls_back_with_a_failed_unit_of_work(database: db.Database) -
 
 
 def test_outside_the_block_nothing_is_joined(database: db.Database) -> None:
-    with db.joined_to_next_commit(mark("joined")):
+    with commit_hooks.joined_to_next_commit(mark("joined")):
         pass
     with database.unit_of_work() as session:
         session.execute(text("INSERT INTO marks VALUES ('own')"))
@@ -69,7 +69,7 @@ def test_the_work_follows_the_request_into_the_handler_thread(database: db.Datab
             session.execute(text("INSERT INTO marks VALUES ('handler')"))
 
     async def request() -> None:
-        with db.joined_to_next_commit(mark("joined")):
+        with commit_hooks.joined_to_next_commit(mark("joined")):
             await run_in_threadpool(handler)
             await run_in_threadpool(handler)
 
