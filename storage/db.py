@@ -93,6 +93,9 @@ class Database:
     ``cache_redis`` returns the Redis where committed changes to keys, employers and jobs are
     published for every process's caches (``storage.cache_invalidation``); the runtime
     (``storage.runtime.start``) always passes it. Without it nothing is published.
+    ``cache_redis_on_loop`` makes a new asyncio client of the same Redis, one for each event loop
+    that runs statements (``storage.loop_statements``): without it, new drafts are written on
+    worker threads only.
     """
 
     def __init__(
@@ -134,7 +137,7 @@ class Database:
             self.replica = Replica(
                 replica_engine, self.engine, max_lag_seconds=replica_max_lag_seconds
             )
-        # The hot list reads on the event loop (PostgreSQL; opened by the application's
+        # The hot list reads and new drafts on the event loop (PostgreSQL; opened by the app's
         # lifespan): at most as many connections per loop as the engine's pool keeps.
         self.loop_statements: LoopStatements | None = (
             LoopStatements(
@@ -254,7 +257,8 @@ def read_only() -> Iterator[Session]:
 
 
 def loop_statements() -> LoopStatements | None:
-    """The process's database's reads on the event loop, if it has them (see ``LoopStatements``)."""
+    """The process's database's statements on the event loop, if it has them (see
+    ``LoopStatements``)."""
     return current().loop_statements
 
 
