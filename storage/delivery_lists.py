@@ -1,5 +1,6 @@
 """A webhook's deliveries as their lists show them (the API's and the portal's), read as plain
-rows: v1's numbered pages and v2's keyset slices."""
+rows: v1's numbered pages and v2's keyset slices; the API's also on the event loop
+(``storage.loop_statements``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
+from storage import driver_rows
+from storage.loop_statements import LoopStatements
 from storage.models import DeliveryAttempt, DeliveryStatus, OutboxEvent, WebhookDelivery
 from storage.paging import Order, Position, Slice
 from storage.webhooks import get_subscription
@@ -165,7 +169,12 @@ _PAGE_ATTEMPTS_AT = len(_SHOWN) + 1
 _SLICE_ATTEMPTS_AT = len(_SHOWN)
 
 
-def _summaries(rows: Sequence[Any], attempts_at: int) -> list[DeliverySummary]:
+_STATUS_AT = _SHOWN.index(_DELIVERIES.c.status)
+# The driver's rows (on the event loop) hold a delivery's status as stored.
+_STATUSES = driver_rows.enum_of(DeliveryStatus)
+
+
+def _summaries(rows: Sequence[Sequence[Any]], attempts_at: int) -> list[DeliverySummary]:
     """The deliveries of ``rows`` (each delivery's attempts in consecutive rows), in order."""
     found: list[DeliverySummary] = []
     last_id = None
@@ -174,7 +183,8 @@ def _summaries(rows: Sequence[Any], attempts_at: int) -> list[DeliverySummary]:
         if row[0] != last_id:
             last_id = row[0]
             attempts = []
-            fields = (*row[: len(_SHOWN)], attempts)
+            status = _STATUSES[row[_STATUS_AT]]
+            fields = (*row[:_STATUS_AT], status, *row[_STATUS_AT + 1 : len(_SHOWN)], attempts)
             found.append(DeliverySummary(*fields))
         # started_at is never null in an attempt: a null one is a delivery without attempts.
         if row[attempts_at] is not None:
@@ -189,6 +199,25 @@ def _values(
     if status is not None:
         values["status"] = status
     return values
+
+
+def _page_query(
+    employer_id: int,
+    subscription_id: int,
+    status: DeliveryStatus | None,
+    page: int,
+    page_size: int,
+) -> tuple[Executable, dict[str, Any]]:
+    values = _values(employer_id, subscription_id, status)
+    values.update(offset=(page - 1) * page_size, limit=page_size)
+    return _PAGES[status is not None], values
+
+
+def _page_of(rows: Sequence[Sequence[Any]]) -> DeliveryPage:
+    # The count of all the deliveries is the column before the attempts'.
+    return DeliveryPage(
+        total=rows[0][_PAGE_ATTEMPTS_AT - 1], items=_summaries(rows, _PAGE_ATTEMPTS_AT)
+    )
 
 
 def list_deliveries(
@@ -207,16 +236,46 @@ def list_deliveries(
     that the subscription is the employer's. An empty page checks that it is (else
     ``NotFound``) and counts on its own.
     """
-    values = _values(employer_id, subscription_id, status)
-    rows = session.execute(
-        _PAGES[status is not None],
-        {**values, "offset": (page - 1) * page_size, "limit": page_size},
-    ).all()
+    statement, values = _page_query(employer_id, subscription_id, status, page, page_size)
+    rows = session.execute(statement, values).all()
     if rows:
-        return DeliveryPage(total=rows[0].total_matches, items=_summaries(rows, _PAGE_ATTEMPTS_AT))
+        return _page_of(rows)
     get_subscription(session, employer_id, subscription_id)
-    total = session.scalar(_COUNTS[status is not None], values) or 0
+    counted = _values(employer_id, subscription_id, status)
+    total = session.scalar(_COUNTS[status is not None], counted) or 0
     return DeliveryPage(total=total, items=[])
+
+
+async def list_deliveries_on_loop(
+    reads: LoopStatements,
+    employer_id: int,
+    subscription_id: int,
+    *,
+    status: DeliveryStatus | None,
+    page: int,
+    page_size: int,
+) -> DeliveryPage | None:
+    """``list_deliveries`` on the event loop (``storage.loop_statements``), on the primary as on a
+    thread; ``None`` when it must be read on a thread instead, an empty page among them (it
+    checks the webhook, and counts)."""
+    query = _page_query(employer_id, subscription_id, status, page, page_size)
+    rows = await reads.rows(*query, replica_safe=False)
+    return _page_of(rows) if rows else None
+
+
+def _slice_query(
+    employer_id: int,
+    subscription_id: int,
+    status: DeliveryStatus | None,
+    after: Position | None,
+    limit: int,
+) -> tuple[Executable, dict[str, Any]]:
+    # One delivery more than asked is read, to know whether another page follows without
+    # counting.
+    values = {**_values(employer_id, subscription_id, status), "limit": limit + 1}
+    if after is not None:
+        values.update(DELIVERY_ORDER.bound_position(after))
+    return _SLICES[(status is not None, after is not None)], values
 
 
 def list_deliveries_after(
@@ -229,12 +288,25 @@ def list_deliveries_after(
     limit: int,
 ) -> Slice[DeliverySummary]:
     """``list_deliveries`` after ``after`` in the same order (keyset paging): one statement,
-    and the check of ``list_deliveries`` when it is empty. One delivery more than asked is
-    read, to know whether another page follows without counting."""
-    values = {**_values(employer_id, subscription_id, status), "limit": limit + 1}
-    if after is not None:
-        values.update(DELIVERY_ORDER.bound_position(after))
-    rows = session.execute(_SLICES[(status is not None, after is not None)], values).all()
+    and the check of ``list_deliveries`` when it is empty."""
+    statement, values = _slice_query(employer_id, subscription_id, status, after, limit)
+    rows = session.execute(statement, values).all()
     if not rows:
         get_subscription(session, employer_id, subscription_id)
     return Slice.of(_summaries(rows, _SLICE_ATTEMPTS_AT), limit, DELIVERY_ORDER)
+
+
+async def list_deliveries_after_on_loop(
+    reads: LoopStatements,
+    employer_id: int,
+    subscription_id: int,
+    *,
+    status: DeliveryStatus | None,
+    after: Position | None,
+    limit: int,
+) -> Slice[DeliverySummary] | None:
+    """``list_deliveries_after`` on the event loop, or ``None`` (see
+    ``list_deliveries_on_loop``)."""
+    query = _slice_query(employer_id, subscription_id, status, after, limit)
+    rows = await reads.rows(*query, replica_safe=False)
+    return Slice.of(_summaries(rows, _SLICE_ATTEMPTS_AT), limit, DELIVERY_ORDER) if rows else None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import loop_first
 from handlers.context import Reply, employer_id, v1_page
 from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
 from storage import delivery_lists, webhooks
 from storage.db import read_only
+from storage.loop_statements import LoopStatements
 from storage.models import DeliveryStatus
 
 
@@ -47,23 +49,28 @@ def send_test_event(token_info: dict[str, Any], webhook_id: int) -> Reply:
     return shared.send_test_event(token_info, webhook_id), 202
 
 
-def list_webhook_deliveries(
+async def list_webhook_deliveries(
     token_info: dict[str, Any],
     webhook_id: int,
     status: str | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> Reply:
-    with read_only() as session:
-        result = delivery_lists.list_deliveries(
-            session,
-            employer_id(token_info),
-            webhook_id,
-            status=DeliveryStatus(status) if status else None,
-            page=page,
-            page_size=page_size,
+    employer, chosen = employer_id(token_info), DeliveryStatus(status) if status else None
+
+    def read() -> delivery_lists.DeliveryPage:
+        with read_only() as session:
+            return delivery_lists.list_deliveries(
+                session, employer, webhook_id, status=chosen, page=page, page_size=page_size
+            )
+
+    async def read_on_loop(reads: LoopStatements) -> delivery_lists.DeliveryPage | None:
+        return await delivery_lists.list_deliveries_on_loop(
+            reads, employer, webhook_id, status=chosen, page=page, page_size=page_size
         )
-        items = [webhook_delivery(delivery) for delivery in result.items]
+
+    result = await loop_first.run(read, read_on_loop)
+    items = [webhook_delivery(delivery) for delivery in result.items]
     return v1_page(result.total, page, page_size, items)
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import loop_first
 from handlers.context import Reply, v2_one
 from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
-from handlers.v2.pages import cursor_page
+from handlers.v2.pages import cursor_page, cursor_page_on_loop
 from storage import delivery_lists, webhooks
+from storage.loop_statements import LoopStatements
 from storage.models import DeliveryStatus, WebhookSubscription
 from storage.paging import Position, Slice
 
@@ -50,24 +52,36 @@ def send_test_event(token_info: dict[str, Any], webhook_id: int) -> Reply:
     return v2_one(shared.send_test_event(token_info, webhook_id), 202)
 
 
-def list_webhook_deliveries(
+async def list_webhook_deliveries(
     token_info: dict[str, Any],
     webhook_id: int,
     status: str | None = None,
     limit: int = 20,
     cursor: str | None = None,
 ) -> Reply:
+    chosen = DeliveryStatus(status) if status else None
+
     def fetch(
         session: Session, employer: int, after: Position | None, size: int
     ) -> Slice[delivery_lists.DeliverySummary]:
-        chosen = DeliveryStatus(status) if status else None
         return delivery_lists.list_deliveries_after(
             session, employer, webhook_id, status=chosen, after=after, limit=size
         )
 
-    arguments = {"webhookId": webhook_id, "status": status}
-    return cursor_page(
-        token_info, "listWebhookDeliveries", arguments, (cursor, limit), fetch, webhook_delivery
+    async def fetch_on_loop(
+        reads: LoopStatements, employer: int, after: Position | None, size: int
+    ) -> Slice[delivery_lists.DeliverySummary] | None:
+        return await delivery_lists.list_deliveries_after_on_loop(
+            reads, employer, webhook_id, status=chosen, after=after, limit=size
+        )
+
+    arguments, page = {"webhookId": webhook_id, "status": status}, (cursor, limit)
+    operation = "listWebhookDeliveries"
+    return await loop_first.run(
+        lambda: cursor_page(token_info, operation, arguments, page, fetch, webhook_delivery),
+        lambda reads: cursor_page_on_loop(
+            reads, token_info, operation, arguments, page, fetch_on_loop, webhook_delivery
+        ),
     )
 
 

@@ -13,8 +13,10 @@ import psycopg
 from sqlalchemy import bindparam, create_engine, event, func, select, text
 
 from storage.loop_statements import APPLICATION_NAME, LoopStatements
+from storage.models import DeliveryStatus
 from tests.support.apps import Api
 from tests.support.databases import admin_conninfo
+from tests.support.deliveries import add_delivery, targets_policy
 from tests.support.factories import FULL_CANDIDATE, SEED_JOB, V2_JOB, EmployerFactory, KeyFactory
 from tests.support.statements import recorded_statements
 
@@ -32,6 +34,11 @@ LISTS = [
     "/api/v1/pipeline/stages/{stage}/candidates",
     "/api/v2/pipeline/stages/{stage}/candidates",
     "/api/v2/pipeline/stages/{stage}/candidates?limit=1",
+    "/api/v1/webhooks/{webhook}/deliveries",
+    "/api/v1/webhooks/{webhook}/deliveries?status=dead",
+    "/api/v1/webhooks/{webhook}/deliveries?pageSize=1&page=2",
+    "/api/v2/webhooks/{webhook}/deliveries",
+    "/api/v2/webhooks/{webhook}/deliveries?limit=1",
 ]
 
 
@@ -44,10 +51,13 @@ async def reopen(statements: LoopStatements) -> None:
     statements.open()
 
 
-def as_employer_with_lists(api: Api, make_employer: EmployerFactory, make_key: KeyFactory) -> str:
+def as_employer_with_lists(
+    api: Api, make_employer: EmployerFactory, make_key: KeyFactory
+) -> dict[str, str]:
     """A new employer with jobs of every shape a list shows (salaries whole, with cents and none,
-    each kind of place, published and closed, text that JSON must escape), a talent pool and
-    applications at the first stage of its pipeline, whose id is returned."""
+    each kind of place, published and closed, text that JSON must escape), a talent pool,
+    applications at the first stage of its pipeline, and a webhook's deliveries of each shape
+    (attempts that failed, none, a dead letter): the stage's and the webhook's ids."""
     employer_id = make_employer(job_posting=5)
     _key_id, api.default_key = make_key(employer_id)
     bodies: list[dict[str, Any]] = [
@@ -84,7 +94,22 @@ def as_employer_with_lists(api: Api, make_employer: EmployerFactory, make_key: K
         applied = api.client.post(f"/public/v1/jobs/{made[1]}/apply", json=applicant)
         assert applied.status_code in (200, 201, 202), applied.text
     stages = api.get("/api/v1/pipeline/stages").json()["items"]
-    return str(stages[0]["id"])
+    with targets_policy(allow_insecure=True):
+        webhook = api.post(
+            "/api/v1/webhooks",
+            json={
+                "url": "http://127.0.0.1:9/hooks/hirebridge",
+                "events": ["application.submitted"],
+            },
+        )
+    assert webhook.status_code == 201, webhook.text
+    webhook_id = webhook.json()["id"]
+    add_delivery(webhook_id, employer_id, attempts=[500, None, 204])
+    add_delivery(webhook_id, employer_id)
+    add_delivery(
+        webhook_id, employer_id, status=DeliveryStatus.DEAD, failed_attempts=2, attempts=[500, 503]
+    )
+    return {"stage": str(stages[0]["id"]), "webhook": str(webhook_id)}
 
 
 def test_uncached_lists_are_read_on_the_loop_and_answer_as_on_a_thread(
@@ -93,8 +118,8 @@ def test_uncached_lists_are_read_on_the_loop_and_answer_as_on_a_thread(
     make_key: KeyFactory,
     uncached_job_reads: None,
 ) -> None:
-    stage = as_employer_with_lists(pg_api, make_employer, make_key)
-    lists = [path.format(stage=stage) for path in LISTS]
+    ids = as_employer_with_lists(pg_api, make_employer, make_key)
+    lists = [path.format(**ids) for path in LISTS]
     reads = loop_statements(pg_api)
     on_the_loop = {}
     for path in lists:
