@@ -78,13 +78,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    free_port,
-    fresh_database,
-    process_cpu,
-    start_redis,
-    vacuum_analyze,
-)
+from bench.common import free_port, fresh_database, process_cpu, start_redis  # noqa: E402
 from hirebridge.keyed_calls import KeyedCall  # noqa: E402
 from hirebridge.request_log import RequestLogMiddleware, RequestLogWriter  # noqa: E402
 from storage import (  # noqa: E402
@@ -297,10 +291,6 @@ def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
             for profile in synthetic.profiles(2_000, seed=start):
                 candidates.create_platform_candidate(session, profile.fields)
     db.current().dispose()
-    # Statistics as autovacuum would have gathered them after these inserts on a production
-    # server (this machine's PostgreSQL runs with autovacuum off): without them the uncached job
-    # list cost PostgreSQL 0.27-0.30 ms of CPU a call, with them 0.20-0.23 (bench/RESULTS.md).
-    vacuum_analyze(database_url)
     return Seeded(key=key, writer_key=writer_key, stage_id=stage_id, webhook_id=webhook_id)
 
 

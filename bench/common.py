@@ -43,14 +43,6 @@ def fresh_database(name: str, override_variable: str, server_url: str | None = N
     return url
 
 
-def vacuum_analyze(database_url: str) -> None:
-    """``VACUUM ANALYZE`` the whole database, as autovacuum would after a load (the benchmarks'
-    PostgreSQL may run with it off)."""
-    plain = make_url(database_url).set(drivername="postgresql")
-    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-
-
 def process_cpu(pid: int) -> float:
     """User and system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``; the process
     must run on this machine)."""
