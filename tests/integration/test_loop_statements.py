@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import psycopg
-from sqlalchemy import bindparam, create_engine, event, func, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 
 from storage.loop_statements import APPLICATION_NAME, LoopStatements
 from storage.models import DeliveryStatus
@@ -359,9 +361,12 @@ def test_what_a_draft_cannot_carry_on_the_loop_is_written_on_a_thread(
     assert [job["status"] for job in stored_jobs(pg_api, employer_id)] == ["Draft", "Active"]
 
 
-def terminating_once(backend_pids: list[int]) -> Any:
-    """A cursor listener that terminates the backend of the first job INSERT on the loop (the
-    only statements told with no SQLAlchemy connection), and waits until it has gone."""
+@contextmanager
+def backend_terminated(engine: Engine, moment: str) -> Iterator[list[int]]:
+    """Within the block, the backend of the first job INSERT on the loop (the only statements
+    told with no SQLAlchemy connection) is terminated at ``moment`` (``before_cursor_execute``
+    or ``after_cursor_execute``), and waited for until it has gone; yields its pid, once known."""
+    backend_pids: list[int] = []
 
     def terminate(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
         if connection is None and statement.startswith("INSERT INTO jobs") and not backend_pids:
@@ -369,7 +374,11 @@ def terminating_once(backend_pids: list[int]) -> Any:
             with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s, 5000)", (backend_pids[0],))
 
-    return terminate
+    event.listen(engine, moment, terminate)
+    try:
+        yield backend_pids
+    finally:
+        event.remove(engine, moment, terminate)
 
 
 def test_a_draft_whose_commit_failed_on_the_loop_is_a_503_never_written_twice(
@@ -379,15 +388,9 @@ def test_a_draft_whose_commit_failed_on_the_loop_is_a_503_never_written_twice(
     through cannot be known, so the draft is not written again on a thread."""
     employer_id = as_new_employer(pg_api, make_employer, make_key)
     statements = loop_statements(pg_api)
-    engine = pg_api.database.engine
-    terminated: list[int] = []
-    listener = terminating_once(terminated)
-    event.listen(engine, "after_cursor_execute", listener)
-    try:
-        with recorded_statements(pg_api.database) as sent:
-            reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
-    finally:
-        event.remove(engine, "after_cursor_execute", listener)
+    cut = backend_terminated(pg_api.database.engine, "after_cursor_execute")
+    with cut as terminated, recorded_statements(pg_api.database) as sent:
+        reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
     assert terminated
     assert reply.status_code == 503, reply.text
     assert reply.json()["code"] == "unavailable" and reply.headers["Retry-After"]
@@ -406,15 +409,9 @@ def test_a_draft_the_loop_could_not_send_is_written_on_a_thread(
     """The backend is gone before the INSERT: nothing was written, so a thread writes it."""
     employer_id = as_new_employer(pg_api, make_employer, make_key)
     statements = loop_statements(pg_api)
-    engine = pg_api.database.engine
-    terminated: list[int] = []
-    listener = terminating_once(terminated)
-    event.listen(engine, "before_cursor_execute", listener)
     written = statements.written
-    try:
+    with backend_terminated(pg_api.database.engine, "before_cursor_execute") as terminated:
         reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert terminated
     assert reply.status_code == 201, reply.text
     assert statements.written == written

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from storage import candidates, credits, db, outbox, webhook_targets
+from storage import candidates, credits, db, outbox
 from storage.models import CreditKind, Plan
 from tests.support.apps import Api
+from tests.support.deliveries import targets_policy
 from tests.support.factories import V2_JOB, EmployerFactory, KeyFactory, Tenant
 
 V2 = "/api/v2"
@@ -385,12 +386,8 @@ class TestPipelineAndApplications:
 
 @pytest.fixture
 def loopback_targets() -> Iterator[None]:
-    previous = webhook_targets.current().allow_insecure
-    webhook_targets.configure(allow_insecure=True)
-    try:
+    with targets_policy(allow_insecure=True):
         yield
-    finally:
-        webhook_targets.configure(allow_insecure=previous)
 
 
 class TestWebhooks:
