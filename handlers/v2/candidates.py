@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import cursors, loop_first
+from handlers import cursors
 from handlers.context import Reply, employer_id, v2_one, v2_page
 from handlers.representation import masked_candidate, owned_candidate
 from handlers.shared import candidates as shared
-from handlers.v2.pages import cursor_page, cursor_page_on_loop
+from handlers.v2.pages import cursor_page_loop_first
 from storage import talent_pool
 from storage.db import unit_of_work
 from storage.employers import get_employer
@@ -34,12 +34,8 @@ async def list_candidates(
             reads, employer, after=after, limit=size
         )
 
-    page = (cursor, limit)
-    return await loop_first.run(
-        lambda: cursor_page(token_info, "listCandidates", {}, page, fetch, owned_candidate),
-        lambda reads: cursor_page_on_loop(
-            reads, token_info, "listCandidates", {}, page, fetch_on_loop, owned_candidate
-        ),
+    return await cursor_page_loop_first(
+        token_info, "listCandidates", {}, (cursor, limit), fetch, fetch_on_loop, owned_candidate
     )
 
 

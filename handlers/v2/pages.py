@@ -7,13 +7,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from handlers import cursors
+from handlers import cursors, loop_first
 from handlers.context import Reply, employer_id, v2_page
 from storage.db import read_only
 from storage.loop_statements import LoopStatements
 from storage.paging import Position, Slice
 
 T = TypeVar("T")
+# A list's slice: ``fetch(session, employer_id, after, limit)``, and on the event loop
+# ``fetch(statements, employer_id, after, limit)`` (``None``: read it on a thread instead).
+Fetch = Callable[[Session, int, Position | None, int], Slice[T]]
+FetchOnLoop = Callable[[LoopStatements, int, Position | None, int], Awaitable[Slice[T] | None]]
 
 
 def cursor_page(
@@ -21,7 +25,7 @@ def cursor_page(
     operation: str,
     arguments: dict[str, Any],
     page: tuple[str | None, int],
-    fetch: Callable[[Session, int, Position | None, int], Slice[T]],
+    fetch: Fetch[T],
     show: Callable[[T], dict[str, Any]],
 ) -> Reply:
     """One page of a list: ``fetch(session, employer_id, after, limit)``, each item ``show``n.
@@ -42,7 +46,7 @@ async def cursor_page_on_loop(
     operation: str,
     arguments: dict[str, Any],
     page: tuple[str | None, int],
-    fetch: Callable[[LoopStatements, int, Position | None, int], Awaitable[Slice[T] | None]],
+    fetch: FetchOnLoop[T],
     show: Callable[[T], dict[str, Any]],
 ) -> Reply | None:
     """``cursor_page`` read on the event loop (``storage.loop_statements``): ``fetch(reads,
@@ -53,6 +57,27 @@ async def cursor_page_on_loop(
     if found is None:
         return None
     return _page(scope, found, [show(item) for item in found.items], page[1])
+
+
+async def cursor_page_loop_first(
+    token_info: dict[str, Any],
+    operation: str,
+    arguments: dict[str, Any],
+    page: tuple[str | None, int],
+    fetch: Fetch[T],
+    fetch_on_loop: Callable[
+        [LoopStatements, int, Position | None, int], Awaitable[Slice[T] | None]
+    ],
+    show: Callable[[T], dict[str, Any]],
+) -> Reply:
+    """``cursor_page_on_loop`` where the event loop reads the page, otherwise ``cursor_page`` on a
+    worker thread (``handlers.loop_first``)."""
+    return await loop_first.run(
+        lambda: cursor_page(token_info, operation, arguments, page, fetch, show),
+        lambda reads: cursor_page_on_loop(
+            reads, token_info, operation, arguments, page, fetch_on_loop, show
+        ),
+    )
 
 
 def _position(

@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import loop_first
 from handlers.context import Reply, stage_uuid, v2_one
 from handlers.representation import application, pipeline_stage
 from handlers.shared import pipeline as shared
-from handlers.v2.pages import cursor_page, cursor_page_on_loop
+from handlers.v2.pages import cursor_page, cursor_page_loop_first
 from storage import application_lists, pipeline
 from storage.application_lists import ApplicationSummary
 from storage.loop_statements import LoopStatements
@@ -48,13 +47,15 @@ async def list_stage_candidates(
             reads, employer, stage, after=after, limit=size
         )
 
-    arguments, page = {"stageId": stage_id}, (cursor, limit)
-    operation = "listStageCandidates"
-    return await loop_first.run(
-        lambda: cursor_page(token_info, operation, arguments, page, fetch, application),
-        lambda reads: cursor_page_on_loop(
-            reads, token_info, operation, arguments, page, fetch_on_loop, application
-        ),
+    arguments = {"stageId": stage_id}
+    return await cursor_page_loop_first(
+        token_info,
+        "listStageCandidates",
+        arguments,
+        (cursor, limit),
+        fetch,
+        fetch_on_loop,
+        application,
     )
 
 

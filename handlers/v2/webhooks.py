@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import loop_first
 from handlers.context import Reply, v2_one
 from handlers.representation import webhook, webhook_delivery
 from handlers.shared import webhooks as shared
-from handlers.v2.pages import cursor_page, cursor_page_on_loop
+from handlers.v2.pages import cursor_page, cursor_page_loop_first
 from storage import delivery_lists, webhooks
 from storage.loop_statements import LoopStatements
 from storage.models import DeliveryStatus, WebhookSubscription
@@ -75,13 +74,15 @@ async def list_webhook_deliveries(
             reads, employer, webhook_id, status=chosen, after=after, limit=size
         )
 
-    arguments, page = {"webhookId": webhook_id, "status": status}, (cursor, limit)
-    operation = "listWebhookDeliveries"
-    return await loop_first.run(
-        lambda: cursor_page(token_info, operation, arguments, page, fetch, webhook_delivery),
-        lambda reads: cursor_page_on_loop(
-            reads, token_info, operation, arguments, page, fetch_on_loop, webhook_delivery
-        ),
+    arguments = {"webhookId": webhook_id, "status": status}
+    return await cursor_page_loop_first(
+        token_info,
+        "listWebhookDeliveries",
+        arguments,
+        (cursor, limit),
+        fetch,
+        fetch_on_loop,
+        webhook_delivery,
     )
 
 
