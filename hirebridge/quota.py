@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
 from hirebridge.admission import usage_key
-from hirebridge_floor.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop, connect_on_loop
 from storage import usage
 from storage.api_keys import Principal
 from storage.clock import utcnow
@@ -118,9 +118,7 @@ class MonthlyQuota:
 
     def __init__(self, redis_url: str, recorder: UsageRecorder, *, timeout: float = 0.5) -> None:
         self.clients: PerLoop[aioredis.Redis] = PerLoop(
-            lambda: aioredis.Redis.from_url(
-                redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
-            )
+            lambda: connect_on_loop(redis_url, timeout=timeout)
         )
         self.recorder = recorder
 

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hirebridge.keyed_calls import KeyedCall
 from hirebridge.observability import operation_of
 from hirebridge_floor.logging_setup import current_request_id
-from hirebridge_floor.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop, connect_on_loop
 from storage.clock import utcnow
 
 logger = logging.getLogger(__name__)
@@ -126,10 +126,6 @@ return #ARGV - 3
 FIELD = b"c"
 
 
-def redis_client(redis_url: str) -> aioredis.Redis:
-    return aioredis.Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
-
-
 class _Batch:
     """The entries one event loop has buffered, and its pending flush."""
 
@@ -145,7 +141,7 @@ class RequestLogWriter:
 
     def __init__(self, redis_url: str, *, flush_seconds: float = FLUSH_SECONDS) -> None:
         self.flush_seconds = flush_seconds
-        self._batches: PerLoop[_Batch] = PerLoop(lambda: _Batch(redis_client(redis_url)))
+        self._batches: PerLoop[_Batch] = PerLoop(lambda: _Batch(connect_on_loop(redis_url)))
 
     def record(self, call: LoggedCall) -> None:
         """Buffer ``call``; a flush is scheduled if none is. Never waits and never raises."""

@@ -21,11 +21,10 @@ from hirebridge.request_log import (
     STATUS_CLASSES,
     LoggedCall,
     day_key,
-    redis_client,
     status_class,
     stream_key,
 )
-from hirebridge_floor.redis_client import PerLoop
+from hirebridge_floor.redis_client import PerLoop, connect_on_loop
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class RequestLogReader:
     _CHUNK = 500
 
     def __init__(self, redis_url: str) -> None:
-        self.clients: PerLoop[aioredis.Redis] = PerLoop(lambda: redis_client(redis_url))
+        self.clients: PerLoop[aioredis.Redis] = PerLoop(lambda: connect_on_loop(redis_url))
 
     async def close(self) -> None:
         client = self.clients.pop_current()
