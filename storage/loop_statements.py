@@ -72,6 +72,19 @@ logger = logging.getLogger(__name__)
 APPLICATION_NAME = "hirebridge-loop"
 
 
+# Settings of every connection opened here.
+#
+# The statements served here are few and fixed, each bound to an employer and read through an
+# index in its order (a page of jobs, of the talent pool, of a stage's applications, of a
+# webhook's deliveries; a new draft), so one plan serves every value. psycopg prepares a statement
+# on its fifth execution, but PostgreSQL's default (``auto``) still plans it again on every call
+# while it estimates its generic plan dearer than its custom ones: without statistics (a new
+# table, or autovacuum not run yet), v1's page of jobs (``LIMIT ... OFFSET``) was planned anew on
+# each of 9,000 calls, about 60 µs of the server's CPU each, for the same plan
+# (bench/RESULTS.md, issue 25, "generic plans").
+_SESSION_SETTINGS = "-c TimeZone=UTC -c plan_cache_mode=force_generic_plan"
+
+
 class _Connections:
     """At most ``max_size`` connections to one server, for one event loop: idle ones kept, none
     waited for."""
@@ -81,12 +94,12 @@ class _Connections:
         self.max_size = max_size
         # What the engine's own connections are opened with (host, database, user, the URL's
         # query), named apart in pg_stat_activity unless the URL names them, in the session's
-        # zone as ``storage.db`` sets it on the engine's connections.
+        # zone as ``storage.db`` sets it on the engine's connections, with generic plans (below).
         _args, parameters = engine.dialect.create_connect_args(engine.url)
         # The types SQLAlchemy's dialect adapts (psycopg's ``context``): the same on both paths.
         self._context = parameters.pop("context", None)
         parameters.setdefault("application_name", APPLICATION_NAME)
-        parameters["options"] = f"{parameters.get('options', '')} -c TimeZone=UTC".strip()
+        parameters["options"] = f"{parameters.get('options', '')} {_SESSION_SETTINGS}".strip()
         self._conninfo = psycopg.conninfo.make_conninfo("", **parameters)
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._open = 0

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 
+from storage import jobs
 from storage.loop_statements import APPLICATION_NAME, LoopStatements
 from storage.models import DeliveryStatus
 from tests.support.apps import Api
@@ -249,6 +250,35 @@ def test_loop_connections_are_opened_as_the_database_url_says_and_run_in_utc(pg_
             await reads.close()
 
     assert asyncio.run(read()) == [("partner-board", "4321ms", "UTC")]
+
+
+def test_a_page_read_on_the_loop_is_planned_once_for_every_call(
+    pg_api: Api, make_employer: EmployerFactory
+) -> None:
+    """v1's page of jobs (``LIMIT ... OFFSET``), which PostgreSQL's default would plan anew on every
+    call, runs a generic plan once psycopg prepares it: no call is planned for its values."""
+    employer_id = make_employer()
+    reads = LoopStatements(pg_api.database.engine, None, max_size=1)
+    plans = text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE '%total_matches%'"
+    )
+
+    async def read() -> Any:
+        reads.open()
+        try:
+            # psycopg prepares a statement after its fifth execution: three run prepared.
+            for _ in range(8):
+                # (no jobs: each call reads an empty page, and leaves the count to a thread)
+                page = await jobs.list_jobs_on_loop(
+                    reads, employer_id, status=None, page=1, page_size=50
+                )
+                assert page is None
+            return await reads.rows(plans, {}, replica_safe=False)
+        finally:
+            await reads.close()
+
+    assert asyncio.run(read()) == [(3, 0)]
 
 
 # Drafts of each version, and a v1 one with salaries (cents, a whole number) and an apply URL.
