@@ -16,7 +16,7 @@ from storage import driver_rows
 from storage.jobs import get_job
 from storage.loop_statements import LoopStatements
 from storage.models import Application, ApplicationType, Candidate, Job, PipelineStage
-from storage.paging import Order, Position, Slice
+from storage.paging import Order, Position, Slice, total_column
 from storage.pipeline import get_stage
 from storage.replica import replica_safe
 
@@ -152,17 +152,17 @@ def _listed(by_job: bool, by_stage: bool) -> list[ColumnElement[bool]]:
 
 # Built once per combination of filters, with bound parameters: a call only binds its values
 # (as the job lists do).
+_COUNTS = {
+    filters: select(func.count()).select_from(_APPLICATIONS).where(*_listed(*filters))
+    for filters in _FILTERS
+}
 _PAGES = {
-    filters: select(*_SHOWN, func.count().over().label("total_matches"))
+    filters: select(*_SHOWN, total_column(_COUNTS[filters]))
     .select_from(_SHOWN_FROM)
     .where(*_listed(*filters))
     .order_by(*APPLICATION_ORDER.clauses())
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
-    for filters in _FILTERS
-}
-_COUNTS = {
-    filters: select(func.count()).select_from(_APPLICATIONS).where(*_listed(*filters))
     for filters in _FILTERS
 }
 _SLICES = {

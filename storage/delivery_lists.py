@@ -16,7 +16,7 @@ from sqlalchemy.sql import Executable
 from storage import driver_rows
 from storage.loop_statements import LoopStatements
 from storage.models import DeliveryAttempt, DeliveryStatus, OutboxEvent, WebhookDelivery
-from storage.paging import Order, Position, Slice
+from storage.paging import Order, Position, Slice, total_column
 from storage.webhooks import get_subscription
 
 
@@ -134,21 +134,21 @@ def _with_attempts(deliveries: Select[Any]) -> Select[Any]:
 
 
 # Built once per combination of filters, with bound parameters: a call only binds its values
-# (as the job lists do). A page's rows count all its deliveries (``count(*) OVER ()`` in the
+# (as the job lists do). A page's rows count all its deliveries (``paging.total_column``, in the
 # page of deliveries, before the attempts are joined).
+_COUNTS = {
+    with_status: select(func.count()).select_from(_DELIVERIES).where(*_listed(with_status))
+    for with_status in (False, True)
+}
 _PAGES = {
     with_status: _with_attempts(
-        select(*_SHOWN, func.count().over().label("total_matches"))
+        select(*_SHOWN, total_column(_COUNTS[with_status]))
         .select_from(_DELIVERIES.join(_EVENTS, _EVENTS.c.id == _DELIVERIES.c.event_id))
         .where(*_listed(with_status))
         .order_by(*DELIVERY_ORDER.clauses())
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
     )
-    for with_status in (False, True)
-}
-_COUNTS = {
-    with_status: select(func.count()).select_from(_DELIVERIES).where(*_listed(with_status))
     for with_status in (False, True)
 }
 _SLICES = {

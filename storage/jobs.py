@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.sql import Executable, FromClause
+from sqlalchemy.sql import Executable
 
 from storage import driver_rows
 from storage.cache_invalidation import JOBS_OF_EMPLOYER
@@ -22,7 +22,7 @@ from storage.errors import InvalidRequest, InvalidState, NotFound
 from storage.loop_statements import LoopStatements
 from storage.models import ApplyMethod, CreditKind, EmploymentType, Job, JobStatus, RemoteType
 from storage.outbox import JOB_CLOSED, JOB_EXPIRED, JOB_PUBLISHED, record_event
-from storage.paging import Order, Position, Slice
+from storage.paging import Order, Position, Slice, total_column
 from storage.replica import replica_safe
 from storage.text import strip
 
@@ -152,41 +152,29 @@ class JobSummaryPage:
     items: list[JobSummary]
 
 
-def _own_jobs(with_status: bool, jobs: FromClause = _JOBS) -> list[ColumnElement[bool]]:
+def _own_jobs(with_status: bool) -> list[ColumnElement[bool]]:
     """The employer's jobs (``:employer_id``), of one ``:status`` if ``with_status``."""
-    conditions = [jobs.c.employer_id == bindparam("employer_id")]
+    conditions = [_JOBS.c.employer_id == bindparam("employer_id")]
     if with_status:
-        conditions.append(jobs.c.status == bindparam("status"))
+        conditions.append(_JOBS.c.status == bindparam("status"))
     return conditions
-
-
-def _count_of_own_jobs(with_status: bool, jobs: FromClause = _JOBS) -> Select[int]:
-    return select(func.count()).select_from(jobs).where(*_own_jobs(with_status, jobs))
 
 
 # The list statements are built once, with bound parameters, for each combination of filters:
 # a call only binds its values. Building a statement and computing its cache key each call cost
 # more than a third of reading a page of 50 rows (bench/RESULTS.md, issue 25).
-#
-# A page carries the count of all matches, from a subquery of its own (an aggregate over the
-# index of the employer's jobs, run once). ``count(*) OVER ()`` gave the same number but read
-# every matching row whole and kept it until the count was known, page or not: about 50 µs of
-# the server's CPU for an employer of 60 jobs, and growing with the employer's jobs
-# (bench/RESULTS.md, issue 25, "a page's count").
+_COUNT_STATEMENTS = {
+    with_status: select(func.count()).select_from(_JOBS).where(*_own_jobs(with_status))
+    for with_status in (False, True)
+}
 _PAGE_STATEMENTS = {
-    with_status: select(
-        *_SUMMARY_COLUMNS,
-        _count_of_own_jobs(with_status, _JOBS.alias("counted"))
-        .scalar_subquery()
-        .label("total_matches"),
-    )
+    with_status: select(*_SUMMARY_COLUMNS, total_column(_COUNT_STATEMENTS[with_status]))
     .where(*_own_jobs(with_status))
     .order_by(*JOB_ORDER.clauses())
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
     for with_status in (False, True)
 }
-_COUNT_STATEMENTS = {with_status: _count_of_own_jobs(with_status) for with_status in (False, True)}
 _SLICE_STATEMENTS = {
     (with_status, with_after): select(*_SUMMARY_COLUMNS)
     .where(

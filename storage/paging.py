@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, literal, tuple_
+from sqlalchemy import ColumnElement, Label, Select, bindparam, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -21,6 +21,20 @@ T = TypeVar("T")
 
 # The values of an order's columns for one item, e.g. (created_at, id).
 Position = tuple[Any, ...]
+
+
+def total_column(count: Select[Any]) -> Label[Any]:
+    """``count`` (a list's count of all its items) as the last column of the statement that reads
+    one numbered page of the list: run once, as a subquery of its own, from the list's index.
+
+    ``count(*) OVER ()`` gave the same number but read every item of the list whole, with its
+    joins, to count them, whatever the page: for an employer of 6,000 jobs, 6.8-8.8 ms of
+    PostgreSQL's CPU for a page of 50, against 0.9-1.3 ms with the count's own subquery (the
+    same at 60 jobs; bench/RESULTS.md, issue 25, "a page's count"). The count's tables are its
+    own, not the page's (no correlation). Same statement, same snapshot: the page and its count
+    agree.
+    """
+    return count.correlate(None).scalar_subquery().label("total_matches")
 
 
 @dataclass(frozen=True)

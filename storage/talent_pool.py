@@ -69,6 +69,9 @@ TALENT_POOL_ORDER = Order((_CANDIDATES.c.created_at, _CANDIDATES.c.id))
 
 # Built once, with bound parameters: a call only binds its values (as the job lists do).
 _IN_POOL = in_talent_pool(bindparam("employer_id"))
+# The count is the window's (``count(*) OVER ()``), not ``paging.total_column``: the page reads
+# the whole pool anyway (the newest of a union of two sets), and a count of its own read it twice
+# (bench/RESULTS.md, issue 25, "a page's count").
 _POOL_PAGE = (
     select(*_SHOWN, _PREFERRED, func.count().over().label("total_matches"))
     .where(_IN_POOL)
