@@ -29,7 +29,10 @@ MONTHLY_REQUEST_QUOTA: dict[Plan, int | None] = {
 
 def month_of(moment: datetime) -> str:
     """``'2026-05'`` for any moment in May 2026 (UTC)."""
-    return moment.astimezone(UTC).strftime("%Y-%m")
+    # Each keyed call asks twice (its admission and its quota); formatted by hand, as
+    # ``storage.clock.rfc3339`` is: ``strftime`` took three times as long.
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-{moment.month:02d}"
 
 
 def next_month_start(moment: datetime) -> datetime:
