@@ -16,7 +16,8 @@ SERVED := build/openapi
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 BIND ?= 127.0.0.1:8000
 # The benchmark scripts (bench/ also holds their shared modules, which are not run).
-BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/api_cpu.py bench/faults.py
+BENCHMARKS := bench/search.py bench/webhooks.py bench/api.py bench/api_cpu.py bench/list_statements.py \
+	bench/faults.py
 
 .PHONY: help install run serve worker migrate test contract breaking lint format bench clean constraints
 .PHONY: clients
