@@ -197,6 +197,19 @@ def _busy(before: Any, after: Any) -> float:
     return 1.0 - idle / total if total > 0 else 0.0
 
 
+# A seeded job's fields as the service takes them (``storage.jobs.create_job``), but its title
+# and reference.
+SEEDED_JOB = {
+    "description": "Build and run the platform our product teams ship on. " * 8,
+    "city": "London",
+    "country": "United Kingdom",
+    "employment_type": "FullTime",
+    "remote_type": "HybridRemote",
+    "apply_method": "EmailApply",
+    "apply_email_address": "jobs@example.com",
+}
+
+
 def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
     """An enterprise employer on an unlimited contract with 60 active jobs, a talent pool,
     applicants at its first stage with a webhook delivery each, and a search corpus of
@@ -229,15 +242,9 @@ def seed(database_url: str, profiles: int = PROFILES) -> Seeded:
                 session,
                 employer.id,
                 {
+                    **SEEDED_JOB,
                     "title": f"Platform engineer {number}",
                     "reference": f"BENCH-{number:03d}",
-                    "description": "Build and run the platform our product teams ship on. " * 8,
-                    "city": "London",
-                    "country": "United Kingdom",
-                    "employment_type": "FullTime",
-                    "remote_type": "HybridRemote",
-                    "apply_method": "EmailApply",
-                    "apply_email_address": "jobs@example.com",
                 },
             )
             jobs.publish_job(session, employer.id, job.id, expiry_date=None)

@@ -27,6 +27,7 @@ from sqlalchemy import bindparam, create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.api import SEEDED_JOB
 from bench.common import fresh_database, process_cpu
 from storage import db, driver_rows, employers, jobs
 from storage.models import Plan
@@ -55,17 +56,7 @@ def seed(database_url: str) -> dict[int, int]:
             jobs.create_job(
                 session,
                 employer.id,
-                {
-                    "title": "Platform engineer",
-                    "reference": "BENCH-LISTS",
-                    "description": "Build and run the platform our product teams ship on. " * 8,
-                    "city": "London",
-                    "country": "United Kingdom",
-                    "employment_type": "FullTime",
-                    "remote_type": "HybridRemote",
-                    "apply_method": "EmailApply",
-                    "apply_email_address": "jobs@example.com",
-                },
+                {**SEEDED_JOB, "title": "Platform engineer", "reference": "BENCH-LISTS"},
             )
             made[size] = employer.id
     engine = create_engine(database_url)
