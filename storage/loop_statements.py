@@ -77,7 +77,7 @@ APPLICATION_NAME = "hirebridge-loop"
 # The statements served here are few and fixed, each bound to an employer and read through an
 # index in its order (a page of jobs, of the talent pool, of a stage's applications, of a
 # webhook's deliveries; a new draft), so one plan serves every value. psycopg prepares a statement
-# on its fifth execution, but PostgreSQL's default (``auto``) still plans it again on every call
+# after its fifth execution, but PostgreSQL's default (``auto``) still plans it again on every call
 # while it estimates its generic plan dearer than its custom ones: without statistics (a new
 # table, or autovacuum not run yet), v1's page of jobs (``LIMIT ... OFFSET``) was planned anew on
 # each of 9,000 calls, about 60 µs of the server's CPU each, for the same plan

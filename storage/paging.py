@@ -28,9 +28,10 @@ def total_column(count: Select[Any]) -> Label[Any]:
     one numbered page of the list: run once, as a subquery of its own, from the list's index.
 
     ``count(*) OVER ()`` gave the same number but read every item of the list whole, with its
-    joins, to count them, whatever the page: for an employer of 6,000 jobs, 6.8-8.8 ms of
-    PostgreSQL's CPU for a page of 50, against 0.9-1.3 ms with the count's own subquery (the
-    same at 60 jobs; bench/RESULTS.md, issue 25, "a page's count"). The count's tables are its
+    joins, to count them, whatever the page: for an employer of 6,000 jobs, 4.5-8.8 ms of
+    PostgreSQL's CPU for a page of 50, against 0.8-1.3 ms with the count's own subquery (within
+    the noise at 60 jobs; bench/list_statements.py, bench/RESULTS.md, issue 25, "a page's
+    count"). The count's tables are its
     own, not the page's (no correlation). Same statement, same snapshot: the page and its count
     agree.
     """
