@@ -18,7 +18,8 @@ latency, non-2xx answers, the milliseconds of CPU per request each group of proc
 server's API workers, PostgreSQL, the benchmark's Redis, wrk: on a shared machine the requests/s
 of one and the same code move by 20% between runs minutes apart, the API workers' CPU per request
 less), the share of the machine's CPU time that was busy (a run that leaves the cores idle part
-of the time is bounded by waiting, not by CPU alone), and each service's ratio to its floor.
+of the time is bounded by waiting, not by CPU alone), and each service's ratio to its floor
+(the mean's, then each round's: their spread is how far one run's figure can be trusted).
 What is measured:
 - ``GET /api/v1/jobs?pageSize=50`` and ``GET /api/v2/jobs?limit=50``: floor, cached, no cache;
 - ``POST /api/v1/jobs``: the bare POST, and the service creating a distinct draft per call (a
@@ -817,10 +818,17 @@ def main() -> None:
                 extra = ""
                 if group == "reads":
                     extra = f"  of jobs v1 uncached {rate / mean_rate(operation, 'jobs v1'):6.1%}"
+                # Each round's own ratio (the floor and the target measured minutes apart at
+                # most): how far one run's figure can be trusted on this machine.
+                floors = [r for r in runs if r.operation == operation and r.target == "floor"]
+                rounds = " ".join(
+                    f"{run.requests_per_second / floor.requests_per_second:.1%}"
+                    for run, floor in zip(measured, floors, strict=True)
+                )
                 print(
                     f"{operation:34} {target.target:44} of floor {rate / floor_rate:6.1%}"
                     f"{extra}  p99 worst {max(r.p99_ms for r in measured):.1f} ms "
-                    f"({targets_of[operation]}; p99 < 50 ms)",
+                    f"({targets_of[operation]}; p99 < 50 ms)  rounds: {rounds}",
                     flush=True,
                 )
         print(
