@@ -26,6 +26,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy database URL (``postgresql+psycopg://...``) as psycopg's connect takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def fresh_database(name: str, override_variable: str, server_url: str | None = None) -> str:
     """A migrated database: ``$override_variable`` if set, else ``name`` dropped and re-created on
     the PostgreSQL server of ``server_url`` (default: that of ``TEST_DATABASE_URL``)."""
@@ -33,12 +38,11 @@ def fresh_database(name: str, override_variable: str, server_url: str | None = N
     if named:
         migrate.upgrade(named)
         return named
-    server = make_url(server_url or DEFAULT_SERVER)
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
+    server_url = server_url or DEFAULT_SERVER
+    with psycopg.connect(libpq_url(server_url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     return url
 

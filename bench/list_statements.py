@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, create_engine, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api import SEEDED_JOB
-from bench.common import fresh_database, process_cpu
+from bench.common import fresh_database, libpq_url, process_cpu
 from storage import db, driver_rows, employers, jobs
 from storage.models import Plan
 
@@ -109,7 +109,7 @@ def main() -> None:
     database_url = fresh_database("hirebridge_bench_lists", "BENCH_LISTS_DATABASE_URL")
     made = seed(database_url)
     dialect = create_engine(database_url).dialect
-    conninfo = database_url.replace("postgresql+psycopg://", "postgresql://")
+    conninfo = libpq_url(database_url)
     statements = {"count from a subquery (now)": None, "count(*) OVER () (before)": WINDOW_PAGE}
     print(f"page 1 of 50; {args.calls} calls per round, {args.rounds} rounds; backend CPU per call")
     for size, employer_id in made.items():

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pgserver  # bench/ is the script's own directory, first on sys.path
 
+from bench.common import libpq_url
 from storage import clock, db, employers, migrate, synthetic
 from storage.models import Candidate
 from storage.search import indexing, service
@@ -148,13 +149,9 @@ def _admin_url() -> str:
     return make_url(BENCH_URL).set(database="postgres").render_as_string(hide_password=False)
 
 
-def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def ensure_database() -> None:
     name = make_url(BENCH_URL).database
-    with psycopg.connect(_conninfo(_admin_url()), autocommit=True) as admin:
+    with psycopg.connect(libpq_url(_admin_url()), autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
     migrate.upgrade(BENCH_URL)
@@ -224,7 +221,7 @@ def load(count: int, now: datetime) -> None:
         "ambiguous_triples, ambiguous_triples_2"
     )
     started = time.monotonic()
-    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(BENCH_URL), autocommit=True) as conn:
         conn.execute(
             "TRUNCATE candidate_unlocks, candidate_preferred_countries, credit_ledger, candidates "
             "RESTART IDENTITY CASCADE"
@@ -266,7 +263,7 @@ def load(count: int, now: datetime) -> None:
 def loaded_data() -> tuple[int, int, datetime | None]:
     """(profiles, synthetic data version, the clock they were made with) of the benchmark
     database."""
-    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(BENCH_URL), autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (version integer NOT NULL)")
         conn.execute("ALTER TABLE bench_meta ADD COLUMN IF NOT EXISTS made_at timestamptz")
         meta = conn.execute("SELECT version, made_at FROM bench_meta").fetchone()
@@ -281,7 +278,7 @@ def settle() -> None:
     relations read into shared buffers, as a running service has them (COPY and CREATE INDEX
     leave most of their pages in the OS cache only, and a first read from there costs several
     times a read from shared buffers)."""
-    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(BENCH_URL), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE candidate_search")
         conn.execute("VACUUM ANALYZE candidate_search_words")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
@@ -302,7 +299,7 @@ def settle() -> None:
 
 
 def mark_loaded(made_at: datetime) -> None:
-    with psycopg.connect(_conninfo(BENCH_URL), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(BENCH_URL), autocommit=True) as conn:
         conn.execute("DELETE FROM bench_meta")
         conn.execute(
             "INSERT INTO bench_meta (version, made_at) VALUES (%s, %s)",
@@ -502,7 +499,7 @@ def main() -> None:
         f"{'class':<12} {'queries':>7} {'matches':>16} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'worst p95':>9} {'ILIKE p50 ms':>13} {'speed-up':>9}  load"
     )
-    with psycopg.connect(_conninfo(BENCH_URL)) as scan:
+    with psycopg.connect(libpq_url(BENCH_URL)) as scan:
         for name, queries in QUERIES.items():
             if args.only and name != args.only:
                 continue
