@@ -65,9 +65,7 @@ async def cursor_page_loop_first(
     arguments: dict[str, Any],
     page: tuple[str | None, int],
     fetch: Fetch[T],
-    fetch_on_loop: Callable[
-        [LoopStatements, int, Position | None, int], Awaitable[Slice[T] | None]
-    ],
+    fetch_on_loop: FetchOnLoop[T],
     show: Callable[[T], dict[str, Any]],
 ) -> Reply:
     """``cursor_page_on_loop`` where the event loop reads the page, otherwise ``cursor_page`` on a
