@@ -11,10 +11,10 @@ tuples, as ``storage.driver_rows`` returns them on a worker thread.
 What stays as on a worker thread:
 
 - a read stands alone, as in ``Database.read_only`` (autocommit, no transaction), in UTC;
-- a write (``insert``: one ``INSERT ... RETURNING``) is its own transaction, ``BEGIN`` and
-  ``COMMIT`` around it as a unit of work has them, its values passed through the columns' types
-  as SQLAlchemy passes them; after the commit, and before the caller answers, the cached reads it
-  changes are invalidated as after a unit of work's commit (``storage.cache_invalidation``);
+- a write (``insert``: one ``INSERT ... RETURNING``) is its own transaction, its values passed
+  through the columns' types as SQLAlchemy passes them; after the commit, and before the caller
+  answers, the cached reads it changes are invalidated as after a unit of work's commit
+  (``storage.cache_invalidation``);
 - the engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners see each
   statement (the tests that count statements), with ``None`` for the SQLAlchemy connection,
   which there is none of;
@@ -35,13 +35,22 @@ own error for a failed connection (the API's 503) and refreshes the replica's ve
 - the replica's lag was last checked too long ago (the check runs on a thread);
 - the request has work joined to its commit (``storage.commit_hooks``: an ``Idempotency-Key``'s
   record, which must commit in the same transaction);
-- the driver failed before a write's ``COMMIT`` was sent (so nothing was written): the
-  connection is closed, with the idle ones if it was broken (a restart breaks them all).
+- the server refused a write (an error of the statement: in autocommit nothing was written), or
+  had spoken on the idle connection before the write was sent (see below): the connection is
+  closed, with the idle ones if it was broken (a restart breaks them all).
 
-A write whose ``COMMIT`` fails is not written again: whether it committed is unknown, so
-SQLAlchemy's error for the failure is raised, as a unit of work on a thread raises it (the API's
-503 for a lost connection). A write once begun runs to its end and its invalidation even if the
-caller is cancelled (a client gone), as a worker thread would.
+A write is the ``INSERT`` alone on the autocommit connection, which commits as it runs: one round
+trip, where ``BEGIN``, the ``INSERT`` and ``COMMIT`` took three (about 0.2 ms of the API's CPU and
+0.1 ms of the server's per draft, bench/RESULTS.md, issue 25). So a connection that breaks once
+the ``INSERT`` is sent leaves it unknown whether the row was written: it is not written again, and
+SQLAlchemy's error for the failure is raised, as a unit of work on a thread raises it when its
+``COMMIT`` fails (the API's 503 for a lost connection). To keep that to the connections that break
+while the statement runs, the idle connection's socket is polled just before the ``INSERT`` is
+sent: a server that has ended the session (a restart, ``pg_terminate_backend``,
+``idle_session_timeout``) has sent its error and closed the socket by then, which an idle session
+never otherwise does, so nothing is sent there and the draft is written on a thread. A write once
+begun runs to its end and its invalidation even if the caller is cancelled (a client gone), as a
+worker thread would.
 
 Each API process thus holds up to ``max_size`` more connections to each server than its engine's
 pool (the README's production notes count them).
@@ -51,6 +60,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import select
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -149,30 +159,30 @@ class _Connections:
         return found
 
     async def written(self, sql: str, values: Mapping[str, Any]) -> Sequence[Any] | None:
-        """The row ``sql`` (one ``INSERT ... RETURNING``) returns, written in a transaction of
-        its own; None when nothing was written (see the module for when)."""
+        """The row ``sql`` (one ``INSERT ... RETURNING``) returns, written as a transaction of its
+        own; None when nothing was written (see the module for when)."""
         connection = await self._checkout()
         if connection is None:
             return None
         dispatch = self.engine.dispatch
-        committing = False
+        sent = False
         try:
-            # On a connection in autocommit, psycopg's block is BEGIN ... COMMIT (or ROLLBACK).
-            async with connection.transaction():
-                cursor = connection.cursor()
-                driver_rows.tell(dispatch.before_cursor_execute, None, cursor, sql, values)
-                await cursor.execute(sql, values)
-                row: Sequence[Any] | None = await cursor.fetchone()
-                driver_rows.tell(dispatch.after_cursor_execute, None, cursor, sql, values)
-                committing = True
+            cursor = connection.cursor()
+            driver_rows.tell(dispatch.before_cursor_execute, None, cursor, sql, values)
+            if not _quiet(connection):
+                raise psycopg.OperationalError("the server ended the idle session")
+            sent = True
+            await cursor.execute(sql, values)
+            row: Sequence[Any] | None = await cursor.fetchone()
+            driver_rows.tell(dispatch.after_cursor_execute, None, cursor, sql, values)
         except psycopg.Error as error:
-            broken = connection.broken
+            broken = connection.broken  # (read before closing it: a closed one is not broken)
             await self._discard(connection)
-            if broken:
+            if broken or not sent:
                 await self.close()
-            if committing:
+            if sent and broken:
                 # It may have committed: never written twice. The error a unit of work raises.
-                raise DBAPIError.instance("COMMIT", None, error, psycopg.Error) from error
+                raise DBAPIError.instance(sql, None, error, psycopg.Error) from error
             logger.warning("a write on the event loop failed; write on a thread", exc_info=True)
             return None
         except BaseException:
@@ -311,3 +321,11 @@ class LoopStatements:
             await publish_on_loop(connections.cache_redis, keys)
             self.written += 1
         return row
+
+
+def _quiet(connection: psycopg.AsyncConnection[Any]) -> bool:
+    """Whether nothing waits to be read on an idle connection's socket: a session the server has
+    ended shows its error, or the socket's end, there (see the module)."""
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN)
+    return not poller.poll(0)

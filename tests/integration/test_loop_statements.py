@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -392,10 +394,10 @@ def test_what_a_draft_cannot_carry_on_the_loop_is_written_on_a_thread(
 
 
 @contextmanager
-def backend_terminated(engine: Engine, moment: str) -> Iterator[list[int]]:
+def backend_terminated(engine: Engine) -> Iterator[list[int]]:
     """Within the block, the backend of the first job INSERT on the loop (the only statements
-    told with no SQLAlchemy connection) is terminated at ``moment`` (``before_cursor_execute``
-    or ``after_cursor_execute``), and waited for until it has gone; yields its pid, once known."""
+    told with no SQLAlchemy connection) is terminated just before the INSERT is sent, and waited
+    for until it has gone; yields its pid, once known."""
     backend_pids: list[int] = []
 
     def terminate(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
@@ -404,22 +406,65 @@ def backend_terminated(engine: Engine, moment: str) -> Iterator[list[int]]:
             with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s, 5000)", (backend_pids[0],))
 
-    event.listen(engine, moment, terminate)
+    event.listen(engine, "before_cursor_execute", terminate)
     try:
         yield backend_pids
     finally:
-        event.remove(engine, moment, terminate)
+        event.remove(engine, "before_cursor_execute", terminate)
 
 
-def test_a_draft_whose_commit_failed_on_the_loop_is_a_503_never_written_twice(
+@contextmanager
+def insert_cut_while_it_runs(api: Api) -> Iterator[list[int]]:
+    """Within the block, the first job INSERT on the loop is held by a lock on ``jobs`` once sent,
+    and its backend terminated while it waits; yields its pid, once known."""
+    database = str(api.database.url.database)
+    backend_pids: list[int] = []
+    holder = psycopg.connect(admin_conninfo(), dbname=database)
+    cutters: list[threading.Thread] = []
+
+    def cut(pid: int) -> None:
+        with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
+            for _ in range(500):
+                waiting = admin.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid,)
+                ).fetchone()
+                if waiting == ("Lock",):
+                    break
+                time.sleep(0.01)
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+        holder.rollback()
+
+    def hold(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
+        if connection is None and statement.startswith("INSERT INTO jobs") and not backend_pids:
+            backend_pids.append(cursor.connection.info.backend_pid)
+            holder.execute("LOCK TABLE jobs IN SHARE MODE")
+            cutters.append(threading.Thread(target=cut, args=(backend_pids[0],)))
+            cutters[0].start()
+
+    engine = api.database.engine
+    event.listen(engine, "before_cursor_execute", hold)
+    try:
+        yield backend_pids
+    finally:
+        event.remove(engine, "before_cursor_execute", hold)
+        for cutter in cutters:
+            cutter.join()
+        holder.close()
+
+
+def test_a_draft_whose_insert_was_cut_on_the_loop_is_a_503_never_written_twice(
     pg_api: Api, make_employer: EmployerFactory, make_key: KeyFactory
 ) -> None:
-    """The backend is gone after the INSERT, before the COMMIT: whether a commit that fails went
-    through cannot be known, so the draft is not written again on a thread."""
+    """The loop sends a draft's INSERT alone, which commits as it runs: once sent, a connection
+    lost before its answer leaves it unknown whether the row was written, so the draft is not
+    written again on a thread (here the backend was terminated while the INSERT waited for a
+    lock, so nothing was)."""
     employer_id = as_new_employer(pg_api, make_employer, make_key)
     statements = loop_statements(pg_api)
-    cut = backend_terminated(pg_api.database.engine, "after_cursor_execute")
-    with cut as terminated, recorded_statements(pg_api.database) as sent:
+    with (
+        insert_cut_while_it_runs(pg_api) as terminated,
+        recorded_statements(pg_api.database) as sent,
+    ):
         reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
     assert terminated
     assert reply.status_code == 503, reply.text
@@ -436,11 +481,12 @@ def test_a_draft_whose_commit_failed_on_the_loop_is_a_503_never_written_twice(
 def test_a_draft_the_loop_could_not_send_is_written_on_a_thread(
     pg_api: Api, make_employer: EmployerFactory, make_key: KeyFactory
 ) -> None:
-    """The backend is gone before the INSERT: nothing was written, so a thread writes it."""
+    """The backend is gone before the INSERT is sent: the idle connection's socket already holds
+    the server's farewell, so nothing is sent there and a thread writes the draft."""
     employer_id = as_new_employer(pg_api, make_employer, make_key)
     statements = loop_statements(pg_api)
     written = statements.written
-    with backend_terminated(pg_api.database.engine, "before_cursor_execute") as terminated:
+    with backend_terminated(pg_api.database.engine) as terminated:
         reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
     assert terminated
     assert reply.status_code == 201, reply.text
