@@ -41,16 +41,17 @@ own error for a failed connection (the API's 503) and refreshes the replica's ve
 
 A write is the ``INSERT`` alone on the autocommit connection, which commits as it runs: one round
 trip, where ``BEGIN``, the ``INSERT`` and ``COMMIT`` took three (about 0.2 ms of the API's CPU and
-0.1 ms of the server's per draft, bench/RESULTS.md, issue 25). So a connection that breaks once
+0.1-0.15 ms of the server's per draft, bench/RESULTS.md, issue 25). So a connection that breaks once
 the ``INSERT`` is sent leaves it unknown whether the row was written: it is not written again, and
 SQLAlchemy's error for the failure is raised, as a unit of work on a thread raises it when its
 ``COMMIT`` fails (the API's 503 for a lost connection). To keep that to the connections that break
 while the statement runs, the idle connection's socket is polled just before the ``INSERT`` is
 sent: a server that has ended the session (a restart, ``pg_terminate_backend``,
-``idle_session_timeout``) has sent its error and closed the socket by then, which an idle session
-never otherwise does, so nothing is sent there and the draft is written on a thread. A write once
-begun runs to its end and its invalidation even if the caller is cancelled (a client gone), as a
-worker thread would.
+``idle_session_timeout``) has sent its error and closed the socket by then, so nothing is sent
+there and the draft is written on a thread. (Anything else waiting on an idle session's socket,
+such as a setting the server reports after a reload, costs only the connections, closed in the
+same way.) A write once begun runs to its end and its invalidation even if the caller is
+cancelled (a client gone), as a worker thread would.
 
 Each API process thus holds up to ``max_size`` more connections to each server than its engine's
 pool (the README's production notes count them).
