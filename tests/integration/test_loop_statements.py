@@ -8,7 +8,7 @@ import asyncio
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -394,32 +394,35 @@ def test_what_a_draft_cannot_carry_on_the_loop_is_written_on_a_thread(
 
 
 @contextmanager
-def backend_terminated(engine: Engine) -> Iterator[list[int]]:
-    """Within the block, the backend of the first job INSERT on the loop (the only statements
-    told with no SQLAlchemy connection) is terminated just before the INSERT is sent, and waited
-    for until it has gone; yields its pid, once known."""
+def at_the_first_loop_insert(engine: Engine, act: Callable[[int], None]) -> Iterator[list[int]]:
+    """Within the block, ``act`` is called with the backend pid of the first job INSERT on the
+    loop (the only statements told with no SQLAlchemy connection) just before the INSERT is sent;
+    yields that pid, once known."""
     backend_pids: list[int] = []
 
-    def terminate(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
+    def listener(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
         if connection is None and statement.startswith("INSERT INTO jobs") and not backend_pids:
             backend_pids.append(cursor.connection.info.backend_pid)
-            with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(%s, 5000)", (backend_pids[0],))
+            act(backend_pids[0])
 
-    event.listen(engine, "before_cursor_execute", terminate)
+    event.listen(engine, "before_cursor_execute", listener)
     try:
         yield backend_pids
     finally:
-        event.remove(engine, "before_cursor_execute", terminate)
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def terminate_backend(pid: int) -> None:
+    """Terminate the backend ``pid``, and wait until it has gone."""
+    with psycopg.connect(admin_conninfo(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
 
 
 @contextmanager
 def insert_cut_while_it_runs(api: Api) -> Iterator[list[int]]:
     """Within the block, the first job INSERT on the loop is held by a lock on ``jobs`` once sent,
     and its backend terminated while it waits; yields its pid, once known."""
-    database = str(api.database.url.database)
-    backend_pids: list[int] = []
-    holder = psycopg.connect(admin_conninfo(), dbname=database)
+    holder = psycopg.connect(admin_conninfo(), dbname=str(api.database.url.database))
     cutters: list[threading.Thread] = []
 
     def cut(pid: int) -> None:
@@ -431,22 +434,18 @@ def insert_cut_while_it_runs(api: Api) -> Iterator[list[int]]:
                 if waiting == ("Lock",):
                     break
                 time.sleep(0.01)
-            admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+        terminate_backend(pid)
         holder.rollback()
 
-    def hold(connection: Any, cursor: Any, statement: str, *_rest: Any) -> None:
-        if connection is None and statement.startswith("INSERT INTO jobs") and not backend_pids:
-            backend_pids.append(cursor.connection.info.backend_pid)
-            holder.execute("LOCK TABLE jobs IN SHARE MODE")
-            cutters.append(threading.Thread(target=cut, args=(backend_pids[0],)))
-            cutters[0].start()
+    def hold(pid: int) -> None:
+        holder.execute("LOCK TABLE jobs IN SHARE MODE")
+        cutters.append(threading.Thread(target=cut, args=(pid,)))
+        cutters[0].start()
 
-    engine = api.database.engine
-    event.listen(engine, "before_cursor_execute", hold)
     try:
-        yield backend_pids
+        with at_the_first_loop_insert(api.database.engine, hold) as backend_pids:
+            yield backend_pids
     finally:
-        event.remove(engine, "before_cursor_execute", hold)
         for cutter in cutters:
             cutter.join()
         holder.close()
@@ -486,7 +485,7 @@ def test_a_draft_the_loop_could_not_send_is_written_on_a_thread(
     employer_id = as_new_employer(pg_api, make_employer, make_key)
     statements = loop_statements(pg_api)
     written = statements.written
-    with backend_terminated(pg_api.database.engine) as terminated:
+    with at_the_first_loop_insert(pg_api.database.engine, terminate_backend) as terminated:
         reply = pg_api.post("/api/v1/jobs", json=SEED_JOB)
     assert terminated
     assert reply.status_code == 201, reply.text
